@@ -1,0 +1,30 @@
+// Runs one of hkubectl's own subcommands through commander. Commander's own printing of errors is
+// silenced so that the single `hkubectl:` line (src/cli/exit.ts) is the only thing a user sees.
+import { Command, CommanderError } from 'commander';
+import { UsageError } from '../errors.ts';
+import { ownCommands } from './registry.ts';
+
+function quietly(command: Command): void {
+  command.exitOverride();
+  command.configureOutput({ outputError: () => {} });
+  for (const sub of command.commands) quietly(sub);
+}
+
+export async function runOwnCommand(name: string, args: string[]): Promise<number> {
+  const load = ownCommands[name];
+  if (!load) throw new UsageError('ERR_UNKNOWN_COMMAND', `unknown command ${name}`);
+  const command = await (await load()).default();
+  const program = new Command('hkubectl').addCommand(command);
+  quietly(program);
+  try {
+    await program.parseAsync([name, ...args], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return 0;
+      throw new UsageError(`ERR_${error.code.replace(/^commander\./, '').replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`,
+        error.message.replace(/^error: /, ''), { hint: `run \`hkubectl ${name} --help\`` });
+    }
+    throw error;
+  }
+  return typeof process.exitCode === 'number' ? process.exitCode : 0;
+}

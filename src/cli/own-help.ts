@@ -1,0 +1,38 @@
+// `hkubectl --hk-help`: hkubectl's own commands and flags (kubectl's help stays kubectl's).
+import { OWN_FLAGS } from './own-flags.ts';
+import { ownCommands } from './registry.ts';
+
+export async function printOwnHelp(): Promise<number> {
+  const lines = [
+    'hkubectl — the kubectl that AI agents shell out to: identified, policy-checked, approved, masked, recorded.',
+    '',
+    'Usage:',
+    '  hkubectl [--hk-* flags] <kubectl args>     run kubectl (same stdout, stderr, stdin and exit code)',
+    '  hkubectl -- <kubectl args>                 always kubectl, even if the first word is an own command',
+    '  hkubectl <own command> [options]           see below; each has --help',
+    '',
+    'Own commands:',
+  ];
+  const names = Object.keys(ownCommands).sort();
+  const commands = await Promise.all(names.map(async (name) => (await (await ownCommands[name]!()).default())));
+  for (const command of commands) {
+    const summary = command.summary() || (command.description().split(/(?<=\.)\s/)[0] ?? '');
+    lines.push(`  ${command.name().padEnd(12)} ${summary}`);
+  }
+  lines.push('', 'Own flags (removed before kubectl sees the args; each has an environment twin):');
+  for (const flag of OWN_FLAGS) {
+    const usage = `--hk-${flag.name}${flag.takesValue ? ' VALUE' : ''}`;
+    lines.push(`  ${usage.padEnd(22)} ${flag.env.padEnd(20)} ${flag.description}`);
+  }
+  lines.push(
+    '',
+    'Exit codes of hkubectl itself (kubectl\'s own codes pass through unchanged):',
+    '  64 usage   77 denied (policy, guardrail or approver)   75 temporary (approval pending or timed out,',
+    '  relay unreachable)   78 configuration (no login, bad policy, kubectl missing)',
+    '',
+    'kubectl is found through HKUBECTL_KUBECTL or PATH (never hkubectl itself, so a `kubectl` symlink to',
+    'hkubectl placed first on PATH works).',
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,9 @@
+// hkubectl's own subcommands (words kubectl does not use). Each loads lazily so that the
+// pass-through path pays for none of them. A command module's default export builds its
+// commander Command.
+import type { Command } from 'commander';
+
+export type CommandModule = { default: () => Command | Promise<Command> };
+
+export const ownCommands: Record<string, () => Promise<CommandModule>> = {
+};

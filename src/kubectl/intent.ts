@@ -1,0 +1,33 @@
+// The command model: what a kubectl command line *does*, in a shape policy can match on.
+// Produced by parseIntent (src/kubectl/parse-intent.ts); pure data, JSON-serialisable.
+
+export type DryRun = 'none' | 'client' | 'server';
+
+/** Flag values as kubectl saw them: booleans for bool flags, strings (or lists when repeated). */
+export type FlagValue = boolean | string | string[];
+
+export interface CommandIntent {
+  /** kubectl verb, with its sub-verb where kubectl has one: "get", "rollout restart", "create secret generic". */
+  verb: string;
+  /** Canonical lower-case plurals with API group ("deployments.apps"); unknown kinds as written. */
+  resources: string[];
+  names: string[];
+  namespace: string | null;
+  allNamespaces: boolean;
+  /** "exec", "attach", "portforward", "log", "proxy", "scale", "status"… where the verb acts on one. */
+  subresource: string | null;
+  selector: string | null;
+  filenames: string[];
+  dryRun: DryRun;
+  force: boolean;
+  output: string | null;
+  context: string | null;
+  /** For exec/run/debug: what runs in the container (after `--`). */
+  containerCommand: string[];
+  interactive: boolean;
+  tty: boolean;
+  /** Positionals that are neither resources nor names: label pairs, images, ports, taints, cp paths. */
+  args: string[];
+  /** Every other flag, keyed by its long name without dashes. */
+  flags: Record<string, FlagValue>;
+}

@@ -1,0 +1,210 @@
+// hkubectl as a transparent kubectl: the real /usr/bin/kubectl on both sides, compared byte for byte.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, symlink, writeFile, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { HKUBECTL_BIN, KUBECTL, hkubectl, kubectl, run } from '../helpers/run.ts';
+
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hk-pass-'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  await writeFile(kubeconfig, [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    '- name: local',
+    '  cluster: { server: "https://127.0.0.1:1" }',
+    'contexts:',
+    '- name: local',
+    '  context: { cluster: local, user: nobody, namespace: team-a }',
+    'current-context: local',
+    'users:',
+    '- name: nobody',
+    '  user: {}',
+    '',
+  ].join('\n'));
+  env = { ...process.env, KUBECONFIG: kubeconfig, HOME: dir };
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function expectSameAsKubectl(args: string[], stdin?: Buffer): Promise<void> {
+  const [ours, theirs] = await Promise.all([hkubectl(args, { env, stdin }), kubectl(args, { env, stdin })]);
+  expect(ours.code).toBe(theirs.code);
+  expect(ours.stdout.equals(theirs.stdout)).toBe(true);
+  // klog lines carry timestamps and pids; everything else must match exactly.
+  const stable = (b: Buffer): string => b.toString().replace(/^[EIW]\d{4} [\d:.]+\s+\d+ /gm, '');
+  expect(stable(ours.stderr)).toBe(stable(theirs.stderr));
+}
+
+describe('hkubectl passes kubectl through', () => {
+  it('prints exactly what `kubectl version --client` prints', async () => {
+    await expectSameAsKubectl(['version', '--client']);
+  });
+
+  it('prints the same `config view` for the KUBECONFIG it inherits', async () => {
+    await expectSameAsKubectl(['config', 'view']);
+    await expectSameAsKubectl(['config', 'view', '-o', 'json']);
+    await expectSameAsKubectl(['config', 'current-context']);
+  });
+
+  it('shows kubectl\'s own help for an empty command line', async () => {
+    await expectSameAsKubectl([]);
+  });
+
+  it('returns kubectl\'s own error and exit code for a flag kubectl rejects', async () => {
+    await expectSameAsKubectl(['get', 'pods', '--no-such-flag']);
+    const result = await hkubectl(['get', 'pods', '--no-such-flag'], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr.toString()).toContain('unknown flag: --no-such-flag');
+  });
+
+  it('returns kubectl\'s own error for an unknown command', async () => {
+    await expectSameAsKubectl(['frobnicate']);
+  });
+
+  it('streams stdin to kubectl byte for byte, including megabytes of it', async () => {
+    const payload = randomBytes(4 * 1024 * 1024);
+    await expectSameAsKubectl(['create', 'secret', 'generic', 'big', '--from-file=data=/dev/stdin', '--dry-run=client', '-o', 'json'], payload);
+  });
+
+  it('removes its own --hk- flags wherever they stand before `--`', async () => {
+    const expected = await kubectl(['version', '--client'], { env });
+    for (const args of [
+      ['--hk-reason', 'checking the client', 'version', '--client'],
+      ['version', '--hk-reason=checking', '--client'],
+      ['version', '--client', '--hk-output', 'json'],
+      ['--', 'version', '--client'],
+      ['--hk-reason', 'x', '--', 'version', '--client'],
+    ]) {
+      const result = await hkubectl(args, { env });
+      expect(result.code).toBe(0);
+      expect(result.stdout.equals(expected.stdout)).toBe(true);
+    }
+  });
+
+  it('leaves --hk- words after a `--` to kubectl', async () => {
+    await expectSameAsKubectl(['exec', 'web', '--', 'echo', '--hk-reason']);
+  });
+
+  it('treats a word after a leading `--` as kubectl\'s even when it names an own command', async () => {
+    const [ours, theirs] = await Promise.all([hkubectl(['--', 'login'], { env }), kubectl(['login'], { env })]);
+    expect(ours.code).toBe(theirs.code);
+    expect(ours.stderr.toString()).toBe(theirs.stderr.toString());
+    expect(ours.stderr.toString()).toContain('unknown command "login"');
+  });
+
+  it('refuses an unknown --hk- flag with exit 64 and one hkubectl: line', async () => {
+    const result = await hkubectl(['--hk-colour', 'get', 'pods'], { env });
+    expect(result.code).toBe(64);
+    expect(result.stderr.toString()).toMatch(/^hkubectl: unknown flag --hk-colour — .*\n$/);
+  });
+
+  it('reports its own failures as JSON with --hk-output json', async () => {
+    const result = await hkubectl(['--hk-output', 'json', '--hk-colour'], { env });
+    expect(result.code).toBe(64);
+    const body = JSON.parse(result.stderr.toString()) as { error: { code: string; exitCode: number } };
+    expect(body.error).toMatchObject({ code: 'ERR_UNKNOWN_OWN_FLAG', exitCode: 64 });
+  });
+
+  it('passes the environment through to kubectl', async () => {
+    const other = join(dir, 'other-kubeconfig');
+    await writeFile(other, 'apiVersion: v1\nkind: Config\ncurrent-context: elsewhere\ncontexts:\n- name: elsewhere\n  context: { cluster: x }\n');
+    const result = await hkubectl(['config', 'current-context'], { env: { ...env, KUBECONFIG: other } });
+    expect(result.stdout.toString()).toBe('elsewhere\n');
+  });
+});
+
+describe('hkubectl finds the real kubectl', () => {
+  it('exits 78 with a clear line when kubectl is not on PATH', async () => {
+    const result = await hkubectl(['get', 'pods'], { env: { ...env, PATH: join(dir, 'empty') } });
+    expect(result.code).toBe(78);
+    expect(result.stderr.toString()).toMatch(/^hkubectl: kubectl was not found on PATH — .*HKUBECTL_KUBECTL.*\n$/);
+  });
+
+  it('refuses HKUBECTL_KUBECTL pointing at hkubectl itself', async () => {
+    const result = await hkubectl(['version', '--client'], { env: { ...env, HKUBECTL_KUBECTL: HKUBECTL_BIN } });
+    expect(result.code).toBe(78);
+    expect(result.stderr.toString()).toContain('is hkubectl itself');
+  });
+
+  it('uses HKUBECTL_KUBECTL when set', async () => {
+    const result = await hkubectl(['version', '--client'], { env: { ...env, PATH: '/nonexistent', HKUBECTL_KUBECTL: KUBECTL } });
+    expect(result.code).toBe(0);
+    expect(result.stdout.toString()).toContain('Client Version');
+  });
+
+  it('works as a `kubectl` symlink placed first on PATH, finding the real kubectl further down', async () => {
+    const shim = join(dir, 'shim');
+    await run('mkdir', ['-p', shim]);
+    await symlink(HKUBECTL_BIN, join(shim, 'kubectl'));
+    const shimEnv = { ...env, PATH: `${shim}:${process.env.PATH ?? ''}` };
+    const [viaShim, real] = await Promise.all([
+      run(join(shim, 'kubectl'), ['version', '--client'], { env: shimEnv }),
+      kubectl(['version', '--client'], { env }),
+    ]);
+    expect(viaShim.code).toBe(0);
+    expect(viaShim.stdout.equals(real.stdout)).toBe(true);
+    // and hkubectl under its own name skips the symlink too
+    const own = await hkubectl(['version', '--client'], { env: shimEnv });
+    expect(own.stdout.equals(real.stdout)).toBe(true);
+  });
+
+  it('stops a wrapper loop where "kubectl" runs hkubectl again', async () => {
+    const loop = join(dir, 'loop');
+    await run('mkdir', ['-p', loop]);
+    const script = join(loop, 'kubectl');
+    await writeFile(script, `#!/bin/sh\n"${process.execPath}" "${HKUBECTL_BIN}" "$@"\n`);
+    await chmod(script, 0o755);
+    const result = await hkubectl(['version', '--client'], { env: { ...env, PATH: `${loop}:/usr/bin:/bin` } });
+    expect(result.code).toBe(78);
+    expect(result.stderr.toString()).toContain('wrapper loop');
+  });
+});
+
+describe('hkubectl and signals', () => {
+  // `kubectl proxy` is a real long-running kubectl that needs no reachable server to start.
+  function startProxy(): { child: ReturnType<typeof spawn>; ready: Promise<void> } {
+    const args = [HKUBECTL_BIN, 'proxy', '--port=0', '--server=https://127.0.0.1:1', '--token=fixture-not-a-secret'];
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const ready = new Promise<void>((resolve) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('Starting to serve')) resolve();
+      });
+    });
+    return { child, ready };
+  }
+
+  async function kubectlChildOf(pid: number): Promise<number> {
+    const result = await run('pgrep', ['-P', String(pid), '-x', 'kubectl']);
+    return Number(result.stdout.toString().trim());
+  }
+
+  const exited = (child: ReturnType<typeof spawn>): Promise<[number | null, NodeJS.Signals | null]> =>
+    new Promise((resolve) => child.once('exit', (code, signal) => resolve([code, signal])));
+
+  it('exits 128+n when kubectl is killed by signal n, like a shell', async () => {
+    const { child, ready } = startProxy();
+    await ready;
+    const kubectlPid = await kubectlChildOf(child.pid!);
+    process.kill(kubectlPid, 'SIGKILL');
+    expect(await exited(child)).toEqual([137, null]);
+  });
+
+  it('forwards SIGTERM to kubectl and leaves no kubectl behind', async () => {
+    const { child, ready } = startProxy();
+    await ready;
+    const kubectlPid = await kubectlChildOf(child.pid!);
+    child.kill('SIGTERM');
+    const [code] = await exited(child);
+    expect(code).toBe(143);
+    expect(() => process.kill(kubectlPid, 0)).toThrow();
+  });
+});
