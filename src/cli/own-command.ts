@@ -14,7 +14,8 @@ export async function runOwnCommand(name: string, args: string[]): Promise<numbe
   const load = ownCommands[name];
   if (!load) throw new UsageError('ERR_UNKNOWN_COMMAND', `unknown command ${name}`);
   const command = await (await load()).default();
-  const program = new Command('hkubectl').addCommand(command);
+  // Positional options: `policy check get pods -n x` leaves `-n x` to the kubectl words.
+  const program = new Command('hkubectl').enablePositionalOptions().addCommand(command);
   quietly(program);
   try {
     await program.parseAsync([name, ...args], { from: 'user' });
