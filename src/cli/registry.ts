@@ -6,4 +6,5 @@ import type { Command } from 'commander';
 export type CommandModule = { default: () => Command | Promise<Command> };
 
 export const ownCommands: Record<string, () => Promise<CommandModule>> = {
+  policy: () => import('./commands/policy.ts'),
 };

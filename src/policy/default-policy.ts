@@ -1,0 +1,178 @@
+// The policy hkubectl ships: a starting point for a bank. Platform teams copy it, adjust it and
+// point the relay at their copy; `hkubectl policy check` uses it when no --policy is given.
+import { loadPolicy } from './load.ts';
+import type { Policy } from './types.ts';
+
+export const DEFAULT_POLICY_SOURCE = 'default-policy.yaml';
+
+export const DEFAULT_POLICY_YAML = `# hkubectl default policy (version 1).
+#
+# Precedence: deny rules (guardrails) win wherever they are written; then the first matching
+# allow/approve rule in this file; then "defaults". The risk score can only make a decision
+# stricter: at or above risk.approveAt an allow needs approval, at or above risk.denyAt it is denied.
+# Anyone outside the approver groups is treated as an agent.
+version: 1
+
+approvers:
+  groups: [approvers]
+
+namespaceClasses:
+  production: [prod, production, "*-prod"]
+  system: [kube-system, kube-public, kube-node-lease]
+
+defaults:
+  action: approve
+  message: no rule of the policy covers this command
+  mask: standard
+  record: true
+  approval: { wait: 5m, ttl: 1h }
+
+risk:
+  approveAt: 65
+  denyAt: 90
+  agent: 10
+  namespaceClasses: { production: 25, system: 25 }
+
+rules:
+  # --- Guardrails -------------------------------------------------------------------------------
+  - id: no-namespace-delete
+    match: { verbs: [delete], resources: [namespaces] }
+    action: deny
+    message: >-
+      deleting a namespace is blocked because it deletes everything in it; delete the objects you
+      mean by name instead
+
+  - id: no-rbac-changes
+    match: { verbs: ["@write"], resources: ["*.rbac.authorization.k8s.io"] }
+    action: deny
+    message: >-
+      RBAC changes (roles and bindings) are blocked here; they go through the access-management
+      change process
+
+  - id: no-rbac-reconcile
+    match: { verbs: [auth reconcile] }
+    action: deny
+    message: >-
+      kubectl auth reconcile writes RBAC objects, which is blocked here; they go through the
+      access-management change process
+
+  - id: no-mass-delete
+    match:
+      verbs: [delete]
+      flags: [{ all: true }, { selector: true }, { field-selector: true }]
+    action: deny
+    message: >-
+      deleting with --all or a selector is blocked; list the objects with kubectl get and the same
+      selector, then delete them by name
+
+  - id: no-node-drain
+    match: { verbs: [drain] }
+    action: deny
+    message: >-
+      draining nodes is blocked for agents and people alike; node maintenance belongs to the
+      platform team (kubectl cordon, with approval, stops new pods landing there)
+
+  - id: no-force-zero-grace
+    match: { flags: { force: true, grace-period: 0 } }
+    action: deny
+    message: >-
+      --force --grace-period=0 removes pods without waiting for them to stop, which can corrupt
+      data; run the command without --force and --grace-period=0
+
+  - id: no-api-proxy
+    match: { verbs: [proxy] }
+    action: deny
+    message: >-
+      kubectl proxy opens a tunnel to the API that no policy sees; run the kubectl commands you
+      need through hkubectl instead
+
+  - id: no-impersonation
+    match: { flags: [{ as: true }, { as-group: true }, { as-uid: true }] }
+    action: deny
+    message: >-
+      --as/--as-group impersonate another identity, which would hide who acted; run the command
+      as yourself
+
+  # --- Exceptions first, then approvals, then allows (first match wins) -------------------------
+  - id: dry-runs
+    description: dry runs change nothing
+    match: { verbs: ["@write"], flags: { dry-run: true } }
+    action: allow
+
+  - id: access-in-production
+    description: exec, attach, port-forward, cp and debug in production
+    match: { verbs: ["@access"], namespaces: ["@production"] }
+    action: approve
+    requireReason: true
+    message: opening a shell, tunnel or copy into a production workload needs approval
+    approval: { wait: 10m, ttl: 30m }
+
+  - id: node-access
+    match: { verbs: ["@access"], resources: [nodes] }
+    action: approve
+    requireReason: true
+    message: debugging a node gives root access to it, which needs approval
+
+  - id: writes-in-production
+    match: { verbs: ["@write"], namespaces: ["@production"] }
+    action: approve
+    requireReason: true
+    message: changes in a production namespace need approval
+
+  - id: writes-from-files
+    match: { verbs: ["@write"], flags: [{ filename: true }, { kustomize: true }] }
+    action: approve
+    message: >-
+      the policy cannot see which objects and namespaces a manifest file holds, so applying one
+      needs approval (a --dry-run=server run does not)
+
+  - id: cluster-scoped-writes
+    match:
+      verbs: ["@write"]
+      resources: [nodes, namespaces, persistentvolumes, storageclasses, customresourcedefinitions,
+        mutatingwebhookconfigurations, validatingwebhookconfigurations, priorityclasses,
+        certificatesigningrequests, apiservices, csidrivers, runtimeclasses, ingressclasses]
+    action: approve
+    requireReason: true
+    message: changes to cluster-wide objects need approval
+
+  - id: service-account-tokens
+    match: { verbs: [create token] }
+    action: approve
+    requireReason: true
+    message: a service-account token is a credential that works without hkubectl, so minting one needs approval
+
+  - id: secrets-read-masked
+    description: Secrets are readable, with their values masked
+    match: { verbs: ["@read"], resources: [secrets] }
+    action: allow
+    mask: strict
+
+  - id: reads
+    description: reading is allowed
+    match: { verbs: ["@read"] }
+    action: allow
+
+  - id: local-commands
+    description: commands that never contact a cluster (config view --raw prints credentials, hence strict masking)
+    match: { verbs: ["@local"] }
+    action: allow
+    mask: strict
+
+  - id: writes
+    description: changes outside production are allowed
+    match: { verbs: ["@write"] }
+    action: allow
+
+  - id: access
+    description: exec, attach, port-forward, cp and debug outside production are allowed
+    match: { verbs: ["@access"] }
+    action: allow
+`;
+
+let cached: Policy | undefined;
+
+export function defaultPolicy(): Policy {
+  cached ??= loadPolicy(DEFAULT_POLICY_YAML, DEFAULT_POLICY_SOURCE);
+  return cached;
+}

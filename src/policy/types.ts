@@ -1,0 +1,118 @@
+// The validated, compiled policy and what evaluating it yields. Built once by loadPolicy
+// (load.ts); everything downstream trusts these types.
+import type { Matcher } from './glob.ts';
+import type { VerbClass } from './verbs.ts';
+
+export const ACTIONS = ['allow', 'deny', 'approve'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export const MASK_PROFILES = ['standard', 'strict', 'secrets-only'] as const;
+export type MaskProfile = (typeof MASK_PROFILES)[number];
+
+export const ACTORS = ['agent', 'human'] as const;
+/** Humans are members of the policy's approver groups; every other identity is an agent. */
+export type Actor = (typeof ACTORS)[number];
+
+export interface Identity {
+  subject: string;
+  groups: readonly string[];
+}
+
+/** A list-valued matcher: `any` for rules that restrict, `all` for rules that allow (see match.ts). */
+export interface ListMatcher {
+  readonly patterns: readonly string[];
+  readonly test: Matcher;
+  readonly matchesEverything: boolean;
+}
+
+/** `true`: set; `false`: not set; a string: set to exactly this value. */
+export type FlagCondition = boolean | string;
+
+export interface RuleMatch {
+  groups: ListMatcher | null;
+  subjects: ListMatcher | null;
+  actor: Actor | null;
+  verbs: ListMatcher | null;
+  verbClasses: ReadonlySet<VerbClass> | null;
+  resources: ListMatcher | null;
+  namespaces: ListMatcher | null;
+  names: ListMatcher | null;
+  subresources: ListMatcher | null;
+  /** Any one of these sets of flag conditions must hold (all conditions within a set). */
+  flags: ReadonlyArray<ReadonlyMap<string, FlagCondition>> | null;
+}
+
+export interface ApprovalSettings {
+  groups: readonly string[];
+  waitSec: number;
+  ttlSec: number;
+}
+
+export interface RiskThresholds {
+  /** allow becomes approve at or above this score. */
+  approveAt: number;
+  /** allow or approve becomes deny at or above this score. */
+  denyAt: number;
+}
+
+export interface Rule {
+  id: string;
+  /** 1-based line of the rule in the policy document, for messages and `policy lint`. */
+  line: number;
+  description: string | null;
+  match: RuleMatch;
+  action: Action;
+  message: string | null;
+  requireReason: boolean;
+  mask: MaskProfile;
+  record: boolean;
+  approval: ApprovalSettings;
+  thresholds: RiskThresholds;
+}
+
+export interface RiskSettings extends RiskThresholds {
+  /** Points per canonical resource, over the built-in table. */
+  resources: ReadonlyMap<string, number>;
+  /** Points per namespace class (a namespace in several classes takes the highest). */
+  namespaceClasses: ReadonlyMap<string, number>;
+  agentPoints: number;
+}
+
+export interface Policy {
+  version: 1;
+  source: string;
+  approverGroups: readonly string[];
+  namespaceClasses: ReadonlyMap<string, Matcher>;
+  rules: readonly Rule[];
+  /** What happens when no rule matches. */
+  fallback: Rule;
+  risk: RiskSettings;
+}
+
+export interface RiskFactor {
+  factor: 'verb' | 'resource' | 'namespace' | 'breadth' | 'force' | 'identity';
+  points: number;
+  reason: string;
+}
+
+export interface RiskScore {
+  score: number;
+  factors: RiskFactor[];
+}
+
+export interface Decision {
+  decision: Action;
+  /** Id of the rule that decided (the fallback rule is "default"). */
+  rule: string;
+  message: string;
+  risk: RiskScore;
+  /** Set when the risk score turned the rule's action into a stricter one. */
+  escalated: { from: Action; threshold: number } | null;
+  actor: Actor;
+  requireReason: boolean;
+  mask: MaskProfile;
+  record: boolean;
+  approverGroups: readonly string[];
+  approvalTtlSec: number;
+  waitSec: number;
+}
