@@ -3,4 +3,8 @@
 // test/cli/own-commands.test.ts keeps the two in step.
 export const OWN_COMMAND_NAMES: ReadonlySet<string> = new Set<string>([
   'policy',
+  'login',
+  'logout',
+  'whoami',
+  'token',
 ]);

@@ -7,4 +7,8 @@ export type CommandModule = { default: () => Command | Promise<Command> };
 
 export const ownCommands: Record<string, () => Promise<CommandModule>> = {
   policy: () => import('./commands/policy.ts'),
+  login: () => import('./commands/login.ts'),
+  logout: () => import('./commands/logout.ts'),
+  whoami: () => import('./commands/whoami.ts'),
+  token: () => import('./commands/token.ts'),
 };
