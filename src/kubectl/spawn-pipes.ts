@@ -1,31 +1,43 @@
-// Runs kubectl as a child with the caller's stdio, so its bytes, stdin and terminal reach the
-// agent unchanged, and relays termination signals so a killed hkubectl does not orphan kubectl.
-import { spawn } from 'node:child_process';
+// kubectl as a child on plain pipes: bytes stay exact (no terminal translation), stdin is the
+// caller's own (pipes and `-f -` stream straight through), and termination signals are relayed.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { ConfigError } from '../errors.ts';
 import { exitCodeOf } from './exit-status.ts';
+import { forwardSignals } from './forward-signals.ts';
 
-const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+export type OutputMode = 'inherit' | 'pipe';
 
-export function runKubectlInherited(kubectlPath: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(kubectlPath, args, { stdio: 'inherit', env });
-    const forward = (signal: NodeJS.Signals): void => {
-      child.kill(signal);
-    };
-    for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
-    const detach = (): void => {
-      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
-    };
+export interface PipedKubectl {
+  child: ChildProcess;
+  /** hkubectl's exit code for this run: kubectl's code, or 128+n for death by signal n. */
+  exited: Promise<number>;
+}
+
+function spawnError(kubectlPath: string, error: NodeJS.ErrnoException): ConfigError {
+  return new ConfigError('ERR_KUBECTL_SPAWN', `could not start ${kubectlPath}: ${error.code ?? error.message}`, {
+    hint: 'check that kubectl is installed and executable, or set HKUBECTL_KUBECTL',
+    cause: error,
+  });
+}
+
+/** `pipe` gives the caller kubectl's stdout/stderr to mask and record; `inherit` hands over the fds. */
+export function spawnKubectl(kubectlPath: string, args: string[], env: NodeJS.ProcessEnv, output: OutputMode): PipedKubectl {
+  const child = spawn(kubectlPath, args, { stdio: ['inherit', output, output], env });
+  const exited = new Promise<number>((resolve, reject) => {
+    const stopForwarding = forwardSignals((signal) => child.kill(signal));
     child.once('error', (error: NodeJS.ErrnoException) => {
-      detach();
-      reject(new ConfigError('ERR_KUBECTL_SPAWN', `could not start ${kubectlPath}: ${error.code ?? error.message}`, {
-        hint: 'check that kubectl is installed and executable, or set HKUBECTL_KUBECTL',
-        cause: error,
-      }));
+      stopForwarding();
+      reject(spawnError(kubectlPath, error));
     });
-    child.once('exit', (code, signal) => {
-      detach();
-      resolvePromise(exitCodeOf(code, signal));
+    // 'close' rather than 'exit': with pipes, all of kubectl's output has been read by then.
+    child.once('close', (code, signal) => {
+      stopForwarding();
+      resolve(exitCodeOf(code, signal));
     });
   });
+  return { child, exited };
+}
+
+export function runKubectlInherited(kubectlPath: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return spawnKubectl(kubectlPath, args, env, 'inherit').exited;
 }

@@ -49,3 +49,20 @@ export function hkubectl(args: string[], options: RunOptions = {}): Promise<RunR
 export function kubectl(args: string[], options: RunOptions = {}): Promise<RunResult> {
   return run(KUBECTL, args, options);
 }
+
+/** Runs a program on a real pseudo-terminal (for programs that insist on /dev/tty). */
+export async function runInPty(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cols?: number; rows?: number; timeoutMs?: number } = {}): Promise<{ code: number; output: string }> {
+  const pty = await import('node-pty');
+  return new Promise((resolve) => {
+    const term = pty.spawn(command, args, { cols: options.cols ?? 80, rows: options.rows ?? 24, env: (options.env ?? process.env) as Record<string, string> });
+    let output = '';
+    term.onData((data) => {
+      output += data;
+    });
+    const timer = setTimeout(() => term.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    term.onExit(({ exitCode }) => {
+      clearTimeout(timer);
+      resolve({ code: exitCode, output });
+    });
+  });
+}
