@@ -1,0 +1,88 @@
+// The wrapper's reading of kubeconfig must agree with kubectl's own: real kubectl is the oracle.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseIntent } from '../../src/kubectl/parse-intent.ts';
+import { resolveKubeTarget } from '../../src/kubectl/kubeconfig.ts';
+import { kubectl } from '../helpers/run.ts';
+
+let dir: string;
+const file = (name: string) => join(dir, name);
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hk-kubeconfig-'));
+  await writeFile(file('a'), `apiVersion: v1
+kind: Config
+current-context: prod-ctx
+contexts:
+- name: prod-ctx
+  context: { cluster: prod-cluster, user: u, namespace: prod }
+- name: dev-ctx
+  context: { cluster: dev-cluster, user: u }
+clusters:
+- name: prod-cluster
+  cluster: { server: "https://127.0.0.1:6443" }
+- name: dev-cluster
+  cluster: { server: "https://127.0.0.1:7443" }
+users:
+- name: u
+  user: {}
+`);
+  await writeFile(file('b'), `apiVersion: v1
+kind: Config
+current-context: dev-ctx
+contexts:
+- name: staging-ctx
+  context: { cluster: dev-cluster, namespace: staging }
+`);
+  await writeFile(file('broken'), 'contexts: [\n');
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function kubectlSays(args: string[], env: NodeJS.ProcessEnv): Promise<{ context: string; namespace: string; server: string }> {
+  const jsonpath = (path: string) => kubectl(['config', 'view', '--minify', ...args, '-o', `jsonpath=${path}`], { env });
+  const [context, namespace, server] = await Promise.all([
+    jsonpath('{.current-context}'),
+    jsonpath('{.contexts[0].context.namespace}'),
+    jsonpath('{.clusters[0].cluster.server}'),
+  ]);
+  return { context: context.stdout.toString(), namespace: namespace.stdout.toString() || 'default', server: server.stdout.toString() };
+}
+
+describe('resolveKubeTarget', () => {
+  it.each([
+    ['the current context of a single file', [] as string[], () => ({ KUBECONFIG: file('a') })],
+    ['--context over current-context', ['--context', 'dev-ctx'], () => ({ KUBECONFIG: file('a') })],
+    ['the first file in KUBECONFIG that sets current-context', [], () => ({ KUBECONFIG: `${file('b')}:${file('a')}` })],
+    ['a context defined in a later file', ['--context', 'staging-ctx'], () => ({ KUBECONFIG: `${file('a')}:${file('b')}` })],
+    ['--kubeconfig over KUBECONFIG', () => ['--kubeconfig', file('a')], () => ({ KUBECONFIG: file('b') })],
+  ] as const)('agrees with kubectl on %s', async (_name, argsOrFn, envFn) => {
+    const args = typeof argsOrFn === 'function' ? argsOrFn() : [...argsOrFn];
+    const env = { ...process.env, HOME: dir, ...envFn() };
+    const target = resolveKubeTarget(parseIntent(['get', 'pods', ...args]), env);
+    const truth = await kubectlSays(args, env);
+    expect({ context: target.context, namespace: target.namespace, server: target.server }).toEqual(truth);
+  });
+
+  it('lets -n win over the context namespace', () => {
+    const target = resolveKubeTarget(parseIntent(['get', 'pods', '-n', 'staging']), { KUBECONFIG: file('a') });
+    expect(target.namespace).toBe('staging');
+  });
+
+  it('skips KUBECONFIG entries that do not exist, as kubectl does', () => {
+    const target = resolveKubeTarget(parseIntent(['get', 'pods']), { KUBECONFIG: `${file('missing')}:${file('a')}` });
+    expect(target.context).toBe('prod-ctx');
+  });
+
+  it('refuses a kubeconfig it cannot parse rather than guessing the namespace', () => {
+    expect(() => resolveKubeTarget(parseIntent(['get', 'pods']), { KUBECONFIG: file('broken') })).toThrow(/is not valid YAML/);
+  });
+
+  it('refuses a --kubeconfig that does not exist', () => {
+    expect(() => resolveKubeTarget(parseIntent(['get', 'pods', '--kubeconfig', file('nope')]), {})).toThrow(/cannot read kubeconfig/);
+  });
+});
