@@ -7,4 +7,5 @@ export const OWN_COMMAND_NAMES: ReadonlySet<string> = new Set<string>([
   'logout',
   'whoami',
   'token',
+  'mask',
 ]);

@@ -11,4 +11,5 @@ export const ownCommands: Record<string, () => Promise<CommandModule>> = {
   logout: () => import('./commands/logout.ts'),
   whoami: () => import('./commands/whoami.ts'),
   token: () => import('./commands/token.ts'),
+  mask: () => import('./commands/mask.ts'),
 };

@@ -1,0 +1,56 @@
+// `hkubectl mask`: stdin → masked stdout, the same masker hkubectl puts between kubectl and the
+// agent. Thin: the work is in src/masking/.
+import { readFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { Command, Option } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { UsageError } from '../../errors.ts';
+import {
+  createMaskingTransform, createStreamingMasker, parseMaskingRules, PROFILE_NAMES, profileDescriptions,
+  type MaskingOptions, type MaskProfileName,
+} from '../../masking/index.ts';
+
+async function loadRules(file: string): Promise<ReturnType<typeof parseMaskingRules>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError('MASK_RULES_UNREADABLE', `cannot read rules file ${file}: ${(error as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (error) {
+    throw new UsageError('MASK_RULE_INVALID', `${file}: not valid YAML or JSON: ${(error as Error).message}`);
+  }
+  return parseMaskingRules(doc, file);
+}
+
+export default function command(): Command {
+  return new Command('mask')
+    .description(
+      'Mask secrets and personal data in stdin and write the result to stdout: a filter for any pipeline\n' +
+        '(e.g. `kubectl get secret -o yaml | hkubectl mask`). Values become [MASKED:<detector>]; inside a\n' +
+        "Secret's data the marker is base64, so YAML and JSON still parse. Bytes nothing matched pass unchanged.",
+    )
+    .addOption(
+      new Option('--profile <name>', `what to mask: ${PROFILE_NAMES.map((p) => `${p} = ${profileDescriptions[p]}`).join('; ')}`)
+        .choices(PROFILE_NAMES),
+    )
+    .option('--rules <file>', 'YAML/JSON with custom detectors and an allow-list: {profile?, detectors: [{id, pattern, flags?, validator?, contextWords?}], allow: [value or /regex/]} (also accepted under a top-level masking: key, as in a policy file)')
+    .option('--stats', 'after the output, print to stderr a JSON line with how many values each detector masked')
+    .action(async (options: { profile?: MaskProfileName; rules?: string; stats?: boolean }) => {
+      const rules = options.rules === undefined ? undefined : await loadRules(options.rules);
+      const maskingOptions: MaskingOptions = {
+        profile: options.profile ?? rules?.profile ?? 'standard',
+        customDetectors: rules?.customDetectors,
+        allow: rules?.allow,
+      };
+      createStreamingMasker(maskingOptions); // validate before reading any input
+      const transform = createMaskingTransform(maskingOptions);
+      await pipeline(process.stdin, transform, process.stdout);
+      if (options.stats) {
+        process.stderr.write(`${JSON.stringify({ masked: transform.counts })}\n`);
+      }
+    });
+}

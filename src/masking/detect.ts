@@ -1,0 +1,103 @@
+// Runs regex detectors over a block of whole lines. Anchored detectors scan only the lines that
+// hold one of their literals (found with native substring search), so the common case — a
+// kubectl table or a pod's YAML with nothing secret — costs a few memchr-speed passes.
+import type { Detector, Span } from './detectors/types.ts';
+import type { KeyHit } from './key-scan.ts';
+
+export function detect(text: string, lower: string, detectors: readonly Detector[], keys: readonly KeyHit[], spans: Span[]): void {
+  for (const detector of detectors) {
+    if (detector.keyed) {
+      for (const hit of keys) {
+        detector.regex.lastIndex = hit.start;
+        const m = detector.regex.exec(text);
+        if (m) found(m, 0, text, detector, spans);
+      }
+      continue;
+    }
+    if (!detector.anchors) {
+      scan(text, 0, text, detector, spans);
+      continue;
+    }
+    const hay = detector.anchorsIgnoreCase ? lower : text;
+    const lines = anchoredLines(hay, detector.anchors);
+    for (let i = 0; i < lines.length; i += 2) {
+      scan(text.slice(lines[i], lines[i + 1]), lines[i] as number, text, detector, spans);
+    }
+  }
+}
+
+/** Sorted, distinct [start, end) pairs of the lines holding any anchor. */
+function anchoredLines(hay: string, anchors: readonly string[]): number[] {
+  const starts: number[] = [];
+  for (const anchor of anchors) {
+    let at = hay.indexOf(anchor);
+    while (at !== -1) {
+      const lineStart = hay.lastIndexOf('\n', at) + 1;
+      let lineEnd = hay.indexOf('\n', at);
+      if (lineEnd === -1) lineEnd = hay.length;
+      starts.push(lineStart, lineEnd);
+      at = hay.indexOf(anchor, lineEnd);
+    }
+  }
+  if (anchors.length === 1 || starts.length <= 2) return starts;
+  const order: number[] = [];
+  for (let i = 0; i < starts.length; i += 2) order.push(i);
+  order.sort((a, b) => (starts[a] as number) - (starts[b] as number));
+  const out: number[] = [];
+  let last = -1;
+  for (const i of order) {
+    const s = starts[i] as number;
+    if (s === last) continue;
+    last = s;
+    out.push(s, starts[i + 1] as number);
+  }
+  return out;
+}
+
+function scan(slice: string, offset: number, text: string, detector: Detector, spans: Span[]): void {
+  const re = detector.regex;
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(slice)) !== null) {
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    found(m, offset, text, detector, spans);
+  }
+}
+
+function found(m: RegExpExecArray, offset: number, text: string, detector: Detector, spans: Span[]): void {
+  let start = offset + m.index;
+  let value = m[0];
+  if (detector.valueGroup === 2) {
+    if (m[2] === undefined) return;
+    start += (m[1] ?? '').length;
+    value = m[2];
+  } else if (detector.valueGroup === 'value') {
+    const at = m.indices?.groups?.['value'];
+    if (!at) return;
+    start = offset + at[0];
+    value = m.groups?.['value'] ?? '';
+  }
+  if (detector.valueGroup !== 0) [start, value] = unquoted(start, value);
+  if (value.length === 0) return;
+  let end = start + value.length;
+  let id = detector.id;
+  if (detector.validate) {
+    const verdict = detector.validate(value, text, start, end);
+    if (verdict === false) return;
+    if (typeof verdict === 'string') id = verdict;
+  }
+  if (detector.extend) end = detector.extend(text, start, end);
+  spans.push({ start, end, id, style: 'bracket', priority: detector.priority, counted: true });
+}
+
+/** A quoted value is masked inside its quotes, so JSON and YAML keep their shape. */
+function unquoted(start: number, value: string): [number, string] {
+  const n = value.length;
+  if (n >= 4 && value.startsWith('\\"') && value.endsWith('\\"')) return [start + 2, value.slice(2, -2)];
+  const q = value[0];
+  if ((q === '"' || q === "'") && n >= 2 && value[n - 1] === q) return [start + 1, value.slice(1, -1)];
+  return [start, value];
+}

@@ -1,0 +1,80 @@
+// Personal and financial data (Presidio's recognizers as a model): a pattern narrows, a
+// checksum or a context word confirms, and neighbours decide that a digit run is a whole number
+// rather than a piece of a uid, an IP, a timestamp or a digest.
+import { abaRouting, iban, luhn, usSsn } from '../validators.ts';
+import { hasContextWord, isolated } from './context.ts';
+import type { Detector } from './types.ts';
+
+// Payment card layouts: contiguous, or grouped 4-4-4-4(-3) or 4-6-5 with one separator kind.
+const CARD_LAYOUT = /^(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{4,5})$/;
+// Issuer prefixes: Visa 4, Mastercard 51-55/22-27, Amex 34/37, Diners 30/36/38, Discover 6011/65/644-649, JCB 35.
+const CARD_IIN = /^(?:4|5[1-5]|2[2-7]|3[47]|3[068]|35|6011|65|64[4-9]|62)/;
+
+export const creditCard: Detector = {
+  id: 'credit-card',
+  category: 'financial',
+  priority: 50,
+  regex: /[2-6]\d{3}(?:[ -]?\d){9,15}/g,
+  valueGroup: 0,
+  validate(value, text, start, end) {
+    return CARD_LAYOUT.test(value) && CARD_IIN.test(value) && luhn(value) && isolated(text, start, end, '.:/-+');
+  },
+};
+
+export const usSsnDetector: Detector = {
+  id: 'us-ssn',
+  category: 'financial',
+  priority: 50,
+  regex: /\d{3}-\d{2}-\d{4}/g,
+  valueGroup: 0,
+  validate: (value, text, start, end) => usSsn(value) && isolated(text, start, end, '.:/-+'),
+};
+
+export const ibanDetector: Detector = {
+  id: 'iban',
+  category: 'financial',
+  priority: 50,
+  regex: /[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?/g,
+  valueGroup: 0,
+  validate: (value, text, start, end) => iban(value) && isolated(text, start, end, '-'),
+};
+
+const BANK_WORDS = [
+  'bank', 'acct', 'account number', 'account_number', 'accountnumber', 'account-number', 'account no',
+  'account #', 'account#', 'checking', 'savings', 'routing', 'aba',
+];
+
+export const bankAccount: Detector = {
+  id: 'bank-account',
+  category: 'financial',
+  priority: 40,
+  regex: /\d{8,17}/g,
+  valueGroup: 0,
+  validate(value, text, start, end) {
+    if (!isolated(text, start, end, '.:/-')) return false;
+    if (value.length === 9 && abaRouting(value) && hasContextWord(text, start, ['routing', 'aba', 'transit'], 48)) {
+      return 'bank-routing-number';
+    }
+    return hasContextWord(text, start, BANK_WORDS, 48);
+  },
+};
+
+export const email: Detector = {
+  id: 'email',
+  category: 'contact',
+  priority: 30,
+  anchors: ['@'],
+  regex: /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/g,
+  valueGroup: 0,
+};
+
+export const phone: Detector = {
+  id: 'phone',
+  category: 'contact',
+  priority: 30,
+  regex: /(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}|\+\d{1,3}[ .-]?\d{2,4}(?:[ .-]?\d{2,4}){2,4}/g,
+  valueGroup: 0,
+  validate: (_value, text, start, end) => isolated(text, start, end, '.:/-'),
+};
+
+export const personalDetectors: readonly Detector[] = [creditCard, usSsnDetector, ibanDetector, bankAccount, email, phone];

@@ -1,0 +1,58 @@
+// Masking: secrets and personal data never reach the agent or the recording.
+//
+// Profiles (Kubernetes-structural masking — Secret data/stringData, describe secret, secret env
+// vars, PEM private keys — is on in all of them):
+//   standard (default) — credentials plus financial data (cards, SSNs, IBANs, bank accounts)
+//   strict             — standard plus email addresses, phone numbers, kubeconfig client certs
+//   secrets-only       — credentials only
+import { UsageError } from '../errors.ts';
+import { compileAllowList } from './allow-list.ts';
+import type { MaskCounts } from './block-masker.ts';
+import { compileCustomDetector, type CustomDetectorSpec } from './custom-detectors.ts';
+import { createMarkerRenderer } from './marker.ts';
+import { isProfileName, PROFILE_NAMES, profileDetectors, type MaskProfileName } from './profiles.ts';
+import { createBlockStreamingMasker, type StreamingMasker } from './streaming.ts';
+import { maskingTransform, type MaskingTransform } from './transform.ts';
+
+export type { MaskingTransform } from './transform.ts';
+
+export type { MaskCounts } from './block-masker.ts';
+export type { CustomDetectorSpec } from './custom-detectors.ts';
+export type { MaskProfileName } from './profiles.ts';
+export type { StreamingMasker } from './streaming.ts';
+export { PROFILE_NAMES, profileDescriptions } from './profiles.ts';
+export { parseMaskingRules, type MaskingRules } from './rules.ts';
+
+export interface MaskingOptions {
+  profile?: MaskProfileName;
+  customDetectors?: CustomDetectorSpec[];
+  /** Values that may pass: literals, or `/regex/flags` matching the whole value. */
+  allow?: string[];
+  /** Key for stable short fingerprints in markers (HMAC); absent = no fingerprints. */
+  fingerprintKey?: Uint8Array;
+}
+
+export function createStreamingMasker(options: MaskingOptions = {}): StreamingMasker {
+  const profile = options.profile ?? 'standard';
+  if (!isProfileName(profile)) {
+    throw new UsageError('MASK_PROFILE_UNKNOWN', `unknown masking profile "${profile}" (known: ${PROFILE_NAMES.join(', ')})`);
+  }
+  const custom = (options.customDetectors ?? []).map(compileCustomDetector);
+  return createBlockStreamingMasker({
+    detectors: [...profileDetectors(profile), ...custom],
+    allow: compileAllowList(options.allow),
+    marker: createMarkerRenderer(options.fingerprintKey),
+  });
+}
+
+/** Masks a whole document; the same engine as the stream, so results are identical. */
+export function maskText(text: string, options?: MaskingOptions): { text: string; counts: MaskCounts } {
+  const masker = createStreamingMasker(options);
+  const head = masker.push(Buffer.from(text, 'utf8'));
+  const tail = masker.flush();
+  return { text: Buffer.concat([head, tail]).toString('utf8'), counts: { ...masker.counts } };
+}
+
+export function createMaskingTransform(options: MaskingOptions & { idleFlushMs?: number } = {}): MaskingTransform {
+  return maskingTransform(createStreamingMasker(options), options.idleFlushMs);
+}

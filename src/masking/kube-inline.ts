@@ -1,0 +1,151 @@
+// Secret values printed on one line: `data`/`stringData` maps inside compact JSON (the
+// last-applied-configuration annotation, plain or JSON-escaped inside `-o json`), the bare map
+// `-o jsonpath='{.data}'` prints, go-template's `map[k:v]`, and a lone base64 value
+// (`-o jsonpath='{.data.password}'`).
+import { decodesToText, isBase64 } from './validators.ts';
+import type { Span } from './detectors/types.ts';
+
+// `"data":`, `"stringData":` and their JSON-escaped forms all end in one of these.
+const INLINE_ANCHORS = ['ata":', 'ata\\":'];
+
+export function detectInlineMaps(text: string, spans: Span[]): void {
+  for (const tail of INLINE_ANCHORS) {
+    for (let end = text.indexOf(tail); end !== -1; end = text.indexOf(tail, end + tail.length)) {
+      const escaped = tail.length === 6;
+      const q = escaped ? '\\"' : '"';
+      const field = text.startsWith(`${q}stringData`, end - 10 - q.length) ? 'stringData' : text.startsWith(`${q}data`, end - 1 - q.length) ? 'data' : null;
+      if (field === null) continue;
+      const at = end - (field === 'data' ? 1 : 10) - q.length;
+      let i = end + tail.length;
+      while (text[i] === ' ') i++;
+      if (text[i] === '{' && !(field === 'data' && isConfigMapLine(text, at))) {
+        const values = parseFlatMap(text, i, escaped);
+        for (let v = 0; v < values.length; v += 2) {
+          push(spans, values[v] as number, values[v + 1] as number, field === 'data' ? 'base64' : 'bracket');
+        }
+      }
+    }
+  }
+  detectBareMaps(text, spans);
+}
+
+function isConfigMapLine(text: string, at: number): boolean {
+  const ls = text.lastIndexOf('\n', at) + 1;
+  let le = text.indexOf('\n', at);
+  if (le === -1) le = text.length;
+  const line = text.slice(ls, le);
+  return /\\?"kind\\?":[ ]?\\?"ConfigMap\\?"/.test(line);
+}
+
+function push(spans: Span[], start: number, end: number, style: Span['style'], priority = 70): void {
+  if (end > start) spans.push({ start, end, id: 'k8s-secret-data', style, priority, counted: true });
+}
+
+/**
+ * [start, end) of every string value of the flat JSON object opening at `open`; stops (keeping
+ * what it found) at anything that is not a string→string pair. `escaped`: the object sits inside
+ * a JSON string, so its quotes are `\"` and its backslashes `\\`.
+ */
+export function parseFlatMap(text: string, open: number, escaped: boolean): number[] {
+  const out: number[] = [];
+  const q = escaped ? '\\"' : '"';
+  let i = open + 1;
+  for (;;) {
+    while (text[i] === ' ' || text[i] === ',') i++;
+    if (!text.startsWith(q, i)) return out;
+    const keyEnd = stringEnd(text, i + q.length, escaped);
+    if (keyEnd === -1) return out;
+    i = keyEnd + q.length;
+    while (text[i] === ' ') i++;
+    if (text[i] !== ':') return out;
+    i++;
+    while (text[i] === ' ') i++;
+    if (!text.startsWith(q, i)) return out;
+    const valueStart = i + q.length;
+    const valueEnd = stringEnd(text, valueStart, escaped);
+    if (valueEnd === -1) {
+      // Cut mid-value (a long line split into segments): mask to the end of what we have.
+      let le = text.indexOf('\n', valueStart);
+      if (le === -1) le = text.length;
+      out.push(valueStart, le);
+      return out;
+    }
+    out.push(valueStart, valueEnd);
+    i = valueEnd + q.length;
+  }
+}
+
+/** Index of the closing quote of a JSON string whose content starts at `i`, or -1. */
+function stringEnd(text: string, i: number, escaped: boolean): number {
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return -1;
+    if (c !== 92) {
+      if (c === 34 && !escaped) return i;
+      continue;
+    }
+    if (!escaped) {
+      i++;
+      continue;
+    }
+    // Inside an escaped string: `\"` closes, `\\` is one inner backslash escaping what follows.
+    const d = text.charCodeAt(i + 1);
+    if (d === 34) return i;
+    if (d === 92) {
+      i += 2;
+      if (text.charCodeAt(i) === 92) i++;
+      continue;
+    }
+    i++;
+  }
+  return -1;
+}
+
+// Led by the newline (or the start, checked separately): the engine skips to `\n` quickly,
+// where a multiline `^` would be tried at every position.
+const BARE_JSON_MAP = /(?:^|\n)\{"[^"\n]*":"[A-Za-z0-9+/=]*"(?:,"[^"\n]*":"[A-Za-z0-9+/=]*")*\}(?=\r?\n|\r?$)/g;
+const GO_MAP = /map\[((?:[^\s:\]]+:[A-Za-z0-9+/=]+ ?)+)\]/g;
+const BARE_VALUE = /(?:^|\n)[A-Za-z0-9+/]{8,}={0,2}(?=\r?\n|\r?$)/g;
+
+const secretish = (v: string) => isBase64(v) && (decodesToText(v) || v.length >= 16) && !/^[0-9a-f]+$/i.test(v) && !/^\d+$/.test(v);
+
+function detectBareMaps(text: string, spans: Span[]): void {
+  if (text.includes('{"')) {
+    for (const m of text.matchAll(BARE_JSON_MAP)) {
+      const values = parseFlatMap(text, m.index + (m[0][0] === '\n' ? 1 : 0), false);
+      const strings = [];
+      for (let v = 0; v < values.length; v += 2) strings.push(text.slice(values[v], values[v + 1]));
+      if (!strings.some(secretish)) continue;
+      for (let v = 0; v < values.length; v += 2) push(spans, values[v] as number, values[v + 1] as number, 'base64');
+    }
+  }
+  if (text.includes('map[')) {
+    for (const m of text.matchAll(GO_MAP)) {
+      const pairs = (m[1] as string).trim().split(' ');
+      if (!pairs.some((p) => secretish(p.slice(p.indexOf(':') + 1)))) continue;
+      let at = m.index + 4;
+      for (const pair of pairs) {
+        const colon = pair.indexOf(':');
+        push(spans, at + colon + 1, at + pair.length, 'base64');
+        at += pair.length + 1;
+      }
+    }
+  }
+}
+
+/** A line that is nothing but a base64 value; `certificates` lists line ranges to leave alone. */
+export function detectBareValues(text: string, certificates: readonly number[], spans: Span[]): void {
+  BARE_VALUE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  let c = 0;
+  while ((m = BARE_VALUE.exec(text)) !== null) {
+    const nl = m[0][0] === '\n' ? 1 : 0;
+    const at = m.index + nl;
+    const value = m[0].slice(nl);
+    BARE_VALUE.lastIndex = at + value.length;
+    while (c < certificates.length && (certificates[c + 1] as number) < at) c += 2;
+    if (c < certificates.length && (certificates[c] as number) <= at) continue;
+    // Low priority: a specific detector (an AWS key id on its own line) names it better.
+    if (secretish(value)) push(spans, at, at + value.length, 'base64', 5);
+  }
+}

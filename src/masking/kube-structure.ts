@@ -1,0 +1,211 @@
+// Kubernetes-aware masking, line by line with state carried across blocks and chunks: values
+// under a Secret's `data`/`stringData` (YAML and pretty JSON), `describe secret`'s Data section,
+// env vars whose name says secret, and the body of multi-line PEM private keys. Structure beats
+// regex: a value is masked because of where it sits, whatever it looks like.
+import { decodesToText, isBase64 } from './validators.ts';
+import { looksLikeSecretValue } from './detectors/secret-values.ts';
+import type { Span } from './detectors/types.ts';
+
+interface DataBlock {
+  indent: number;
+  field: 'data' | 'stringData';
+  /** all: a Secret's; none: a ConfigMap's; heuristic: kind unknown yet (kubectl prints `data` before `kind`). */
+  mode: 'all' | 'none' | 'heuristic';
+  scalarIndent: number;
+  scalarCounted: boolean;
+}
+
+export interface StructureState {
+  block: DataBlock | null;
+  kind: string | null;
+  kindIndent: number;
+  /** 1: saw describe's `Data` heading, 2: inside its section. */
+  describe: 0 | 1 | 2;
+  pem: 'private' | 'certificate' | null;
+  pemCounted: boolean;
+  envPending: boolean;
+}
+
+export function initialStructureState(): StructureState {
+  return { block: null, kind: null, kindIndent: -1, describe: 0, pem: null, pemCounted: false, envPending: false };
+}
+
+/** Keys (from the separator scan) whose lines the walker must see. */
+export const STRUCTURE_KEYS = new Set(['apiVersion', 'kind', 'data', 'stringData', 'name']);
+const KEY_LINE = /^([ \t]*)(- +)?"?(apiVersion|kind|data|stringData|name)"?[ \t]*:[ \t]*(.*?)[ \t]*$/;
+const ENTRY = /^([ \t]*)("?)([^":]+)\2[ \t]*:(?:[ \t]+(.*?))?[ \t]*$/;
+const SECRET_ENV_NAME = /(?:PASSWORD|PASSWD|PASSPHRASE|PASS|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|_KEY|CREDENTIALS?|CONN(?:ECTION)?_?STRING|DSN)$/i;
+const ENV_VALUE = /^[ \t]*(?:- +)?"?value"?[ \t]*:[ \t]*(.*?),?[ \t]*$/;
+const DESCRIBE_ENTRY = /^([^\s:]+):[ \t]+(\S.*?)[ \t]*$/;
+const PEM_BODY = /^(?:[A-Za-z0-9+/=]*|(?:Proc-Type|DEK-Info|Comment|Version):.*)$/;
+
+const isActive = (s: StructureState) => s.block !== null || s.describe !== 0 || s.pem !== null || s.envPending;
+
+/**
+ * Walks the lines of `text` from `from` (a line start): every line while some multi-line state
+ * is active, otherwise only the lines in `candidates` (ascending positions on lines that hold a
+ * structure key), and those holding `Data` or `-----BEGIN`.
+ */
+export function walkStructure(
+  text: string, from: number, candidates: readonly number[], state: StructureState, spans: Span[], certificates: number[],
+): void {
+  const extra: number[] = [];
+  for (const literal of ['Data', '-----BEGIN']) {
+    for (let at = text.indexOf(literal, from); at !== -1; at = text.indexOf(literal, at + literal.length)) extra.push(at);
+  }
+  const all = extra.length === 0 ? candidates : [...candidates, ...extra].sort((a, b) => a - b);
+  let c = 0;
+  let pos = from;
+  while (pos < text.length) {
+    if (!isActive(state)) {
+      while (c < all.length && (all[c] as number) < pos) c++;
+      if (c === all.length) return;
+      pos = text.lastIndexOf('\n', all[c] as number) + 1;
+      if (pos < from) pos = from;
+    }
+    let lineEnd = text.indexOf('\n', pos);
+    if (lineEnd === -1) lineEnd = text.length;
+    const wasCertificate = state.pem === 'certificate';
+    processLine(text, pos, lineEnd, state, spans);
+    if (wasCertificate || state.pem === 'certificate') certificates.push(pos, lineEnd);
+    pos = lineEnd + 1;
+  }
+}
+
+function mask(spans: Span[], start: number, end: number, id: string, style: Span['style'], counted = true): void {
+  if (end > start) spans.push({ start, end, id, style, priority: 70, counted });
+}
+
+function processLine(text: string, ls: number, le: number, state: StructureState, spans: Span[]): void {
+  let end = le;
+  if (text.charCodeAt(end - 1) === 13) end--;
+  const line = text.slice(ls, end);
+
+  if (state.pem !== null) {
+    const body = line.trim();
+    if (line.includes('-----END')) state.pem = null;
+    else if (PEM_BODY.test(body)) {
+      if (state.pem === 'private' && body.length > 0) {
+        const at = ls + line.indexOf(body);
+        mask(spans, at, at + body.length, 'private-key', 'bracket', !state.pemCounted);
+        state.pemCounted = true;
+      }
+    } else state.pem = null;
+  } else if (line.includes('-----BEGIN ') && !line.includes('-----END')) {
+    if (line.includes('PRIVATE KEY')) {
+      state.pem = 'private';
+      state.pemCounted = false;
+    } else if (line.includes('CERTIFICATE')) state.pem = 'certificate';
+  }
+
+  if (state.describe !== 0 && describeLine(line, ls, state, spans)) return;
+  if (line === 'Data') {
+    state.describe = 1;
+    return;
+  }
+
+  if (state.envPending) {
+    state.envPending = false;
+    const m = ENV_VALUE.exec(line);
+    if (m && looksLikeSecretValue(m[1] as string)) maskValue(spans, line, ls, m[1] as string, 'k8s-env-secret', 'bracket');
+  }
+
+  if (state.block !== null && blockLine(line, ls, end, state, state.block, spans)) return;
+
+  const m = KEY_LINE.exec(line);
+  if (!m) return;
+  const column = (m[1] as string).length + (m[2] ?? '').length;
+  const key = m[3] as string;
+  const value = (m[4] as string).replace(/,$/, '');
+  if (key === 'apiVersion') {
+    state.kind = null;
+    state.kindIndent = column;
+  } else if (key === 'kind') {
+    state.kind = value.replace(/^["']|["']$/g, '');
+    state.kindIndent = column;
+  } else if (key === 'name') {
+    const name = value.replace(/^["']|["']$/g, '');
+    if (SECRET_ENV_NAME.test(name) && /^[A-Za-z0-9_.-]+$/.test(name)) state.envPending = true;
+  } else if (value === '' || value === '{') {
+    const kind = state.kindIndent === column ? state.kind : null;
+    const mode = key === 'stringData' || kind === 'Secret' ? 'all' : kind === null ? 'heuristic' : kind === 'ConfigMap' ? 'none' : 'heuristic';
+    state.block = { indent: column, field: key as DataBlock['field'], mode, scalarIndent: -1, scalarCounted: false };
+  }
+}
+
+/** Returns true when the line belonged to the Data section of `kubectl describe secret`. */
+function describeLine(line: string, ls: number, state: StructureState, spans: Span[]): boolean {
+  if (state.describe === 1) {
+    state.describe = line.trim() === '====' ? 2 : 0;
+    return state.describe === 2;
+  }
+  const m = DESCRIBE_ENTRY.exec(line);
+  if (!m) {
+    state.describe = 0;
+    return false;
+  }
+  const value = m[2] as string;
+  // describe prints sizes (`password:  8 bytes`) except for service-account tokens.
+  if (!/^\d+ bytes$/.test(value)) {
+    const at = ls + line.lastIndexOf(value);
+    mask(spans, at, at + value.length, 'k8s-secret-data', 'bracket');
+  }
+  return true;
+}
+
+/** Returns true when the line was inside the data block. */
+function blockLine(line: string, ls: number, end: number, state: StructureState, block: DataBlock, spans: Span[]): boolean {
+  let indent = 0;
+  while (indent < line.length && (line[indent] === ' ' || line[indent] === '\t')) indent++;
+  if (indent === line.length) return true;
+  if (block.scalarIndent >= 0) {
+    if (indent > block.scalarIndent) {
+      // Secret data from the API is one base64 line; a block scalar is masked only in a known Secret.
+      if (block.mode === 'all') mask(spans, ls + indent, end, 'k8s-secret-data', 'bracket', !block.scalarCounted);
+      block.scalarCounted = true;
+      return true;
+    }
+    block.scalarIndent = -1;
+  }
+  if (indent <= block.indent) {
+    state.block = null;
+    return line[indent] === '}';
+  }
+  if (line[indent] === '}') {
+    state.block = null;
+    return true;
+  }
+  const m = ENTRY.exec(line);
+  if (!m) {
+    if (block.mode === 'all') mask(spans, ls + indent, end, 'k8s-secret-data', 'bracket');
+    return true;
+  }
+  let value = m[4] ?? '';
+  if (value.endsWith(',') && value.startsWith('"')) value = value.slice(0, -1);
+  if (/^[|>][-+0-9]*$/.test(value)) {
+    block.scalarIndent = indent;
+    block.scalarCounted = false;
+    return true;
+  }
+  const quoted = value.length >= 2 && (value[0] === '"' || value[0] === "'") && value[value.length - 1] === value[0];
+  const inner = quoted ? value.slice(1, -1) : value;
+  if (inner.length === 0 || block.mode === 'none') return true;
+  if (block.mode === 'heuristic') {
+    if (!isBase64(inner) || !(decodesToText(inner) || inner.length >= 16) || inner.startsWith('W01BU0tFRD')) return true;
+    block.mode = 'all';
+  }
+  maskValue(spans, line, ls, value, 'k8s-secret-data', block.field === 'data' ? 'base64' : 'bracket');
+  return true;
+}
+
+/** Masks `value` (as found at the end of `line`), inside its quotes if it has them. */
+function maskValue(spans: Span[], line: string, ls: number, value: string, id: string, style: Span['style']): void {
+  let at = ls + line.lastIndexOf(value);
+  let len = value.length;
+  const q = value[0];
+  if ((q === '"' || q === "'") && len >= 2 && value[len - 1] === q) {
+    at++;
+    len -= 2;
+  }
+  mask(spans, at, at + len, id, style);
+}

@@ -1,0 +1,57 @@
+// `hkubectl mask` as a real process, from the built bundle (run `npm run build` first).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../helpers/run.ts';
+
+const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+const corpus = (name: string) => readFileSync(new URL(`./corpus/${name}`, import.meta.url));
+
+describe('hkubectl mask', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hk-mask-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('filters stdin to stdout and keeps stderr quiet without --stats', async () => {
+    const input = corpus('get-secret.json');
+    const result = await run(process.execPath, [MAIN, 'mask'], { stdin: input });
+    expect(result.code).toBe(0);
+    expect(result.stderr.toString()).toBe('');
+    const secret = JSON.parse(result.stdout.toString()) as { data: Record<string, string>; metadata: { name: string } };
+    expect(secret.metadata.name).toBe('billing-api');
+    expect(Object.keys(secret.data)).toEqual(['password', 'username']);
+    expect(result.stdout.toString()).not.toContain('cTgjTG0yIXZSOSR3WjRwWA==');
+  });
+
+  it('prints per-detector counts to stderr with --stats', async () => {
+    const result = await run(process.execPath, [MAIN, 'mask', '--stats'], { stdin: corpus('logs-mixed.log') });
+    expect(result.code).toBe(0);
+    const stats = JSON.parse(result.stderr.toString()) as { masked: Record<string, number> };
+    expect(stats.masked).toMatchObject({ 'aws-access-key-id': 1, 'aws-secret-key': 1, 'credit-card': 1, iban: 1 });
+  });
+
+  it('applies --rules custom detectors and allow-list, and --profile', async () => {
+    const rules = join(dir, 'rules.yaml');
+    await writeFile(rules, 'detectors:\n  - id: ticket\n    pattern: "TCK-[0-9]{5}"\nallow:\n  - changeme\n');
+    const result = await run(process.execPath, [MAIN, 'mask', '--rules', rules, '--profile', 'strict'], {
+      stdin: 'ref TCK-12345 mail a@example.com password=changeme\n',
+    });
+    expect(result.stdout.toString()).toBe('ref [MASKED:ticket] mail [MASKED:email] password=changeme\n');
+  });
+
+  it('exits 64 naming the detector when a rule is invalid, and prints nothing on stdout', async () => {
+    const rules = join(dir, 'bad.yaml');
+    await writeFile(rules, 'detectors:\n  - id: broken-rule\n    pattern: "([a-z"\n');
+    const result = await run(process.execPath, [MAIN, 'mask', '--rules', rules], { stdin: 'password=x\n' });
+    expect(result.code).toBe(64);
+    expect(result.stdout.length).toBe(0);
+    expect(result.stderr.toString()).toMatch(/^hkubectl: .*custom detector "broken-rule"/);
+  });
+});
