@@ -8,4 +8,5 @@ export const OWN_COMMAND_NAMES: ReadonlySet<string> = new Set<string>([
   'whoami',
   'token',
   'mask',
+  'sandbox',
 ]);

@@ -11,5 +11,6 @@ export const ownCommands: Record<string, () => Promise<CommandModule>> = {
   logout: () => import('./commands/logout.ts'),
   whoami: () => import('./commands/whoami.ts'),
   token: () => import('./commands/token.ts'),
+  sandbox: () => import('./commands/sandbox.ts'),
   mask: () => import('./commands/mask.ts'),
 };

@@ -1,0 +1,125 @@
+// `kubectl exec` over WebSocket. Each message starts with a channel byte: 0 stdin, 1 stdout,
+// 2 stderr, 3 error (a Status with the exit code, from v4 on), 4 resize (v3+), 255 close
+// (v5: the client closed one of its streams, e.g. stdin EOF). The command runs as a local process
+// in the pod's directory, in a pty when tty=true; it is killed when the client goes away.
+import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import * as pty from 'node-pty';
+import type { WebSocket } from 'ws';
+import type { KubeObject } from './object.ts';
+import type { PodRuntime } from './runtime.ts';
+import { killTree } from './runtime.ts';
+
+export const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io'];
+
+export type ExecRequest = { command: string[]; container?: string; stdin: boolean; stdout: boolean; stderr: boolean; tty: boolean };
+
+export function parseExecQuery(query: URLSearchParams): ExecRequest {
+  const on = (k: string) => query.get(k) === 'true' || query.get(k) === '1';
+  return { command: query.getAll('command'), container: query.get('container') ?? undefined, stdin: on('stdin'), stdout: on('stdout'), stderr: on('stderr'), tty: on('tty') };
+}
+
+function onPath(command: string, env: NodeJS.ProcessEnv, cwd: string): boolean {
+  const candidates = command.includes('/') ? [command.startsWith('/') ? command : join(cwd, command)] : (env.PATH ?? '').split(delimiter).map((d) => join(d, command));
+  return candidates.some((c) => {
+    try {
+      accessSync(c, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The kubelet's answer on the error channel: Success, or NonZeroExitCode carrying the code. */
+function exitStatus(command: string[], code: number): object {
+  if (code === 0) return { metadata: {}, status: 'Success' };
+  return {
+    metadata: {}, status: 'Failure', reason: 'NonZeroExitCode',
+    message: `command terminated with non-zero exit code: error executing command [${command.join(' ')}], exit code ${code}`,
+    details: { causes: [{ reason: 'ExitCode', message: String(code) }] },
+  };
+}
+
+export function runExec(ws: WebSocket, runtime: PodRuntime, pod: KubeObject, request: ExecRequest): void {
+  const version = ws.protocol === 'channel.k8s.io' ? 1 : Number(/^v(\d)/.exec(ws.protocol)?.[1] ?? 1);
+  const send = (channel: number, data: Buffer | string) => {
+    if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([channel]), Buffer.isBuffer(data) ? data : Buffer.from(data)]));
+  };
+  let finished = false;
+  const finish = (code: number, message?: string) => {
+    if (finished) return;
+    finished = true;
+    if (version >= 4) send(3, JSON.stringify(exitStatus(request.command, code)));
+    else if (code !== 0) send(3, message ?? `command terminated with non-zero exit code: ${code}`);
+    ws.close(1000);
+  };
+
+  const state = runtime.state(pod);
+  const containers = (pod.spec?.containers ?? []) as { name: string }[];
+  const container = containers.find((c) => c.name === (request.container ?? containers[0]?.name));
+  if (!state || !container || request.command.length === 0) {
+    const why = !state ? `pod ${pod.metadata.name} is not running` : !container ? `container not found ("${request.container}")` : 'command is required';
+    send(3, JSON.stringify({ metadata: {}, status: 'Failure', message: why, reason: 'BadRequest', code: 400 }));
+    ws.close(1000);
+    return;
+  }
+  const env = runtime.env(pod, container as never, state);
+  const [file, ...args] = request.command as [string, ...string[]];
+  if (!onPath(file, env, state.dir)) {
+    send(request.tty ? 1 : 2, `OCI runtime exec failed: exec failed: unable to start container process: exec: "${file}": executable file not found in $PATH: unknown\r\n`);
+    finish(126);
+    return;
+  }
+
+  let writeStdin: (data: Buffer) => void;
+  let endStdin: () => void;
+  let resize: (cols: number, rows: number) => void = () => {};
+  let kill: () => void;
+
+  if (request.tty) {
+    const term = pty.spawn(file, args, { name: 'xterm', cols: 80, rows: 24, cwd: state.dir, env: { ...env, TERM: 'xterm' } as Record<string, string> });
+    term.onData((d) => send(1, d));
+    const untrack = runtime.track(state, { pid: term.pid, kill: (s) => (term.kill(s), true) });
+    term.onExit(({ exitCode, signal }) => {
+      untrack();
+      finish(signal ? 128 + signal : exitCode);
+    });
+    writeStdin = (d) => term.write(d.toString('utf8'));
+    endStdin = () => term.write('\x04');
+    resize = (cols, rows) => term.resize(Math.max(1, cols), Math.max(1, rows));
+    kill = () => killTree({ pid: term.pid, kill: (s) => (term.kill(s), true) });
+  } else {
+    const child = spawn(file, args, { cwd: state.dir, env, detached: true, stdio: [request.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    child.on('exit', runtime.track(state, child));
+    child.stdout?.on('data', (d: Buffer) => request.stdout && send(1, d));
+    child.stderr?.on('data', (d: Buffer) => request.stderr && send(2, d));
+    child.stdin?.on('error', () => {}); // the process may exit before reading its stdin
+    child.on('error', (error) => finish(126, error.message));
+    child.on('close', (code, signal) => finish(code ?? (signal ? 137 : 1)));
+    writeStdin = (d) => child.stdin?.write(d);
+    endStdin = () => child.stdin?.end();
+    kill = () => killTree(child);
+  }
+
+  ws.on('message', (raw: Buffer, isBinary: boolean) => {
+    const data = isBinary ? raw : Buffer.from(raw.toString('utf8'));
+    if (data.length === 0) return;
+    const channel = data[0];
+    const payload = data.subarray(1);
+    if (channel === 0) writeStdin(payload);
+    else if (channel === 4) {
+      try {
+        const size = JSON.parse(payload.toString('utf8')) as { Width?: number; Height?: number };
+        resize(size.Width ?? 80, size.Height ?? 24);
+      } catch { /* a malformed resize is ignored, as the kubelet does */ }
+    } else if (channel === 255 && payload[0] === 0) endStdin();
+  });
+  // However the client leaves (clean close, reset, half-open), the process goes with it.
+  ws.on('close', () => {
+    finished = true;
+    kill();
+  });
+  ws.on('error', () => kill());
+}

@@ -1,0 +1,140 @@
+// The sandbox: an in-memory, Kubernetes-API-compatible server on 127.0.0.1 that the real kubectl
+// drives (TLS with a fresh CA, bearer token), plus the kubeconfig that points kubectl at it.
+// The kubeconfig marks the context as a sandbox (see kubeconfig.ts) so that replay re-execution
+// can refuse any other cluster.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { eventRecorder } from './controllers/events.ts';
+import { startNamespaceController } from './controllers/namespaces.ts';
+import { startWorkloadControllers } from './controllers/workloads.ts';
+import { buildKubeconfig } from './kubeconfig.ts';
+import { logSource } from './logs.ts';
+import type { Cluster } from './operations.ts';
+import { createObject } from './operations.ts';
+import { PodPorts } from './portforward.ts';
+import { findResource } from './resources.ts';
+import { PodRuntime } from './runtime.ts';
+import { loadSeed, readSeedFile } from './seed.ts';
+import { createApiServer } from './server.ts';
+import { Store } from './store.ts';
+import { generateSandboxTls } from './tls.ts';
+
+export { SANDBOX_EXTENSION, isSandboxContext } from './kubeconfig.ts';
+
+export interface SandboxOptions {
+  port?: number;
+  token?: string;
+  seed?: unknown[] /* k8s objects */;
+  seedFile?: string;
+  kubeconfigPath?: string;
+  contextName?: string /* default 'sandbox' */;
+}
+
+export interface Sandbox {
+  url: string;
+  token: string;
+  caPem: string;
+  kubeconfigPath: string;
+  contextName: string;
+  stop(): Promise<void>;
+}
+
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
+
+function bootstrap(cluster: Cluster, now: Date): void {
+  const ns = findResource('', 'v1', 'namespaces')!;
+  for (const name of SYSTEM_NAMESPACES) createObject(cluster, ns, undefined, { metadata: { name } });
+  createObject(cluster, findResource('', 'v1', 'nodes')!, undefined, {
+    metadata: { name: 'sandbox-node', labels: { 'kubernetes.io/hostname': 'sandbox-node', 'kubernetes.io/os': 'linux' } },
+    spec: {},
+    status: {
+      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now.toISOString(), lastTransitionTime: now.toISOString() }],
+      addresses: [{ type: 'InternalIP', address: '10.0.0.10' }, { type: 'Hostname', address: 'sandbox-node' }],
+      nodeInfo: { kubeletVersion: 'v1.32.0', osImage: 'hkubectl sandbox', kernelVersion: process.version, containerRuntimeVersion: 'sandbox://1.0', operatingSystem: 'linux', architecture: process.arch },
+      capacity: { cpu: '2', memory: '8Gi', pods: '1000' },
+      allocatable: { cpu: '2', memory: '8Gi', pods: '1000' },
+    },
+  });
+}
+
+/** Lets the controllers finish what the seed set in motion, so callers see Running pods. */
+async function settle(store: Store): Promise<void> {
+  let last = '';
+  for (let i = 0; i < 200 && store.resourceVersion !== last; i += 1) {
+    last = store.resourceVersion;
+    for (let j = 0; j < 3; j += 1) await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const now = () => new Date();
+  const root = mkdtempSync(join(tmpdir(), 'hk-sandbox-'));
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const contextName = options.contextName ?? 'sandbox';
+  const tls = generateSandboxTls(now());
+  const store = new Store({ now, uid: randomUUID });
+  let nextIp = 1;
+  const cluster: Cluster = {
+    store, now,
+    admission: { allocateClusterIP: () => `10.96.${Math.floor(nextIp / 250)}.${(nextIp++ % 250) + 1}` },
+  };
+  const record = eventRecorder(store, now);
+  const errors: unknown[] = [];
+  const onError = (error: unknown) => errors.push(error);
+  const randomSuffix = () => [...randomBytes(5)].map((b) => SAFE[b % SAFE.length]).join('');
+  const stopNamespaces = startNamespaceController(cluster, onError);
+  const stopWorkloads = startWorkloadControllers(cluster, record, randomSuffix, onError);
+  const runtime = new PodRuntime(cluster, root, record);
+  const ports = new PodPorts(runtime);
+  const offPorts = store.onChange((c) => c.type === 'DELETED' && c.resource.kind === 'Pod' && ports.release(c.object.metadata.uid));
+
+  const shutdown = () => {
+    offPorts();
+    stopNamespaces();
+    stopWorkloads();
+    runtime.stop();
+    ports.close();
+    rmSync(root, { recursive: true, force: true });
+  };
+  try {
+    bootstrap(cluster, now());
+    const seed = [...(options.seed ?? []), ...(options.seedFile ? readSeedFile(options.seedFile) : [])];
+    loadSeed(cluster, seed);
+  } catch (error) {
+    shutdown();
+    throw error;
+  }
+
+  const { server, closeUpgraded } = createApiServer({ cluster, runtime, ports, logs: logSource(runtime), token, certPem: tls.certPem, keyPem: tls.keyPem });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  }).catch((error: unknown) => {
+    shutdown();
+    throw error;
+  });
+  await settle(store);
+
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const kubeconfigPath = options.kubeconfigPath ?? join(root, 'kubeconfig');
+  mkdirSync(dirname(kubeconfigPath), { recursive: true });
+  writeFileSync(kubeconfigPath, buildKubeconfig({ server: url, caPem: tls.caPem, token, contextName }), { mode: 0o600 });
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url, token, caPem: tls.caPem, kubeconfigPath, contextName,
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        closeUpgraded();
+        server.closeAllConnections();
+        server.close(() => resolve());
+        shutdown();
+      });
+      return stopped;
+    },
+  };
+}

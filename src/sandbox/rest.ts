@@ -1,0 +1,161 @@
+// The REST verbs on resources and their plain subresources (status, scale, log). Upgrades
+// (exec, portforward) are routed in server.ts.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KubeObject } from './object.ts';
+import type { Cluster, DeleteOptions } from './operations.ts';
+import { createObject, deleteObject, patchObject, updateObject } from './operations.ts';
+import { applyPatch, patchTypeOf } from './patch.ts';
+import type { ResourceType } from './resources.ts';
+import { groupVersion } from './resources.ts';
+import type { ResourceRoute } from './routes.ts';
+import { parseFieldSelector, parseLabelSelector, selectorText } from './selectors.ts';
+import { badRequest, methodNotAllowed } from './status.ts';
+import type { IncludeObject } from './tables.ts';
+import { toTable } from './tables.ts';
+import { readBody, sendJson, wantsTable } from './http.ts';
+import { serveWatch } from './watch.ts';
+
+export type LogSource = {
+  serve(req: IncomingMessage, res: ServerResponse, pod: KubeObject, query: URLSearchParams): void;
+};
+
+const withKind = (t: ResourceType, obj: KubeObject): KubeObject => ({ apiVersion: groupVersion(t), kind: t.kind, ...obj });
+
+function includeObjectOf(query: URLSearchParams): IncludeObject {
+  const v = query.get('includeObject');
+  return v === 'None' || v === 'Object' ? v : 'Metadata';
+}
+
+function list(cluster: Cluster, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, query: URLSearchParams): void {
+  const { type: t, namespace } = route;
+  const labels = parseLabelSelector(query.get('labelSelector'));
+  const fields = parseFieldSelector(query.get('fieldSelector'));
+  const matches = (o: KubeObject) => labels(o) && fields(o);
+  const table = wantsTable(req.headers.accept);
+  if (query.get('watch') === 'true' || query.get('watch') === '1') {
+    serveWatch(cluster.store, cluster.now, req, res, {
+      type: t, namespace, matches,
+      resourceVersion: query.get('resourceVersion') ?? undefined,
+      timeoutSeconds: query.has('timeoutSeconds') ? Number(query.get('timeoutSeconds')) : undefined,
+      ...(table ? { table: { include: includeObjectOf(query) } } : {}),
+    });
+    return;
+  }
+  const all = cluster.store.list(t, namespace).filter(matches);
+  // Continue tokens are offsets into the sorted list: good enough for a store that has no compaction.
+  const start = query.get('continue') ? Number(Buffer.from(query.get('continue')!, 'base64url').toString()) || 0 : 0;
+  const limit = Number(query.get('limit')) > 0 ? Number(query.get('limit')) : Infinity;
+  const page = all.slice(start, start + limit);
+  const next = start + page.length < all.length ? Buffer.from(String(start + page.length)).toString('base64url') : undefined;
+  const resourceVersion = cluster.store.resourceVersion;
+  if (table) {
+    sendJson(res, 200, toTable(t, page, { now: cluster.now(), include: includeObjectOf(query), resourceVersion, continueToken: next }));
+    return;
+  }
+  sendJson(res, 200, {
+    kind: `${t.kind}List`,
+    apiVersion: groupVersion(t),
+    metadata: { resourceVersion, ...(next ? { continue: next, remainingItemCount: all.length - start - page.length } : {}) },
+    items: page.map((o) => withKind(t, o)),
+  });
+}
+
+function toScale(obj: KubeObject): KubeObject {
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace, uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion, creationTimestamp: obj.metadata.creationTimestamp },
+    spec: { replicas: obj.spec?.replicas ?? 1 },
+    status: { replicas: obj.status?.replicas ?? 0, selector: selectorText(obj.spec?.selector) },
+  };
+}
+
+async function scale(cluster: Cluster, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, name: string, dryRun: boolean): Promise<void> {
+  const { type: t, namespace } = route;
+  const current = cluster.store.mustGet(t, namespace, name);
+  if (req.method === 'GET') return sendJson(res, 200, toScale(current));
+  const body = await readBody(req);
+  let replicas: unknown;
+  let rv: string | undefined;
+  if (req.method === 'PUT') {
+    const s = body as KubeObject;
+    replicas = s?.spec?.replicas;
+    rv = s?.metadata?.resourceVersion;
+  } else if (req.method === 'PATCH') {
+    const patched = applyPatch(patchTypeOf(req.headers['content-type']), toScale(current), body);
+    replicas = patched.spec?.replicas;
+    rv = patched.metadata.resourceVersion === current.metadata.resourceVersion ? undefined : patched.metadata.resourceVersion;
+  } else throw methodNotAllowed(req.method ?? '');
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) throw badRequest('spec.replicas must be a non-negative integer');
+  const updated = updateObject(cluster, t, namespace, name, { ...current, spec: { ...current.spec, replicas }, metadata: { ...current.metadata, resourceVersion: rv ?? current.metadata.resourceVersion } }, { dryRun });
+  sendJson(res, 200, toScale(updated));
+}
+
+function deleteResponse(t: ResourceType, obj: KubeObject): unknown {
+  // Objects deleted at once come back as a Status; those that linger (graceful pods,
+  // terminating namespaces) come back as the object, as the apiserver answers.
+  if (t.kind === 'Namespace' || t.kind === 'Pod') return withKind(t, obj);
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: obj.metadata.name, group: t.group, kind: t.resource, uid: obj.metadata.uid } };
+}
+
+async function deleteOptions(req: IncomingMessage): Promise<DeleteOptions> {
+  if (!req.headers['content-length'] && !req.headers['transfer-encoding']) return {};
+  try {
+    const body = await readBody(req);
+    return (typeof body === 'object' && body !== null ? body : {}) as DeleteOptions;
+  } catch {
+    return {};
+  }
+}
+
+export async function handleResource(cluster: Cluster, logs: LogSource, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, query: URLSearchParams): Promise<void> {
+  const { type: t, namespace, name, sub } = route;
+  const method = req.method ?? 'GET';
+  const dryRun = query.getAll('dryRun').includes('All');
+  if (t.namespaced && namespace === undefined && name !== undefined) throw badRequest('a namespace is required to address a namespaced object');
+
+  if (name === undefined) {
+    if (method === 'GET') return list(cluster, req, res, route, query);
+    if (method === 'POST') {
+      const created = createObject(cluster, t, namespace, await readBody(req), { dryRun });
+      return sendJson(res, 201, withKind(t, created));
+    }
+    if (method === 'DELETE') {
+      const opts = await deleteOptions(req);
+      const labels = parseLabelSelector(query.get('labelSelector'));
+      const fields = parseFieldSelector(query.get('fieldSelector'));
+      const gone = cluster.store.list(t, namespace).filter((o) => labels(o) && fields(o))
+        .map((o) => deleteObject(cluster, t, o.metadata.namespace, o.metadata.name ?? '', { ...opts, dryRun }));
+      return sendJson(res, 200, { kind: `${t.kind}List`, apiVersion: groupVersion(t), metadata: { resourceVersion: cluster.store.resourceVersion }, items: gone.map((o) => withKind(t, o)) });
+    }
+    throw methodNotAllowed(method);
+  }
+
+  if (sub === 'scale') return scale(cluster, req, res, route, name, dryRun);
+  if (sub === 'log') {
+    if (method !== 'GET') throw methodNotAllowed(method);
+    return logs.serve(req, res, cluster.store.mustGet(t, namespace, name), query);
+  }
+  if (sub === 'exec' || sub === 'portforward' || sub === 'attach') throw badRequest('Upgrade request required');
+  const statusOnly = sub === 'status';
+
+  switch (method) {
+    case 'GET': {
+      const obj = cluster.store.mustGet(t, namespace, name);
+      if (wantsTable(req.headers.accept)) return sendJson(res, 200, toTable(t, [obj], { now: cluster.now(), include: includeObjectOf(query), resourceVersion: obj.metadata.resourceVersion ?? '' }));
+      return sendJson(res, 200, withKind(t, obj));
+    }
+    case 'PUT':
+      return sendJson(res, 200, withKind(t, updateObject(cluster, t, namespace, name, await readBody(req), { dryRun, statusOnly })));
+    case 'PATCH': {
+      const type = patchTypeOf(req.headers['content-type']);
+      return sendJson(res, 200, withKind(t, patchObject(cluster, t, namespace, name, type, await readBody(req), { dryRun, statusOnly })));
+    }
+    case 'DELETE': {
+      const opts = await deleteOptions(req);
+      return sendJson(res, 200, deleteResponse(t, deleteObject(cluster, t, namespace, name, { ...opts, dryRun })));
+    }
+    default:
+      throw methodNotAllowed(method);
+  }
+}
