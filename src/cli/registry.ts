@@ -11,6 +11,11 @@ export const ownCommands: Record<string, () => Promise<CommandModule>> = {
   logout: () => import('./commands/logout.ts'),
   whoami: () => import('./commands/whoami.ts'),
   token: () => import('./commands/token.ts'),
+  relay: () => import('./commands/relay.ts'),
+  approvals: () => import('./commands/approvals.ts'),
+  approve: () => import('./commands/approve.ts'),
+  deny: () => import('./commands/deny.ts'),
+  audit: () => import('./commands/audit.ts'),
   sandbox: () => import('./commands/sandbox.ts'),
   mask: () => import('./commands/mask.ts'),
 };

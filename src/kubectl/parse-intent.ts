@@ -10,7 +10,7 @@ import { CREATED_RESOURCE, NODE_VERBS, POD_VERBS, RESOURCE_VERBS, SUB_VERBS, THI
 const LIFTED = new Set(['namespace', 'all-namespaces', 'selector', 'filename', 'dry-run', 'force', 'output', 'context', 'stdin', 'tty']);
 
 /** Flag values that are credentials: they must not travel to the relay or the audit log. */
-const SECRET_FLAGS = new Set(['token', 'password', 'docker-password', 'from-literal', 'set-raw-bytes']);
+export const SECRET_FLAGS: ReadonlySet<string> = new Set(['token', 'password', 'docker-password', 'from-literal', 'set-raw-bytes']);
 export const REDACTED = '[MASKED:kubectl-flag]';
 
 type Positionals = { resources: string[]; names: string[]; args: string[] };
@@ -193,7 +193,7 @@ function otherFlags(scanned: ScannedArgs, selectorIsQuery: boolean): Record<stri
   for (const [name, values] of scanned.flags) {
     if (LIFTED.has(name) && (selectorIsQuery || name !== 'selector')) continue;
     const key = name;
-    const shown = SECRET_FLAGS.has(name) ? values.map(redact) : values;
+    const shown = SECRET_FLAGS.has(name) ? values.map(redactFlagValue) : values;
     if (shown.length > 1) flags[key] = shown;
     else if (shown[0] === 'true' || shown[0] === 'false') flags[key] = shown[0] === 'true';
     else flags[key] = shown[0] ?? '';
@@ -202,7 +202,7 @@ function otherFlags(scanned: ScannedArgs, selectorIsQuery: boolean): Record<stri
 }
 
 /** Keeps the key of `key=value` pairs (`--from-literal=password=…`) so policy can still see it. */
-function redact(value: string): string {
+export function redactFlagValue(value: string): string {
   const eq = value.indexOf('=');
   return eq > 0 && !value.startsWith('=') ? `${value.slice(0, eq)}=${REDACTED}` : REDACTED;
 }

@@ -1,0 +1,7 @@
+// `hkubectl approve ID --reason …`.
+import type { Command } from 'commander';
+import { reviewCommand } from '../../relay/review-command.ts';
+
+export default function command(): Command {
+  return reviewCommand('approve');
+}

@@ -1,0 +1,7 @@
+// `hkubectl deny ID --reason …`.
+import type { Command } from 'commander';
+import { reviewCommand } from '../../relay/review-command.ts';
+
+export default function command(): Command {
+  return reviewCommand('deny');
+}

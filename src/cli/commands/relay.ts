@@ -1,0 +1,31 @@
+// `hkubectl relay`: run the policy relay. Thin: the work is in src/relay/.
+import { Command } from 'commander';
+import { runRelay, type RelayFlags } from '../../relay/run.ts';
+
+export default function command(): Command {
+  return new Command('relay')
+    .description(
+      'Run the policy relay: verifies identity tokens, decides every agent command against the policy, holds risky ones for ' +
+        'approval, signs session manifests and keeps the hash-chained audit log. Runs until interrupted (SIGINT/SIGTERM).',
+    )
+    .option('--config <file>', 'relay.yaml: trusted issuers, policy file, data dir, listen address, TLS')
+    .option('--listen <host:port>', 'address to listen on (default 127.0.0.1:7443)')
+    .option('--data <dir>', 'data directory: audit log and signing keys (default $XDG_DATA_HOME/hkubectl/relay)')
+    .option('--policy <file>', 'policy file (default: the policy hkubectl ships; see `hkubectl policy default`)')
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .option('--issuer <url>', 'trust ID tokens from this OIDC issuer (in addition to relay.yaml)')
+    .option('--audience <client-id>', 'audience the --issuer tokens must carry')
+    .option('--repair-log', 'if the audit log ends in a damaged line (a crash mid-write), cut it off and record the cut; never done without this flag')
+    .option('--rotate-key', 'make a new manifest-signing key current at start; old public keys stay in the JWKS')
+    .action(async (flags: RelayFlags) => {
+      const relay = await runRelay(flags);
+      process.stdout.write(`hkubectl relay listening on ${relay.url} (data ${relay.dataDir}, signing key ${relay.keys.kid()})\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await relay.stop();
+    });
+}
