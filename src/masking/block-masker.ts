@@ -5,7 +5,7 @@ import { escapesWithin, stripAnsi } from './ansi.ts';
 import { detect } from './detect.ts';
 import type { Detector, MarkerStyle, Span } from './detectors/types.ts';
 import { detectBareValues, detectInlineMaps } from './kube-inline.ts';
-import { initialStructureState, STRUCTURE_KEYS, walkStructure, type StructureState } from './kube-structure.ts';
+import { initialStructureState, isStructureKey, walkStructure, type StructureState } from './kube-structure.ts';
 import { scanKeys } from './key-scan.ts';
 import type { AllowList } from './allow-list.ts';
 import type { MarkerRenderer } from './marker.ts';
@@ -23,6 +23,13 @@ export interface BlockMaskerConfig {
   marker: MarkerRenderer;
 }
 
+/**
+ * A masked block: numbers come in pairs, [start, end) of the block kept as it was, and strings
+ * are inserted (markers, and the escape sequences a masked value held). Kept ranges let the
+ * stream copy input bytes instead of re-encoding the whole block.
+ */
+export type MaskedParts = (string | number)[];
+
 interface Continuation {
   id: string;
   style: MarkerStyle;
@@ -38,8 +45,19 @@ export class BlockMasker {
 
   constructor(private readonly config: BlockMaskerConfig) {}
 
-  /** `continues`: the block starts mid-line; `terminated`: it ends with a newline. */
   mask(block: string, continues: boolean): string {
+    const parts = this.maskParts(block, continues);
+    if (parts === null) return block;
+    let out = '';
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i] as string | number;
+      out += typeof part === 'string' ? part : block.slice(part, parts[++i] as number);
+    }
+    return out;
+  }
+
+  /** `continues`: the block starts mid-line; `terminated`: it ends with a newline. Null: unchanged. */
+  maskParts(block: string, continues: boolean): MaskedParts | null {
     const terminated = block.charCodeAt(block.length - 1) === 10;
     const stripped = block.includes('\x1b') ? stripAnsi(block) : null;
     const clean = stripped ? stripped.clean : block;
@@ -53,17 +71,16 @@ export class BlockMasker {
     }
     const prefix = continues ? this.linePrefix : '';
     const text = prefix + clean;
-    const lower = text.toLowerCase();
     const found: Span[] = [];
     const certificates: number[] = [];
     const keys = scanKeys(text);
     const structureLines: number[] = [];
-    for (const hit of keys) if (STRUCTURE_KEYS.has(hit.key)) structureLines.push(hit.start);
+    for (const hit of keys) if (isStructureKey(text, hit.keyStart, hit.keyEnd)) structureLines.push(hit.start);
     structureLines.sort((a, b) => a - b);
     walkStructure(text, prefix.length + walkFrom, structureLines, this.structure, found, certificates);
     detectInlineMaps(text, found);
     detectBareValues(text, certificates, found);
-    detect(text, lower, this.config.detectors, keys, found);
+    detect(text, this.config.detectors, keys, found);
     for (const span of found) {
       if (span.end <= prefix.length) continue;
       span.start = Math.max(0, span.start - prefix.length);
@@ -82,16 +99,16 @@ export class BlockMasker {
     return this.render(block, clean, stripped?.map, merged);
   }
 
-  private render(block: string, clean: string, map: Int32Array | undefined, spans: readonly Span[]): string {
-    if (spans.length === 0) return block;
-    const parts: string[] = [];
+  private render(block: string, clean: string, map: Int32Array | undefined, spans: readonly Span[]): MaskedParts | null {
+    if (spans.length === 0) return null;
+    const parts: MaskedParts = [];
     let at = 0;
     for (const span of spans) {
       const original = clean.slice(span.start, span.end);
       if (this.config.allow(original)) continue;
       const start = map ? (map[span.start] as number) : span.start;
       const end = map ? (map[span.end - 1] as number) + 1 : span.end;
-      parts.push(block.slice(at, start));
+      if (start > at) parts.push(at, start);
       if (span.counted) {
         this.counts[span.id] = (this.counts[span.id] ?? 0) + 1;
         parts.push(this.config.marker(span.id, span.style, original));
@@ -101,8 +118,8 @@ export class BlockMasker {
       if (map) parts.push(escapesWithin(block, start, end));
       at = end;
     }
-    parts.push(block.slice(at));
-    return parts.join('');
+    if (block.length > at) parts.push(at, block.length);
+    return parts;
   }
 }
 

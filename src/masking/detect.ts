@@ -1,27 +1,43 @@
 // Runs regex detectors over a block of whole lines. Anchored detectors scan only the lines that
 // hold one of their literals (found with native substring search), so the common case — a
 // kubectl table or a pod's YAML with nothing secret — costs a few memchr-speed passes.
+import { COVER_PRIORITY, coversOf, type Covers } from './covers.ts';
 import type { Detector, Span } from './detectors/types.ts';
-import type { KeyHit } from './key-scan.ts';
+import { endingCode, type KeyHit } from './key-scan.ts';
 
-export function detect(text: string, lower: string, detectors: readonly Detector[], keys: readonly KeyHit[], spans: Span[]): void {
+const endingSets = new WeakMap<Detector, ReadonlySet<number>>();
+
+function keyEndingSet(detector: Detector): ReadonlySet<number> | undefined {
+  if (!detector.keyEndings) return undefined;
+  let set = endingSets.get(detector);
+  if (!set) endingSets.set(detector, (set = new Set(detector.keyEndings.map(endingCode))));
+  return set;
+}
+
+export function detect(text: string, detectors: readonly Detector[], keys: readonly KeyHit[], spans: Span[]): void {
+  // Lower-casing a block costs as much as several regex passes: only for case-insensitive anchors.
+  let lower: string | undefined;
+  const covers = coversOf(spans);
   for (const detector of detectors) {
+    if (detector.priority >= COVER_PRIORITY) throw new Error(`detector ${detector.id}: priority must stay below ${COVER_PRIORITY}`);
     if (detector.keyed) {
+      const endings = keyEndingSet(detector);
       for (const hit of keys) {
+        if (endings && !endings.has(hit.ending)) continue;
         detector.regex.lastIndex = hit.start;
         const m = detector.regex.exec(text);
-        if (m) found(m, 0, text, detector, spans);
+        if (m) found(m, 0, text, detector, spans, covers);
       }
       continue;
     }
     if (!detector.anchors) {
-      scan(text, 0, text, detector, spans);
+      scan(text, 0, text, detector, spans, covers);
       continue;
     }
-    const hay = detector.anchorsIgnoreCase ? lower : text;
+    const hay = detector.anchorsIgnoreCase ? (lower ??= text.toLowerCase()) : text;
     const lines = anchoredLines(hay, detector.anchors);
     for (let i = 0; i < lines.length; i += 2) {
-      scan(text.slice(lines[i], lines[i + 1]), lines[i] as number, text, detector, spans);
+      scan(text.slice(lines[i], lines[i + 1]), lines[i] as number, text, detector, spans, covers);
     }
   }
 }
@@ -54,7 +70,7 @@ function anchoredLines(hay: string, anchors: readonly string[]): number[] {
   return out;
 }
 
-function scan(slice: string, offset: number, text: string, detector: Detector, spans: Span[]): void {
+function scan(slice: string, offset: number, text: string, detector: Detector, spans: Span[], covers: Covers): void {
   const re = detector.regex;
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
@@ -63,11 +79,11 @@ function scan(slice: string, offset: number, text: string, detector: Detector, s
       re.lastIndex++;
       continue;
     }
-    found(m, offset, text, detector, spans);
+    found(m, offset, text, detector, spans, covers);
   }
 }
 
-function found(m: RegExpExecArray, offset: number, text: string, detector: Detector, spans: Span[]): void {
+function found(m: RegExpExecArray, offset: number, text: string, detector: Detector, spans: Span[], covers: Covers): void {
   let start = offset + m.index;
   let value = m[0];
   if (detector.valueGroup === 2) {
@@ -82,15 +98,17 @@ function found(m: RegExpExecArray, offset: number, text: string, detector: Detec
   }
   if (detector.valueGroup !== 0) [start, value] = unquoted(start, value);
   if (value.length === 0) return;
-  let end = start + value.length;
+  const end = start + value.length;
+  // extend() is pure, so it may run before validation: a finding already masked is dropped early.
+  const extended = detector.extend ? detector.extend(text, start, end) : end;
+  if (covers.contains(start, extended)) return;
   let id = detector.id;
   if (detector.validate) {
     const verdict = detector.validate(value, text, start, end);
     if (verdict === false) return;
     if (typeof verdict === 'string') id = verdict;
   }
-  if (detector.extend) end = detector.extend(text, start, end);
-  spans.push({ start, end, id, style: 'bracket', priority: detector.priority, counted: true });
+  spans.push({ start, end: extended, id, style: 'bracket', priority: detector.priority, counted: true });
 }
 
 /** A quoted value is masked inside its quotes, so JSON and YAML keep their shape. */

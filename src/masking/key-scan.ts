@@ -15,14 +15,32 @@ const ENDINGS = new Set(
   ].map((e) => code(e.charCodeAt(0), e.charCodeAt(1), e.charCodeAt(2))),
 );
 
+// A filter before the Set: indexed by the low five bits of each of the three characters, which
+// fold upper and lower case together (it admits a few more, which the Set then rejects).
+const ENDING_FILTER = new Uint8Array(1 << 15);
+for (const e of ENDINGS) ENDING_FILTER[filterIndex((e >> 16) & 255, (e >> 8) & 255, e & 255)] = 1;
+
+function filterIndex(a: number, b: number, c: number): number {
+  return ((a & 31) << 10) | ((b & 31) << 5) | (c & 31);
+}
+
 function code(a: number, b: number, c: number): number {
   return (lowerCode(a) << 16) | (lowerCode(b) << 8) | lowerCode(c);
+}
+
+/** The code scanKeys gives a key ending in these three letters (case-insensitive). */
+export function endingCode(ending: string): number {
+  return code(ending.charCodeAt(0), ending.charCodeAt(1), ending.charCodeAt(2));
 }
 
 export interface KeyHit {
   /** Where a sticky detector regex starts: the key, or the quote (`"` / `\"`) before it. */
   start: number;
-  key: string;
+  /** The key itself: [keyStart, keyEnd) of the text. */
+  keyStart: number;
+  keyEnd: number;
+  /** Its last three letters, lower-cased, as endingCode() gives them. */
+  ending: number;
 }
 
 const isKeyChar = (c: number) =>
@@ -34,20 +52,26 @@ export function scanKeys(text: string): KeyHit[] {
     const sep = n === 0 ? ':' : '=';
     for (let at = text.indexOf(sep); at !== -1; at = text.indexOf(sep, at + 1)) {
       let e = at;
-      while (e > 0 && (text.charCodeAt(e - 1) === 32 || text.charCodeAt(e - 1) === 9)) e--;
-      const q = text.charCodeAt(e - 1);
-      if (q === 34 || q === 39) {
+      // charCodeAt(-1) is NaN, which ends the walk like any other character would.
+      let c = text.charCodeAt(e - 1);
+      while (c === 32 || c === 9) c = text.charCodeAt(--e - 1);
+      if (c === 34 || c === 39) {
         e--;
         if (text.charCodeAt(e - 1) === 92) e--;
+        c = text.charCodeAt(e - 1);
       }
-      if (e < 3 || !isKeyChar(text.charCodeAt(e - 1))) continue;
-      if (!ENDINGS.has(code(text.charCodeAt(e - 3), text.charCodeAt(e - 2), text.charCodeAt(e - 1)))) continue;
+      if (e < 3) continue;
+      const b = text.charCodeAt(e - 2);
+      const a = text.charCodeAt(e - 3);
+      if (ENDING_FILTER[filterIndex(a, b, c)] !== 1 || !isKeyChar(c)) continue;
+      const ending = code(a, b, c);
+      if (!ENDINGS.has(ending)) continue;
       let s = e - 1;
       while (s > 0 && isKeyChar(text.charCodeAt(s - 1))) s--;
       let start = s;
       const before = text.charCodeAt(s - 1);
       if (before === 34 || before === 39) start = text.charCodeAt(s - 2) === 92 ? s - 2 : s - 1;
-      hits.push({ start, key: text.slice(s, e) });
+      hits.push({ start, keyStart: s, keyEnd: e, ending });
     }
   }
   return hits;

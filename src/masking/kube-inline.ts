@@ -5,13 +5,18 @@
 import { decodesToText, isBase64 } from './validators.ts';
 import type { Span } from './detectors/types.ts';
 
-// `"data":`, `"stringData":` and their JSON-escaped forms all end in one of these.
-const INLINE_ANCHORS = ['ata":', 'ata\\":'];
+// `"data":`, `"stringData":` and their JSON-escaped forms all end in `ata":` or `ata\":`. The
+// search is for the `":` / `\":` (a search led by `a` would stop at every other word) and the
+// `ata` before it is checked.
+const INLINE_ANCHORS = ['":', '\\":'];
 
 export function detectInlineMaps(text: string, spans: Span[]): void {
-  for (const tail of INLINE_ANCHORS) {
-    for (let end = text.indexOf(tail); end !== -1; end = text.indexOf(tail, end + tail.length)) {
-      const escaped = tail.length === 6;
+  for (const anchor of INLINE_ANCHORS) {
+    const escaped = anchor.length === 3;
+    const tail = `ata${anchor}`;
+    for (let sep = text.indexOf(anchor, 3); sep !== -1; sep = text.indexOf(anchor, sep + anchor.length)) {
+      if (!text.startsWith('ata', sep - 3)) continue;
+      const end = sep - 3;
       const q = escaped ? '\\"' : '"';
       const field = text.startsWith(`${q}stringData`, end - 10 - q.length) ? 'stringData' : text.startsWith(`${q}data`, end - 1 - q.length) ? 'data' : null;
       if (field === null) continue;
@@ -101,23 +106,22 @@ function stringEnd(text: string, i: number, escaped: boolean): number {
   return -1;
 }
 
-// Led by the newline (or the start, checked separately): the engine skips to `\n` quickly,
-// where a multiline `^` would be tried at every position.
-const BARE_JSON_MAP = /(?:^|\n)\{"[^"\n]*":"[A-Za-z0-9+/=]*"(?:,"[^"\n]*":"[A-Za-z0-9+/=]*")*\}(?=\r?\n|\r?$)/g;
+const BARE_JSON_MAP = /\{"[^"\n]*":"[A-Za-z0-9+/=]*"(?:,"[^"\n]*":"[A-Za-z0-9+/=]*")*\}(?=\r?\n|\r?$)/y;
 const GO_MAP = /map\[((?:[^\s:\]]+:[A-Za-z0-9+/=]+ ?)+)\]/g;
-const BARE_VALUE = /(?:^|\n)[A-Za-z0-9+/]{8,}={0,2}(?=\r?\n|\r?$)/g;
 
 const secretish = (v: string) => isBase64(v) && (decodesToText(v) || v.length >= 16) && !/^[0-9a-f]+$/i.test(v) && !/^\d+$/.test(v);
 
 function detectBareMaps(text: string, spans: Span[]): void {
-  if (text.includes('{"')) {
-    for (const m of text.matchAll(BARE_JSON_MAP)) {
-      const values = parseFlatMap(text, m.index + (m[0][0] === '\n' ? 1 : 0), false);
-      const strings = [];
-      for (let v = 0; v < values.length; v += 2) strings.push(text.slice(values[v], values[v + 1]));
-      if (!strings.some(secretish)) continue;
-      for (let v = 0; v < values.length; v += 2) push(spans, values[v] as number, values[v + 1] as number, 'base64');
-    }
+  // Only a `{"` that starts a line can start a bare map; the sticky regex runs there alone.
+  for (let at = text.indexOf('{"'); at !== -1; at = text.indexOf('{"', at + 2)) {
+    if (at > 0 && text.charCodeAt(at - 1) !== 10) continue;
+    BARE_JSON_MAP.lastIndex = at;
+    if (!BARE_JSON_MAP.test(text)) continue;
+    const values = parseFlatMap(text, at, false);
+    const strings = [];
+    for (let v = 0; v < values.length; v += 2) strings.push(text.slice(values[v], values[v + 1]));
+    if (!strings.some(secretish)) continue;
+    for (let v = 0; v < values.length; v += 2) push(spans, values[v] as number, values[v + 1] as number, 'base64');
   }
   if (text.includes('map[')) {
     for (const m of text.matchAll(GO_MAP)) {
@@ -135,17 +139,33 @@ function detectBareMaps(text: string, spans: Span[]): void {
 
 /** A line that is nothing but a base64 value; `certificates` lists line ranges to leave alone. */
 export function detectBareValues(text: string, certificates: readonly number[], spans: Span[]): void {
-  BARE_VALUE.lastIndex = 0;
-  let m: RegExpExecArray | null;
+  // A walk over line starts rather than a `(?:^|\n)…` regex: the engine would try every position,
+  // and almost every line fails on its first few characters (indentation, `-`, a word and `:`).
   let c = 0;
-  while ((m = BARE_VALUE.exec(text)) !== null) {
-    const nl = m[0][0] === '\n' ? 1 : 0;
-    const at = m.index + nl;
-    const value = m[0].slice(nl);
-    BARE_VALUE.lastIndex = at + value.length;
-    while (c < certificates.length && (certificates[c + 1] as number) < at) c += 2;
-    if (c < certificates.length && (certificates[c] as number) <= at) continue;
-    // Low priority: a specific detector (an AWS key id on its own line) names it better.
-    if (secretish(value)) push(spans, at, at + value.length, 'base64', 5);
+  for (let at = 0; at <= text.length; ) {
+    let next = text.indexOf('\n', at);
+    if (next === -1) next = text.length;
+    const end = bareValueEnd(text, at, next);
+    if (end !== -1) {
+      while (c < certificates.length && (certificates[c + 1] as number) < at) c += 2;
+      const inCertificate = c < certificates.length && (certificates[c] as number) <= at;
+      // Low priority: a specific detector (an AWS key id on its own line) names it better.
+      if (!inCertificate && secretish(text.slice(at, end))) push(spans, at, end, 'base64', 5);
+    }
+    at = next + 1;
   }
+}
+
+const BASE64_CHAR = new Uint8Array(128);
+for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') BASE64_CHAR[ch.charCodeAt(0)] = 1;
+
+/** End of the value when the line [at, lineEnd) is `[A-Za-z0-9+/]{8,}={0,2}\r?`, else -1. */
+function bareValueEnd(text: string, at: number, lineEnd: number): number {
+  let i = at;
+  while (i < lineEnd && BASE64_CHAR[text.charCodeAt(i)] === 1) i++;
+  if (i - at < 8) return -1;
+  const end = text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
+  if (end - i > 2) return -1;
+  for (let j = i; j < end; j++) if (text.charCodeAt(j) !== 61) return -1;
+  return end;
 }

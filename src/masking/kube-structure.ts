@@ -31,9 +31,19 @@ export function initialStructureState(): StructureState {
 }
 
 /** Keys (from the separator scan) whose lines the walker must see. */
-export const STRUCTURE_KEYS = new Set(['apiVersion', 'kind', 'data', 'stringData', 'name']);
+const STRUCTURE_KEYS = ['apiVersion', 'kind', 'data', 'stringData', 'name'];
+
+/** Is text[start, end) one of the keys the walker follows? Compared in place, without a slice. */
+export function isStructureKey(text: string, start: number, end: number): boolean {
+  const length = end - start;
+  if (length !== 4 && length !== 10) return false;
+  for (const key of STRUCTURE_KEYS) if (key.length === length && text.startsWith(key, start)) return true;
+  return false;
+}
 const KEY_LINE = /^([ \t]*)(- +)?"?(apiVersion|kind|data|stringData|name)"?[ \t]*:[ \t]*(.*?)[ \t]*$/;
-const ENTRY = /^([ \t]*)("?)([^":]+)\2[ \t]*:(?:[ \t]+(.*?))?[ \t]*$/;
+// The value is `.*` ending in a non-blank, not a lazy `.*?` before `[ \t]*$`: the same capture,
+// but a lazy value tries `[ \t]*$` after every character of a kilobyte-long base64 value.
+const ENTRY = /^([ \t]*)("?)([^":]+)\2[ \t]*:(?:[ \t]+((?:.*[^ \t\r\n\u2028\u2029])?))?[ \t]*$/;
 const SECRET_ENV_NAME = /(?:PASSWORD|PASSWD|PASSPHRASE|PASS|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|_KEY|CREDENTIALS?|CONN(?:ECTION)?_?STRING|DSN)$/i;
 const ENV_VALUE = /^[ \t]*(?:- +)?"?value"?[ \t]*:[ \t]*(.*?),?[ \t]*$/;
 const DESCRIBE_ENTRY = /^([^\s:]+):[ \t]+(\S.*?)[ \t]*$/;
@@ -50,8 +60,10 @@ export function walkStructure(
   text: string, from: number, candidates: readonly number[], state: StructureState, spans: Span[], certificates: number[],
 ): void {
   const extra: number[] = [];
-  for (const literal of ['Data', '-----BEGIN']) {
-    for (let at = text.indexOf(literal, from); at !== -1; at = text.indexOf(literal, at + literal.length)) extra.push(at);
+  for (let at = text.indexOf('Data', from); at !== -1; at = text.indexOf('Data', at + 4)) extra.push(at);
+  // `-----BEGIN` is found by its `BEGIN`: a search led by `-` stops at every YAML list item.
+  for (let at = text.indexOf('BEGIN', from + 5); at !== -1; at = text.indexOf('BEGIN', at + 5)) {
+    if (text.startsWith('-----', at - 5)) extra.push(at - 5);
   }
   const all = extra.length === 0 ? candidates : [...candidates, ...extra].sort((a, b) => a - b);
   let c = 0;

@@ -8,16 +8,16 @@ import type { MarkerStyle } from './detectors/types.ts';
 export type MarkerRenderer = (id: string, style: MarkerStyle, original: string) => string;
 
 export function createMarkerRenderer(fingerprintKey?: Uint8Array): MarkerRenderer {
-  const cache = new Map<string, string>();
+  // Keyed by id, then style: no key string is built per masked value.
+  const cache = new Map<string, Partial<Record<MarkerStyle, string>>>();
   return (id, style, original) => {
     if (fingerprintKey) {
       const fp = createHmac('sha256', fingerprintKey).update(original, 'latin1').digest('hex').slice(0, 8);
       return styled(`[MASKED:${id}:${fp}]`, style);
     }
-    const key = `${style}:${id}`;
-    let marker = cache.get(key);
-    if (marker === undefined) cache.set(key, (marker = styled(`[MASKED:${id}]`, style)));
-    return marker;
+    let byStyle = cache.get(id);
+    if (byStyle === undefined) cache.set(id, (byStyle = {}));
+    return (byStyle[style] ??= styled(`[MASKED:${id}]`, style));
   };
 }
 

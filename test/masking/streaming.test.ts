@@ -138,3 +138,40 @@ describe('streaming masker', () => {
     expect(maskText(text).text).toBe(run([Buffer.from(text)]).out.toString());
   });
 });
+
+describe('streaming masker fast paths', () => {
+  it('masks a lone base64 line ending in \\r\\n or at the end of input, and leaves near misses', () => {
+    const value = 'c2VjcmV0LXRva2VuLXZhbHVl';
+    const marker = 'W01BU0tFRDprOHMtc2VjcmV0LWRhdGFd';
+    expect(maskText(`${value}\r\n`).text).toBe(`${marker}\r\n`);
+    expect(maskText(`x\n${value}`).text).toBe(`x\n${marker}`);
+    expect(maskText(`${value}\r\r\n`).text).toBe(`${value}\r\r\n`);
+    expect(maskText(`${value}===\n`).text).toBe(`${value}===\n`);
+    expect(maskText(` ${value}\n`).text).toBe(` ${value}\n`);
+  });
+
+  it('passes bytes held across pushes through exactly when nothing in them is masked', () => {
+    const bytes = Buffer.from([0x61, 0xff, 0xfe, 0x0a, 0xc3, 0x28, 0x80, 0x62, 0x0a, 0x00, 0x9f]);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const masker = createStreamingMasker();
+      const first = masker.push(bytes.subarray(0, cut));
+      const second = masker.push(bytes.subarray(cut));
+      const out = Buffer.concat([first, second, masker.flush()]);
+      expect(out.equals(bytes), `cut at ${cut}`).toBe(true);
+    }
+  });
+
+  it('keeps the input chunk unaliased: changing it after push changes nothing', () => {
+    const masker = createStreamingMasker();
+    const chunk = Buffer.from('line one\npartial tail');
+    const out = masker.push(chunk);
+    chunk.fill(0x78);
+    expect(Buffer.from(out).toString()).toBe('line one\n');
+    expect(Buffer.from(masker.flush()).toString()).toBe('partial tail');
+  });
+
+  it('masks a Secret data value up to its last non-blank, keeping trailing blanks', () => {
+    const yaml = 'kind: Secret\ndata:\n  password: c2VjcmV0LXBhc3N3b3Jk \t\n';
+    expect(maskText(yaml).text).toBe('kind: Secret\ndata:\n  password: W01BU0tFRDprOHMtc2VjcmV0LWRhdGFd \t\n');
+  });
+});

@@ -1,6 +1,8 @@
 // Personal and financial data (Presidio's recognizers as a model): a pattern narrows, a
 // checksum or a context word confirms, and neighbours decide that a digit run is a whole number
-// rather than a piece of a uid, an IP, a timestamp or a digest.
+// rather than a piece of a uid, an IP, a timestamp or a digest. Digit counts are spelled out
+// (`\d\d\d` rather than `\d{3}`): irregexp then skips ahead by the run's length instead of
+// retrying at every digit, several times faster on timestamps and IPs.
 import { abaRouting, iban, luhn, usSsn } from '../validators.ts';
 import { hasContextWord, isolated } from './context.ts';
 import type { Detector } from './types.ts';
@@ -25,7 +27,7 @@ export const usSsnDetector: Detector = {
   id: 'us-ssn',
   category: 'financial',
   priority: 50,
-  regex: /\d{3}-\d{2}-\d{4}/g,
+  regex: /\d\d\d-\d\d-\d\d\d\d/g,
   valueGroup: 0,
   validate: (value, text, start, end) => usSsn(value) && isolated(text, start, end, '.:/-+'),
 };
@@ -48,7 +50,7 @@ export const bankAccount: Detector = {
   id: 'bank-account',
   category: 'financial',
   priority: 40,
-  regex: /\d{8,17}/g,
+  regex: /\d\d\d\d\d\d\d\d\d{0,9}/g,
   valueGroup: 0,
   validate(value, text, start, end) {
     if (!isolated(text, start, end, '.:/-')) return false;

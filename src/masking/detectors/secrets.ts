@@ -1,6 +1,8 @@
 // Credential detectors. Patterns follow gitleaks' rules (prefixes, lengths, alphabets) and
-// the formats the vendors document; every detector is anchored on literals so that a block
-// without them costs one substring search.
+// the formats the vendors document; most detectors are anchored on literals so that a block
+// without them costs one substring search. An anchor is the rarest-led short piece of the
+// literal (`yJ` of `eyJ`, `BEGIN` of `-----BEGIN`): V8 searches short needles by their first
+// character, and stops at every `e` or `-`.
 import { isBase64, shannonEntropy } from '../validators.ts';
 import { isolated } from './context.ts';
 import { looksLikeSecretValue, unquote } from './secret-values.ts';
@@ -36,6 +38,7 @@ export const secretAssignment: Detector = {
   category: 'secret',
   priority: 20,
   keyed: true,
+  keyEndings: ['ord', 'swd', 'ase', 'pwd', 'ret', 'ken', 'key', '_id', '-id', 'yid', 'ata', 'ial', 'als', 'ing'],
   regex: assignment,
   valueGroup: 2,
   validate(value, text, start) {
@@ -69,6 +72,7 @@ export const highEntropySecret: Detector = {
   category: 'secret',
   priority: 10,
   keyed: true,
+  keyEndings: ['key', 'alt', 'mac', 'eed', 'ure', 'kie', 'nid', '_id', '-id'],
   regex: new RegExp(
     String.raw`(${OPT_QUOTE}[A-Za-z0-9_.-]*[A-Za-z0-9][_.-]?(?:key|salt|hmac|seed|signature|cookie|session[_-]?id)${OPT_QUOTE}[ \t]*[:=][ \t]*${OPT_QUOTE})([A-Za-z0-9+/=_-]{16,})`,
     'iy',
@@ -85,6 +89,7 @@ export const jwt: Detector = {
   id: 'jwt',
   category: 'secret',
   priority: 40,
+  anchors: ['yJ'],
   regex: /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g,
   valueGroup: 0,
 };
@@ -93,8 +98,7 @@ export const authHeader: Detector = {
   id: 'auth-header',
   category: 'secret',
   priority: 30,
-  anchors: ['bearer', 'basic'],
-  anchorsIgnoreCase: true,
+  // Unanchored: irregexp finds the case-insensitive literals faster than lower-casing the block.
   regex: /((?<![A-Za-z0-9_])(?:bearer|basic)[ \t]+)([A-Za-z0-9._~+/-]{8,}=*)/gi,
   valueGroup: 2,
   validate(value, text, start) {
@@ -110,6 +114,7 @@ export const privateKeyInline: Detector = {
   id: 'private-key',
   category: 'secret',
   priority: 60,
+  anchors: ['BEGIN'],
   regex: /(-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----)((?:[^"'\\\r\n-]|\\[^"\r\n]|-(?!----END))+)/g,
   valueGroup: 2,
   validate(_value, text, start) {
@@ -124,6 +129,7 @@ export const awsAccessKeyId: Detector = {
   id: 'aws-access-key-id',
   category: 'secret',
   priority: 50,
+  anchors: ['A3T', 'AKIA', 'ASIA', 'ABIA', 'ACCA'],
   regex: /(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}/g,
   valueGroup: 0,
   validate: (_v, text, start, end) => isolated(text, start, end),
@@ -133,6 +139,7 @@ export const githubToken: Detector = {
   id: 'github-token',
   category: 'secret',
   priority: 50,
+  anchors: ['gh', 'b_p'],
   regex: /gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}/g,
   valueGroup: 0,
   validate: (_v, text, start, end) => isolated(text, start, end),
@@ -142,6 +149,7 @@ export const gitlabToken: Detector = {
   id: 'gitlab-token',
   category: 'secret',
   priority: 50,
+  anchors: ['gl', 'GR13'],
   regex: /gl(?:pat|oas|dt|rt|ptt|ft|soat|cbt|imt|agent)-[A-Za-z0-9_-]{20,}|GR1348941[A-Za-z0-9_-]{20,}/g,
   valueGroup: 0,
   validate: (_v, text, start, end) => isolated(text, start, end),
@@ -151,6 +159,7 @@ export const slackToken: Detector = {
   id: 'slack-token',
   category: 'secret',
   priority: 50,
+  anchors: ['xox'],
   regex: /xox[abpres]-[A-Za-z0-9-]{10,}/g,
   valueGroup: 0,
   validate: (_v, text, start, end) => isolated(text, start, end),
@@ -177,6 +186,7 @@ export const azureConnectionString: Detector = {
   id: 'azure-connection-string',
   category: 'secret',
   priority: 45,
+  anchors: ['Key=', 'Signa', '?sig=', '&sig='],
   regex: /((?:AccountKey|SharedAccessKey|SharedAccessSignature)=|[?&]sig=)([^;"'\s&]+)/g,
   valueGroup: 2,
   validate: (value) => value.length >= 16,
@@ -197,6 +207,7 @@ export const kubeconfigClientCertificate: Detector = {
   category: 'secret',
   priority: 30,
   keyed: true,
+  keyEndings: ['ata'],
   regex: /(\\?["']?client-certificate-data\\?["']?[ \t]*:[ \t]*\\?["']?)([A-Za-z0-9+/=]{16,})/y,
   valueGroup: 2,
 };

@@ -38,6 +38,11 @@ export interface Detector {
    */
   readonly keyed?: boolean;
   /**
+   * For a keyed detector: the last three letters (lower case) of every key its regex can match.
+   * Other keys are skipped without running the regex (a pod's `name:` and `resourceVersion:`).
+   */
+  readonly keyEndings?: readonly string[];
+  /**
    * Global regex. valueGroup 0: the whole match is the value; 2: group 1 is a kept prefix and
    * group 2 the value; 'value': the named group `value` (regex compiled with the `d` flag).
    */
