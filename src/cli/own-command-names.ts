@@ -14,4 +14,7 @@ export const OWN_COMMAND_NAMES: ReadonlySet<string> = new Set([
   'policy',
   'mask',
   'sandbox',
+  'verify',
+  'replay',
+  'play',
 ]);

@@ -1,10 +1,24 @@
-// `hkubectl <kubectl args>`: run the real kubectl with exactly these args.
+// `hkubectl <kubectl args>`: run the real kubectl with exactly these args — handed straight over
+// when the command can print nothing sensitive, masked when it is local, and decided by the relay,
+// masked and recorded when it reaches a cluster.
 import { ConfigError } from '../errors.ts';
+import type { CommandIntent } from '../kubectl/intent.ts';
 import { locateKubectl } from '../kubectl/locate.ts';
+import { parseIntent } from '../kubectl/parse-intent.ts';
 import { runKubectlInherited } from '../kubectl/spawn-pipes.ts';
+import { contactsCluster } from '../policy/verbs.ts';
 
 /** Nesting deeper than this means "kubectl" leads back to hkubectl through a wrapper script. */
 const MAX_DEPTH = 4;
+
+/** Output that comes from the kubectl binary itself: help texts, its version, shell completion. */
+const SELF_DESCRIBING_VERBS = new Set(['help', 'completion', 'options', 'plugin list']);
+
+export function printsNothingSensitive(intent: CommandIntent): boolean {
+  if (intent.flags.help === true) return true;
+  if (intent.verb === 'version') return intent.flags.client === true;
+  return SELF_DESCRIBING_VERBS.has(intent.verb);
+}
 
 export async function passThrough(kubectlArgs: string[]): Promise<number> {
   const depth = Number(process.env.HKUBECTL_DEPTH ?? '0') || 0;
@@ -13,7 +27,18 @@ export async function passThrough(kubectlArgs: string[]): Promise<number> {
       hint: 'set HKUBECTL_KUBECTL to the real kubectl binary',
     });
   }
-  const kubectl = locateKubectl({ env: process.env, selfPath: process.argv[1] ?? '' });
+  const kubectlPath = locateKubectl({ env: process.env, selfPath: process.argv[1] ?? '' });
   const env = { ...process.env, HKUBECTL_DEPTH: String(depth + 1) };
-  return runKubectlInherited(kubectl, kubectlArgs, env);
+  const intent = parseIntent(kubectlArgs);
+  if (printsNothingSensitive(intent)) return runKubectlInherited(kubectlPath, kubectlArgs, env);
+
+  const governed = await loadGoverned();
+  const input = { kubectlPath, args: kubectlArgs, intent, env };
+  return contactsCluster(intent) ? governed.runGoverned(input) : governed.runLocal(input);
+}
+
+/** Lives in its own bundle (see main.ts loadCommands for why the path is computed). */
+async function loadGoverned(): Promise<typeof import('./governed-entry.ts')> {
+  const entry = new URL('./commands/governed-entry.js', import.meta.url).href;
+  return (await import(entry)) as typeof import('./governed-entry.ts');
 }

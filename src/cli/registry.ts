@@ -18,4 +18,7 @@ export const ownCommands: Record<string, () => Promise<CommandModule>> = {
   audit: () => import('./commands/audit.ts'),
   sandbox: () => import('./commands/sandbox.ts'),
   mask: () => import('./commands/mask.ts'),
+  verify: () => import('./commands/verify.ts'),
+  replay: () => import('./commands/replay.ts'),
+  play: () => import('./commands/play.ts'),
 };

@@ -16,6 +16,12 @@ export function auditLine(entry: AuditEntry): string {
       return `${head}${String(e.verdict).toUpperCase().padEnd(8)}${e.by?.subject}: request ${e.requestId} (${e.command}): ${e.justification}`;
     case 'expire':
       return `${head}request ${e.requestId} (${e.command})`;
+    case 'session.cast':
+      return `${head}session ${e.sessionId}: relay copy of the recording, ${e.size} bytes, sha256 ${e.sha256} (from ${e.by?.subject})`;
+    case 'session.closed': {
+      const cast = e.castSha256 ? `cast sha256 ${e.castSha256}${e.relayCopy ? ' (relay holds a copy)' : ''}` : 'not recorded';
+      return `${head}session ${e.sessionId}: ${e.command} exited ${e.exitCode}${e.signal ? ` (${e.signal})` : ''}; manifest sha256 ${e.manifestSha256} signed by ${e.kid}; ${cast}`;
+    }
     case 'repair':
       return `${head}cut ${e.truncatedBytes} damaged bytes at byte ${e.truncatedAtByte} (sha256 ${e.truncatedSha256}): ${e.reason}`;
     default: {

@@ -5,7 +5,7 @@ import { AUDIT_LOG_VERSION, type AuditEntry } from './audit-chain.ts';
 import { readLogLines } from './log-lines.ts';
 import { ConfigError } from '../errors.ts';
 
-export type ReadOptions = { since?: Date | null; limit?: number; upToSeq?: number };
+export type ReadOptions = { since?: Date | null; limit?: number; upToSeq?: number; fromSeq?: number };
 
 /** The most recent `limit` entries at or after `since`, oldest first. */
 export async function readAuditEntries(file: string, options: ReadOptions = {}): Promise<AuditEntry[]> {
@@ -24,9 +24,21 @@ export async function readAuditEntries(file: string, options: ReadOptions = {}):
       throw new ConfigError('ERR_AUDIT_LOG_VERSION', `${file}: entry ${entry.seq} has audit-log version ${JSON.stringify(entry.v)}; this hkubectl reads version ${AUDIT_LOG_VERSION}`);
     }
     if (options.upToSeq !== undefined && entry.seq > options.upToSeq) break;
+    if (options.fromSeq !== undefined && entry.seq < options.fromSeq) continue;
     if (Date.parse(entry.ts) < since) continue;
     kept.push(entry);
     if (kept.length > limit) kept.shift();
   }
   return kept;
+}
+
+/** The first entry `match` accepts, or null (a rare-path lookup: it reads the log from the start). */
+export async function findAuditEntry(file: string, contains: string, match: (entry: AuditEntry) => boolean): Promise<AuditEntry | null> {
+  for await (const line of readLogLines(file)) {
+    if (!line.terminated) break;
+    if (!line.text.includes(contains)) continue;
+    const entry = JSON.parse(line.text) as AuditEntry;
+    if (match(entry)) return entry;
+  }
+  return null;
 }

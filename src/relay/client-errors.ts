@@ -28,7 +28,7 @@ export class RelayForbiddenError extends DeniedError {
 
 /** Any other refusal, with the relay's status and code (409 already reviewed, 410 expired, 404…). */
 export class RelayError extends HkError {
-  constructor(readonly relayUrl: string, readonly status: number, code: string, message: string) {
+  constructor(readonly relayUrl: string, readonly status: number, code: string, message: string, readonly body: unknown = null) {
     super(code, message, exitCodeFor(status));
   }
 }
@@ -47,7 +47,7 @@ export function errorFromAnswer(relayUrl: string, status: number, body: unknown)
   if (status === 401) return new RelayAuthError(relayUrl, status, code, message, error?.reason);
   if (status === 403) return new RelayForbiddenError(relayUrl, status, code, message);
   if (status === 400 || status === 413 || status === 415) return new UsageError(code, message);
-  return new RelayError(relayUrl, status, code, message);
+  return new RelayError(relayUrl, status, code, message, body);
 }
 
 function describe(cause: unknown): string {

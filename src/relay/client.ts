@@ -1,11 +1,15 @@
 // Typed calls to the relay's v1 API over undici. Used by the wrapper (before running kubectl)
 // and by the approver and audit commands. Network failures become RelayUnreachableError (exit 75,
 // naming the relay URL): a command that cannot get a decision does not run.
+import type { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
-import type { AuditEntry } from './audit-chain.ts';
-import { errorFromAnswer, RelayUnreachableError } from './client-errors.ts';
-import type { ApprovalRequest, ApprovalStatus, DecisionAnswer, Health, RequestList, SignedManifest, SubmitBody, Verdict } from './types.ts';
 import type { JWK } from 'jose';
+import type { SessionDraft } from '../recording/manifest.ts';
+import type { AuditEntry } from './audit-chain.ts';
+import { errorFromAnswer, RelayError, RelayUnreachableError } from './client-errors.ts';
+import type {
+  ApprovalRequest, ApprovalStatus, DecisionAnswer, Health, RequestList, SessionStateFilter, SessionSummary, SignedManifest, SubmitBody, UploadAnswer, Verdict,
+} from './types.ts';
 
 export type TokenSource = string | (() => Promise<string>);
 
@@ -27,8 +31,18 @@ export type RelayClient = {
   wait(id: string, timeoutMs: number, signal?: AbortSignal): Promise<ApprovalRequest>;
   list(options?: { status?: ApprovalStatus | 'all'; since?: number; timeoutMs?: number; signal?: AbortSignal }): Promise<RequestList>;
   review(id: string, verdict: Verdict, justification: string): Promise<ApprovalRequest>;
-  signManifest(payload: Record<string, unknown>): Promise<SignedManifest>;
-  audit(options?: { since?: Date; limit?: number }): Promise<{ entries: AuditEntry[] }>;
+  audit(options?: { since?: Date; limit?: number; fromSeq?: number; toSeq?: number }): Promise<{ entries: AuditEntry[] }>;
+  /** Streams the session's .cast (`size` bytes) to the relay, which keeps its own copy. */
+  uploadCast(sessionId: string, body: Readable, size: number): Promise<UploadAnswer>;
+  /**
+   * Closes the session; the relay answers with the signed manifest. A session closed before
+   * (e.g. the answer was lost) gives back the manifest it got then, with `alreadyClosed`.
+   */
+  closeSession(sessionId: string, draft: SessionDraft): Promise<{ manifest: SignedManifest; alreadyClosed: boolean }>;
+  sessions(state?: SessionStateFilter): Promise<SessionSummary[]>;
+  sessionManifest(sessionId: string): Promise<SignedManifest>;
+  /** The relay's copy of the .cast, as a stream. */
+  sessionCast(sessionId: string): Promise<Readable>;
   close(): Promise<void>;
 };
 
@@ -38,20 +52,29 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
   const dispatcher = options.dispatcher ?? ownDispatcher!;
   const timeoutMs = options.timeoutMs ?? 15_000;
 
-  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, waitMs = 0, auth = true, signal?: AbortSignal): Promise<T> {
+  type Send = { method: 'GET' | 'POST' | 'PUT'; path: string; body?: string | Readable; type?: string; length?: number; waitMs?: number; auth?: boolean; signal?: AbortSignal };
+
+  async function send({ method, path, body, type, length, waitMs = 0, auth = true, signal }: Send): Promise<Dispatcher.ResponseData> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (auth && options.token !== undefined) headers.authorization = `Bearer ${typeof options.token === 'string' ? options.token : await options.token()}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    let answer: Dispatcher.ResponseData;
+    if (type !== undefined) headers['content-type'] = type;
+    if (length !== undefined) headers['content-length'] = String(length);
     try {
-      answer = await request(`${base}${path}`, {
-        method, headers, dispatcher, body: body === undefined ? undefined : JSON.stringify(body), ...(signal ? { signal } : {}),
-        headersTimeout: timeoutMs + waitMs, bodyTimeout: timeoutMs,
+      return await request(`${base}${path}`, {
+        method, headers, dispatcher, body, ...(signal ? { signal } : {}), headersTimeout: timeoutMs + waitMs, bodyTimeout: timeoutMs,
       });
     } catch (error) {
       if (signal?.aborted) throw error;
       throw new RelayUnreachableError(base, error);
     }
+  }
+
+  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, waitMs = 0, auth = true, signal?: AbortSignal): Promise<T> {
+    const json = body === undefined ? {} : { body: JSON.stringify(body), type: 'application/json' };
+    return answerOf<T>(await send({ method, path, ...json, waitMs, auth, ...(signal ? { signal } : {}) }));
+  }
+
+  async function answerOf<T>(answer: Dispatcher.ResponseData): Promise<T> {
     let parsed: unknown;
     try {
       parsed = await answer.body.json();
@@ -78,12 +101,36 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       return call('GET', `/v1/requests?${params}`, undefined, query.timeoutMs ?? 0, true, query.signal);
     },
     review: (requestId, verdict, justification) => call('POST', `/v1/requests/${id(requestId)}/review`, { verdict, justification }),
-    signManifest: (payload) => call('POST', '/v1/manifests/sign', { payload }),
     audit(query = {}) {
       const params = new URLSearchParams();
       if (query.since) params.set('since', query.since.toISOString());
       if (query.limit) params.set('limit', String(query.limit));
+      if (query.fromSeq !== undefined) params.set('fromSeq', String(query.fromSeq));
+      if (query.toSeq !== undefined) params.set('toSeq', String(query.toSeq));
       return call('GET', `/v1/audit?${params}`);
+    },
+    async uploadCast(sessionId, body, size) {
+      // Allow for a slow link: at least 1 MB/s before the relay's answer is overdue.
+      const waitMs = Math.ceil(size / 1_000);
+      return answerOf(await send({ method: 'PUT', path: `/v1/sessions/${id(sessionId)}/cast`, body, type: 'application/octet-stream', length: size, waitMs }));
+    },
+    async closeSession(sessionId, draft) {
+      try {
+        return { manifest: (await call<{ manifest: SignedManifest }>('POST', `/v1/sessions/${id(sessionId)}/close`, { draft })).manifest, alreadyClosed: false };
+      } catch (error) {
+        const manifest = error instanceof RelayError && error.status === 409 ? (error.body as { manifest?: SignedManifest } | null)?.manifest : undefined;
+        if (manifest) return { manifest, alreadyClosed: true };
+        throw error;
+      }
+    },
+    async sessions(state = 'all') {
+      return (await call<{ sessions: SessionSummary[] }>('GET', `/v1/sessions?state=${state}`)).sessions;
+    },
+    sessionManifest: (sessionId) => call('GET', `/v1/sessions/${id(sessionId)}/manifest`),
+    async sessionCast(sessionId) {
+      const answer = await send({ method: 'GET', path: `/v1/sessions/${id(sessionId)}/cast` });
+      if (answer.statusCode >= 400) return answerOf(answer);
+      return answer.body;
     },
     close: async () => {
       await ownDispatcher?.close();

@@ -22,6 +22,12 @@ export type RelayCore = {
   /** Groups whose members may read the audit log (approvers and configured auditors). */
   auditorGroups: ReadonlySet<string>;
   maxWaitMs: number;
+  /** Where the relay keeps its copies of session recordings and manifests. */
+  sessionsDir: string;
+  /** Largest .cast upload accepted. */
+  maxCastBytes: number;
+  /** Sessions with an upload in flight: one at a time, and none closed meanwhile. */
+  uploading: Set<string>;
   /** `state.version` as of the last change that is durable. */
   publishedVersion(): number;
   commit(event: AuditEvent): Promise<AuditEntry>;

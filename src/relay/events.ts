@@ -2,7 +2,7 @@
 // in memory (state.ts) is these events folded in order, at start and as they happen.
 import type { RiskScore } from '../policy/types.ts';
 import type { MaskProfile } from '../policy/types.ts';
-import type { Person, Verdict } from './types.ts';
+import type { Person, SignedManifest, Verdict } from './types.ts';
 
 export type CommandFields = {
   requester: Person;
@@ -47,4 +47,28 @@ export type ReviewEvent = { type: 'review'; requestId: string; verdict: Verdict;
 
 export type ExpireEvent = { type: 'expire'; requestId: string; command: string };
 
-export type RelayEvent = DecisionEvent | ReviewEvent | ExpireEvent;
+/** The relay now holds its own copy of a session's .cast (`<dataDir>/sessions/<id>.cast`). */
+export type SessionCastEvent = { type: 'session.cast'; sessionId: string; by: Person; sha256: string; size: number };
+
+/**
+ * The wrapper closed a session and the relay signed its manifest. The manifest's payload names
+ * this entry's seq and the hash of the entry before it; `manifestSha256` (sha256 of the payload
+ * bytes) ties the two together both ways. The signed manifest itself is kept too, so the log
+ * alone can always give it back.
+ */
+export type SessionClosedEvent = {
+  type: 'session.closed';
+  sessionId: string;
+  by: Person;
+  command: string;
+  kid: string;
+  manifestSha256: string;
+  castSha256: string | null;
+  castSize: number | null;
+  relayCopy: boolean;
+  exitCode: number;
+  signal: string | null;
+  manifest: SignedManifest;
+};
+
+export type RelayEvent = DecisionEvent | ReviewEvent | ExpireEvent | SessionCastEvent | SessionClosedEvent;

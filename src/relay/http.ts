@@ -53,9 +53,10 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, error: ApiError): void {
-  const body: ApiErrorBody = { error: { code: error.code, message: error.message, ...(error.reason ? { reason: error.reason } : {}) } };
+/** `extra` goes beside `error` in the body (e.g. the existing manifest of an already closed session). */
+export function sendError(res: ServerResponse, error: ApiError, extra: Record<string, unknown> = {}): void {
+  const body: ApiErrorBody = { ...extra, error: { code: error.code, message: error.message, ...(error.reason ? { reason: error.reason } : {}) } };
   // After a 413 the rest of the body is not read; closing stops a client streaming megabytes.
   const close: Record<string, string> = error.status === 413 ? { connection: 'close' } : {};
-  sendJson(res, error.status, body, { ...error.headers, ...close });
+  sendJson(res, error.status, body, { ...close, ...error.headers });
 }

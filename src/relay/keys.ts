@@ -1,7 +1,7 @@
 // The relay's manifest-signing keys: Ed25519, created on first start, kept in `keys.json`
 // (mode 0600) in the data dir. Rotation makes a new key current and keeps the old *public* keys
 // in the JWKS, so manifests signed before a rotation still verify; old private keys are dropped.
-import { randomUUID } from 'node:crypto';
+import { createPrivateKey, randomUUID, sign, type JsonWebKeyInput, type KeyObject } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, FlattenedSign, generateKeyPair, importJWK, type JWK } from 'jose';
@@ -15,6 +15,13 @@ export type KeyStore = {
   kid(): string;
   jwks(): { keys: JWK[] };
   signManifest(payload: unknown): Promise<SignedManifest>;
+  /**
+   * Signs `payload` (the exact bytes) with the current key, synchronously: a session's manifest
+   * names the audit-log seq of the entry that records it, so nothing may be appended between
+   * reading the log's head and appending that entry — and jose only signs asynchronously.
+   * Same output as jose's FlattenedSign (RFC 7515 §7.2.2, EdDSA over `protected.payload`).
+   */
+  signNow(payload: Uint8Array): SignedManifest;
   /** Makes a new key current; returns the new and previous kid. */
   rotate(): Promise<{ kid: string; previousKid: string }>;
 };
@@ -57,6 +64,12 @@ export async function openKeyStore(dataDir: string, now: () => Date = () => new 
         const bytes = new TextEncoder().encode(JSON.stringify(payload));
         return new FlattenedSign(bytes).setProtectedHeader({ alg: 'EdDSA', kid: signer.kid, typ: MANIFEST_TYPE }).sign(signer.key) as Promise<SignedManifest>;
       },
+      signNow(payload) {
+        const header = Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: signer.kid, typ: MANIFEST_TYPE })).toString('base64url');
+        const body = Buffer.from(payload).toString('base64url');
+        const signature = sign(null, Buffer.from(`${header}.${body}`), signer.keyObject).toString('base64url');
+        return { payload: body, protected: header, signature };
+      },
       async rotate() {
         const previousKid = state.current;
         const at = now();
@@ -74,7 +87,8 @@ export async function openKeyStore(dataDir: string, now: () => Date = () => new 
 async function signerOf(state: KeyFile, file: string) {
   const current = state.keys.find((key) => key.kid === state.current);
   if (!current?.privateJwk) throw new ConfigError('ERR_RELAY_KEYS_INVALID', `${file} holds no private key for its current kid ${state.current}`);
-  return { kid: current.kid, key: await importJWK(current.privateJwk, 'EdDSA') };
+  const keyObject: KeyObject = createPrivateKey({ key: current.privateJwk as JsonWebKeyInput['key'], format: 'jwk' });
+  return { kid: current.kid, key: await importJWK(current.privateJwk, 'EdDSA'), keyObject };
 }
 
 // Written to a temporary file with mode 0600 from the start, then renamed: a reader never sees a

@@ -11,8 +11,8 @@ import type { ReviewEvent } from './events.ts';
 import { ApiError, readJson, sendError, sendJson } from './http.ts';
 import { ANY_REQUEST } from './notifier.ts';
 import type { ApprovalRequest, Health, RequestList } from './types.ts';
-import { manifestPayload, reviewBody, submitBody } from './validate.ts';
-import { sha256Hex } from './audit-chain.ts';
+import { reviewBody, submitBody } from './validate.ts';
+import { sessionRoutes } from './session-routes.ts';
 import { showCommand } from './command-line.ts';
 
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL, params: string[]) => Promise<void>;
@@ -64,7 +64,7 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
   }
 
   const health: Route = async (_req, res) => {
-    const body: Health = { ok: true, api: 'v1', seq: core.log.head().seq, kid: core.keys.kid() };
+    const body: Health = { ok: true, api: 'v1', seq: core.log.head().seq, kid: core.keys.kid(), maxCastBytes: core.maxCastBytes };
     sendJson(res, 200, body);
   };
 
@@ -134,17 +134,6 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
     sendJson(res, 200, view(core.state.requests.get(request.id)!));
   };
 
-  const sign: Route = async (req, res) => {
-    const identity = await authenticate(req);
-    const payload = manifestPayload(await readJson(req));
-    const signed = await core.keys.signManifest(payload);
-    await core.commit({
-      type: 'manifest-signed', kid: core.keys.kid(), by: personOf(identity), payloadSha256: sha256Hex(JSON.stringify(payload)),
-      ...(typeof payload.sessionId === 'string' ? { sessionId: payload.sessionId } : {}),
-    });
-    sendJson(res, 200, signed);
-  };
-
   const audit: Route = async (req, res, url) => {
     const identity = await authenticate(req);
     if (!inGroups(identity, core.auditorGroups)) {
@@ -152,7 +141,19 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
     }
     const since = url.searchParams.get('since');
     const limit = Math.min(Number(url.searchParams.get('limit') ?? 1000) || 1000, 10_000);
-    const entries = await readAuditEntries(core.log.file, { since: since === null ? null : new Date(since), limit, upToSeq: core.log.head().seq });
+    const seqParam = (name: string) => {
+      const raw = url.searchParams.get(name);
+      if (raw === null) return undefined;
+      const seq = Number(raw);
+      if (!Number.isSafeInteger(seq) || seq < 0) throw new ApiError(400, 'ERR_INVALID_QUERY', `"${name}" must be an audit-log seq (a whole number)`);
+      return seq;
+    };
+    const fromSeq = seqParam('fromSeq');
+    const toSeq = seqParam('toSeq');
+    const head = core.log.head().seq;
+    const entries = await readAuditEntries(core.log.file, {
+      since: since === null ? null : new Date(since), limit, upToSeq: toSeq === undefined ? head : Math.min(toSeq, head), ...(fromSeq === undefined ? {} : { fromSeq }),
+    });
     sendJson(res, 200, { entries });
   };
 
@@ -165,8 +166,8 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
     ['GET', /^\/v1\/requests\/([\w-]+)$/, getOne],
     ['GET', /^\/v1\/requests\/([\w-]+)\/wait$/, wait],
     ['POST', /^\/v1\/requests\/([\w-]+)\/review$/, review],
-    ['POST', /^\/v1\/manifests\/sign$/, sign],
     ['GET', /^\/v1\/audit$/, audit],
+    ...sessionRoutes(core, { authenticate, isAuditor: (identity) => inGroups(identity, core.auditorGroups) }),
   ];
 
   return (req, res) => {

@@ -19,7 +19,18 @@ export type RelayFlags = {
   audience?: string;
   repairLog?: boolean;
   rotateKey?: boolean;
+  /** e.g. 1G, 500M, 65536: the largest .cast upload accepted. */
+  maxCastSize?: string;
 };
+
+const SIZE_UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+export function parseSize(text: string): number | null {
+  const match = /^(\d+)([KMG]?)(?:i?B)?$/i.exec(text.trim());
+  if (!match) return null;
+  const bytes = Number(match[1]) * SIZE_UNITS[match[2]!.toUpperCase()]!;
+  return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : null;
+}
 
 const EMPTY: RelayConfig = { listen: null, dataDir: null, policyFile: null, tls: null, issuers: [], auditorGroups: [], maxWaitSec: null };
 
@@ -40,6 +51,8 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = proce
   if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) throw new UsageError('ERR_TLS_PAIR', '--tls-cert and --tls-key go together');
   const tlsFiles = flags.tlsCert && flags.tlsKey ? { certFile: flags.tlsCert, keyFile: flags.tlsKey } : config.tls;
   const tls = tlsFiles ? { cert: await readPem(tlsFiles.certFile), key: await readPem(tlsFiles.keyFile) } : undefined;
+  const maxCastBytes = flags.maxCastSize === undefined ? undefined : parseSize(flags.maxCastSize);
+  if (maxCastBytes === null) throw new UsageError('ERR_BAD_SIZE', `--max-cast-size must be a size such as 1G, 500M or 65536, not "${flags.maxCastSize}"`);
   const policyFile = flags.policy ?? config.policyFile;
   const policy = policyFile ? await loadPolicyFile(policyFile) : defaultPolicy();
   return startRelay({
@@ -50,6 +63,7 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = proce
     ...(tls ? { tls } : {}),
     repairLog: flags.repairLog ?? false,
     rotateKey: flags.rotateKey ?? false,
+    ...(maxCastBytes !== undefined ? { maxCastBytes } : {}),
     auditorGroups: config.auditorGroups,
     ...(config.maxWaitSec !== null ? { maxWaitMs: config.maxWaitSec * 1000 } : {}),
   });

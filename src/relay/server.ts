@@ -16,6 +16,7 @@ import { allApproverGroups, createCore, type RelayCore } from './core.ts';
 import { openKeyStore, type KeyStore } from './keys.ts';
 import { createNotifier } from './notifier.ts';
 import { createRoutes } from './routes.ts';
+import { DEFAULT_MAX_CAST_BYTES, SESSIONS_DIR } from './session-store.ts';
 import { RelayState } from './state.ts';
 import { startExpirySweep } from './sweep.ts';
 
@@ -35,6 +36,8 @@ export type RelayOptions = {
   auditorGroups?: string[];
   /** Longest long-poll the relay holds open. */
   maxWaitMs?: number;
+  /** Largest .cast a wrapper may upload (default 1 GiB). */
+  maxCastBytes?: number;
   now?: () => number;
   randomId?: () => string;
 };
@@ -64,6 +67,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       policy: options.policy, state, log, keys: opened.store, notifier: createNotifier(), verifier: options.verifier, now,
       randomId: options.randomId ?? randomUUID, approverGroups,
       auditorGroups: new Set([...approverGroups, ...(options.auditorGroups ?? [])]), maxWaitMs: options.maxWaitMs ?? 60_000,
+      sessionsDir: join(options.dataDir, SESSIONS_DIR), maxCastBytes: options.maxCastBytes ?? DEFAULT_MAX_CAST_BYTES, uploading: new Set(),
     });
     if (opened.created) await core.commit({ type: 'key-created', kid: opened.store.kid() });
     const rotateKey = async () => {
@@ -105,8 +109,9 @@ async function listen(core: RelayCore, options: RelayOptions): Promise<Server> {
   const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
   server.keepAliveTimeout = 30_000;
   server.headersTimeout = 35_000;
-  // Long-polls may legitimately last up to maxWaitMs.
-  server.requestTimeout = (options.maxWaitMs ?? 60_000) + 30_000;
+  // Long-polls may legitimately last up to maxWaitMs, and a recording upload (up to 1 GiB by
+  // default) needs minutes on a slow link.
+  server.requestTimeout = Math.max((options.maxWaitMs ?? 60_000) + 30_000, 30 * 60_000);
   const { host, port } = options.listen ?? { host: '127.0.0.1', port: 0 };
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(new ConfigError('ERR_RELAY_LISTEN', `cannot listen on ${host}:${port}: ${error.message}`, { cause: error })));

@@ -3,10 +3,20 @@
 // log) and for each new entry, so a restart cannot remember anything differently.
 import type { AuditEntry } from './audit-chain.ts';
 import { consumed, expired, reviewed } from './approvals.ts';
-import type { DecisionEvent, ExpireEvent, ReviewEvent } from './events.ts';
+import type { DecisionEvent, ExpireEvent, ReviewEvent, SessionCastEvent, SessionClosedEvent } from './events.ts';
 import type { ApprovalRequest } from './types.ts';
 
-export type Session = { sessionId: string; subject: string; issuer: string; fingerprint: string; openedAt: string; requestId: string | null };
+/** An allowed command: what the relay decided (to fill its manifest), and how far it got. */
+export type Session = {
+  sessionId: string;
+  /** The allow decision, as logged. */
+  decision: DecisionEvent & AuditEntry;
+  openedAt: string;
+  requestId: string | null;
+  /** The relay's own copy of the .cast, once uploaded. */
+  upload: { sha256: string; size: number; at: string } | null;
+  closed: { at: string; seq: number; manifestSha256: string; exitCode: number; relayCopy: boolean } | null;
+};
 
 export class RelayState {
   readonly requests = new Map<string, ApprovalRequest>();
@@ -21,6 +31,8 @@ export class RelayState {
       case 'decision': return this.decision(entry as unknown as DecisionEvent & AuditEntry);
       case 'review': return this.review(entry as unknown as ReviewEvent & AuditEntry);
       case 'expire': return this.expire(entry as unknown as ExpireEvent & AuditEntry);
+      case 'session.cast': return this.upload(entry as unknown as SessionCastEvent & AuditEntry);
+      case 'session.closed': return this.close(entry as unknown as SessionClosedEvent & AuditEntry);
       default: // start, key and repair events change no request
     }
   }
@@ -33,8 +45,7 @@ export class RelayState {
   private decision(event: DecisionEvent & AuditEntry): void {
     if (event.sessionId) {
       this.sessions.set(event.sessionId, {
-        sessionId: event.sessionId, subject: event.requester.subject, issuer: event.requester.issuer,
-        fingerprint: event.fingerprint, openedAt: event.ts, requestId: event.consumes ?? null,
+        sessionId: event.sessionId, decision: event, openedAt: event.ts, requestId: event.consumes ?? null, upload: null, closed: null,
       });
     }
     if (event.consumes) this.update(event.consumes, (request) => consumed(request, event.sessionId ?? '', event.ts));
@@ -56,6 +67,17 @@ export class RelayState {
 
   private expire(event: ExpireEvent & AuditEntry): void {
     this.update(event.requestId, expired);
+  }
+
+  private upload(event: SessionCastEvent & AuditEntry): void {
+    const session = this.sessions.get(event.sessionId);
+    if (session) session.upload = { sha256: event.sha256, size: event.size, at: event.ts };
+  }
+
+  private close(event: SessionClosedEvent & AuditEntry): void {
+    const session = this.sessions.get(event.sessionId);
+    if (!session) return;
+    session.closed = { at: event.ts, seq: event.seq, manifestSha256: event.manifestSha256, exitCode: event.exitCode, relayCopy: event.relayCopy };
   }
 
   private update(id: string, change: (request: ApprovalRequest) => ApprovalRequest): void {

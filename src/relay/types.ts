@@ -1,6 +1,7 @@
 // The relay's JSON API (version 1): request bodies and answers, shared by server and client.
 import type { CommandIntent } from '../kubectl/intent.ts';
 import type { MaskProfile, RiskScore } from '../policy/types.ts';
+import type { FlattenedJws, SessionDraft } from '../recording/manifest.ts';
 
 export const API_VERSION = 'v1';
 
@@ -92,6 +93,37 @@ export type RequestList = {
 
 export type ApiErrorBody = { error: { code: string; message: string; reason?: string } };
 
-export type SignedManifest = { payload: string; protected: string; signature: string };
+export type SignedManifest = FlattenedJws;
 
-export type Health = { ok: true; api: typeof API_VERSION; seq: number; kid: string };
+export const SESSION_STATES = ['unclosed', 'closed', 'all'] as const;
+export type SessionStateFilter = (typeof SESSION_STATES)[number];
+
+/** One allowed session as the relay sees it (GET /v1/sessions). */
+export type SessionSummary = {
+  sessionId: string;
+  requester: Person;
+  command: string;
+  rule: string;
+  risk: number;
+  /** The approval this session used up, if any. */
+  requestId: string | null;
+  openedAt: string;
+  closed: boolean;
+  closedAt: string | null;
+  /** The audit-log seq of its session.closed entry. */
+  closedSeq: number | null;
+  exitCode: number | null;
+  manifestSha256: string | null;
+  /** Whether the relay holds a copy of the .cast (uploaded, or uploaded and then closed with it). */
+  relayCopy: boolean;
+};
+
+export type CloseBody = { draft: SessionDraft };
+export type CloseAnswer = { manifest: SignedManifest };
+export type UploadAnswer = { sessionId: string; sha256: string; size: number };
+
+export type Health = {
+  ok: true; api: typeof API_VERSION; seq: number; kid: string;
+  /** The largest .cast the relay accepts: a wrapper with a larger one closes without uploading (relayCopy: false). */
+  maxCastBytes: number;
+};

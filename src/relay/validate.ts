@@ -48,8 +48,3 @@ export function reviewBody(raw: unknown): ReviewBody {
   }
   return { verdict: body.verdict, justification: body.justification.trim() };
 }
-
-export function manifestPayload(raw: unknown): Record<string, unknown> {
-  const body = object(raw);
-  return object(body.payload ?? bad('payload', 'an object (the manifest to sign)'));
-}

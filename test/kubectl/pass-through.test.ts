@@ -1,10 +1,8 @@
 // hkubectl as a transparent kubectl: the real /usr/bin/kubectl on both sides, compared byte for byte.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, symlink, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { HKUBECTL_BIN, KUBECTL, hkubectl, kubectl, run } from '../helpers/run.ts';
 
 let dir: string;
@@ -60,19 +58,20 @@ describe('hkubectl passes kubectl through', () => {
   });
 
   it('returns kubectl\'s own error and exit code for a flag kubectl rejects', async () => {
-    await expectSameAsKubectl(['get', 'pods', '--no-such-flag']);
-    const result = await hkubectl(['get', 'pods', '--no-such-flag'], { env });
+    await expectSameAsKubectl(['config', 'view', '--no-such-flag']);
+    const result = await hkubectl(['config', 'view', '--no-such-flag'], { env });
     expect(result.code).toBe(1);
     expect(result.stderr.toString()).toContain('unknown flag: --no-such-flag');
   });
 
-  it('returns kubectl\'s own error for an unknown command', async () => {
-    await expectSameAsKubectl(['frobnicate']);
-  });
-
-  it('streams stdin to kubectl byte for byte, including megabytes of it', async () => {
-    const payload = randomBytes(4 * 1024 * 1024);
-    await expectSameAsKubectl(['create', 'secret', 'generic', 'big', '--from-file=data=/dev/stdin', '--dry-run=client', '-o', 'json'], payload);
+  it('refuses a command that may reach a cluster when no relay is configured, running nothing', async () => {
+    // An unknown word may be a kubectl plugin, which can reach a cluster: it is governed too.
+    for (const args of [['get', 'pods'], ['frobnicate'], ['--', 'login']]) {
+      const result = await hkubectl(args, { env });
+      expect(result.code).toBe(78);
+      expect(result.stdout.length).toBe(0);
+      expect(result.stderr.toString()).toMatch(/^hkubectl: no policy relay is configured, .* — set HKUBECTL_RELAY.*\n$/);
+    }
   });
 
   it('removes its own --hk- flags wherever they stand before `--`', async () => {
@@ -88,17 +87,6 @@ describe('hkubectl passes kubectl through', () => {
       expect(result.code).toBe(0);
       expect(result.stdout.equals(expected.stdout)).toBe(true);
     }
-  });
-
-  it('leaves --hk- words after a `--` to kubectl', async () => {
-    await expectSameAsKubectl(['exec', 'web', '--', 'echo', '--hk-reason']);
-  });
-
-  it('treats a word after a leading `--` as kubectl\'s even when it names an own command', async () => {
-    const [ours, theirs] = await Promise.all([hkubectl(['--', 'login'], { env }), kubectl(['login'], { env })]);
-    expect(ours.code).toBe(theirs.code);
-    expect(ours.stderr.toString()).toBe(theirs.stderr.toString());
-    expect(ours.stderr.toString()).toContain('unknown command "login"');
   });
 
   it('refuses an unknown --hk- flag with exit 64 and one hkubectl: line', async () => {
@@ -166,45 +154,5 @@ describe('hkubectl finds the real kubectl', () => {
     const result = await hkubectl(['version', '--client'], { env: { ...env, PATH: `${loop}:/usr/bin:/bin` } });
     expect(result.code).toBe(78);
     expect(result.stderr.toString()).toContain('wrapper loop');
-  });
-});
-
-describe('hkubectl and signals', () => {
-  // `kubectl proxy` is a real long-running kubectl that needs no reachable server to start.
-  function startProxy(): { child: ReturnType<typeof spawn>; ready: Promise<void> } {
-    const args = [HKUBECTL_BIN, 'proxy', '--port=0', '--server=https://127.0.0.1:1', '--token=fixture-not-a-secret'];
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const ready = new Promise<void>((resolve) => {
-      child.stdout!.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('Starting to serve')) resolve();
-      });
-    });
-    return { child, ready };
-  }
-
-  async function kubectlChildOf(pid: number): Promise<number> {
-    const result = await run('pgrep', ['-P', String(pid), '-x', 'kubectl']);
-    return Number(result.stdout.toString().trim());
-  }
-
-  const exited = (child: ReturnType<typeof spawn>): Promise<[number | null, NodeJS.Signals | null]> =>
-    new Promise((resolve) => child.once('exit', (code, signal) => resolve([code, signal])));
-
-  it('exits 128+n when kubectl is killed by signal n, like a shell', async () => {
-    const { child, ready } = startProxy();
-    await ready;
-    const kubectlPid = await kubectlChildOf(child.pid!);
-    process.kill(kubectlPid, 'SIGKILL');
-    expect(await exited(child)).toEqual([137, null]);
-  });
-
-  it('forwards SIGTERM to kubectl and leaves no kubectl behind', async () => {
-    const { child, ready } = startProxy();
-    await ready;
-    const kubectlPid = await kubectlChildOf(child.pid!);
-    child.kill('SIGTERM');
-    const [code] = await exited(child);
-    expect(code).toBe(143);
-    expect(() => process.kill(kubectlPid, 0)).toThrow();
   });
 });

@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 describe('hkubectl relay', () => {
-  it('serves HTTPS from relay.yaml, publishes its JWKS, signs manifests and stops on SIGTERM', async () => {
+  it('serves HTTPS from relay.yaml, publishes its JWKS, signs session manifests and stops on SIGTERM', async () => {
     const tls = generateSandboxTls();
     const dir = await world.dataDir();
     await writeFile(join(dir, 'relay.crt'), tls.certPem);
@@ -47,7 +47,10 @@ issuers:
       const dispatcher = new Agent({ connect: { ca: tls.caPem } });
       const client = createRelayClient({ url, token: world.tokens['agent-7'], dispatcher });
       expect(await client.health()).toMatchObject({ ok: true, api: 'v1' });
-      const jws = await client.signManifest({ hk: 1, sessionId: 's-1', castSha256: 'ab'.repeat(32) });
+      const allow = await client.submit({ argv: ['get', 'pods', '-n', 'dev'] });
+      const sessionId = allow.decision === 'allow' ? allow.sessionId : 'not allowed';
+      const draft = { hk: 1, session: sessionId, cast: null, startedAt: new Date().toISOString(), endedAt: new Date().toISOString(), exitCode: 0, signal: null, terminal: false, masking: { profile: 'standard', counts: {} } } as const;
+      const { manifest: jws } = await client.closeSession(sessionId, draft);
       const verified = await flattenedVerify(jws, createLocalJWKSet(await client.jwks()));
       expect(verified.protectedHeader).toMatchObject({ alg: 'EdDSA', kid: (await client.health()).kid });
       await client.close();
@@ -57,7 +60,7 @@ issuers:
     }
     expect(await exited).toBe(0);
     const log = await hkubectl(['audit', 'log', '--data', join(dir, 'data')]);
-    expect(log.stdout.toString()).toMatch(/manifest-signed\s+.*"sessionId":"s-1"/);
+    expect(log.stdout.toString()).toMatch(/session\.closed\s+session [\w-]+: kubectl get pods -n dev exited 0/);
   });
 
   it('refuses to start without a trusted issuer, saying how to add one', async () => {

@@ -1,4 +1,4 @@
-// `hkubectl audit log|verify`: read and check the relay's hash-chained audit log. Thin: the work
+// `hkubectl audit log|verify|sessions`: read and check the relay's hash-chained audit log. Thin: the work
 // is in src/relay/.
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
@@ -11,6 +11,8 @@ import { describeBrokenLink, logExists, scanAuditLog } from '../../relay/audit-s
 import { relayClientFor } from '../../relay/cli-client.ts';
 import { AUDIT_LOG_FILE } from '../../relay/server.ts';
 import { outputIsJson } from '../exit.ts';
+import { exportCommand } from '../../replay/export-command.ts';
+import { sessionsCommand } from '../../relay/sessions-command.ts';
 
 const dataOption = () => new Option('--data <dir>', "the relay's data directory (default $XDG_DATA_HOME/hkubectl/relay)");
 
@@ -75,5 +77,7 @@ export default function command(): Command {
   return new Command('audit')
     .description("Read (`audit log`) and check (`audit verify`) the relay's append-only, hash-chained audit log.")
     .addCommand(log())
-    .addCommand(verify());
+    .addCommand(verify())
+    .addCommand(exportCommand())
+    .addCommand(sessionsCommand());
 }

@@ -17,6 +17,7 @@ export default function command(): Command {
     .option('--issuer <url>', 'trust ID tokens from this OIDC issuer (in addition to relay.yaml)')
     .option('--audience <client-id>', 'audience the --issuer tokens must carry')
     .option('--repair-log', 'if the audit log ends in a damaged line (a crash mid-write), cut it off and record the cut; never done without this flag')
+    .option('--max-cast-size <size>', 'largest session recording a wrapper may upload, e.g. 500M (default 1G)')
     .option('--rotate-key', 'make a new manifest-signing key current at start; old public keys stay in the JWKS')
     .action(async (flags: RelayFlags) => {
       const relay = await runRelay(flags);

@@ -1,0 +1,30 @@
+// `hkubectl play`: the auditor's web page on 127.0.0.1. Thin: see src/replay/play-server.ts.
+import { Command } from 'commander';
+import { UsageError } from '../../errors.ts';
+
+export default function command(): Command {
+  return new Command('play')
+    .description('Open a local web page (127.0.0.1 only) listing recorded sessions with identity, command, decision, approver, risk and verification status; search them and play any one with its approval trail and markers.')
+    .argument('[source]', 'a recordings directory, or a relay URL to fetch sessions from (default: the recordings directory)')
+    .option('--port <n>', 'port to listen on (default: any free port)', (text) => {
+      const port = Number(text);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('ERR_BAD_OPTION', `--port must be 0–65535, not "${text}"`);
+      return port;
+    })
+    .option('--jwks <file>', "the relay's public keys (default: jwks.json beside the recordings, or the relay's)")
+    .action(async (source: string | undefined, options: { port?: number; jwks?: string }) => {
+      const { openSessionSource } = await import('../../replay/session-source.ts');
+      const { startPlayServer } = await import('../../replay/play-server.ts');
+      const opened = await openSessionSource(source, options.jwks, (line) => process.stderr.write(`${line}\n`));
+      const server = await startPlayServer({ dir: opened.dir, jwks: opened.jwks, label: opened.label, ...(options.port !== undefined ? { port: options.port } : {}) });
+      process.stdout.write(`${server.url}\n`);
+      process.stderr.write('serving on 127.0.0.1 only; press Ctrl-C to stop\n');
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await server.close();
+      await opened.close();
+    });
+}

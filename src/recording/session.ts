@@ -1,0 +1,189 @@
+// One kubectl run as a recorded, masked session: kubectl → masker → (agent, recording), on pipes
+// or in a pseudo-terminal. Masking or recording failure stops kubectl and withholds the rest of
+// its output (fail closed); the caller reports the failure.
+import { createStreamingMasker, type MaskCounts, type MaskingOptions } from '../masking/index.ts';
+import { spawnKubectl } from '../kubectl/spawn-pipes.ts';
+import { DEFAULT_TERMINAL_SIZE, spawnKubectlPty, type TerminalSize } from '../kubectl/spawn-pty.ts';
+import { HkError, ExitCode, isHkError } from '../errors.ts';
+import { CastWriter, type CastSummary } from './cast-writer.ts';
+import type { AsciicastHeader } from './asciicast.ts';
+import { afterIdle, MaskedOutput, nextTurn, type Sink } from './masked-output.ts';
+
+export interface KubectlSessionOptions {
+  kubectlPath: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  /** Run inside a pseudo-terminal (interactive verbs, `-t`). */
+  terminal: boolean;
+  masking: MaskingOptions;
+  /** Where to record; null runs unrecorded (policy `record: false`). */
+  cast: { path: string; header: Omit<AsciicastHeader, 'width' | 'height'> } | null;
+  /** Markers written before kubectl starts (e.g. the approval that allowed it). */
+  markers?: string[];
+  now?: () => Date;
+}
+
+export interface KubectlSessionResult {
+  exitCode: number;
+  startedAt: string;
+  endedAt: string;
+  cast: CastSummary | null;
+  maskCounts: MaskCounts;
+  /** Set when masking or recording failed; exitCode is then its exit code. */
+  failure: HkError | null;
+}
+
+export async function runKubectlSession(options: KubectlSessionOptions): Promise<KubectlSessionResult> {
+  const now = options.now ?? (() => new Date());
+  const startedAt = now().toISOString();
+  const size = terminalSize();
+  const writer = options.cast
+    ? new CastWriter(options.cast.path, { ...options.cast.header, width: size.columns, height: size.rows } as AsciicastHeader)
+    : null;
+  for (const marker of options.markers ?? []) writer?.marker(marker);
+
+  let failure: HkError | null = null;
+  let stop: (() => void) | undefined;
+  const failClosed = (error: unknown): void => {
+    if (failure) return;
+    failure = isHkError(error)
+      ? error
+      : new HkError('ERR_MASKING', 'masking the output failed, so the rest of it was withheld', ExitCode.software, {
+          hint: 'the command was stopped; report this with the command that produced it',
+          cause: error,
+        });
+    stop?.();
+  };
+  const recordSink: Sink = (bytes) => {
+    if (!writer || failure) return;
+    try {
+      writer.write('o', bytes);
+    } catch (error) {
+      failClosed(error);
+    }
+  };
+  const outputTo = (stream: NodeJS.WritableStream, idle: typeof nextTurn): MaskedOutput =>
+    new MaskedOutput(createStreamingMasker(options.masking), [
+      (bytes) => {
+        if (!failure) stream.write(bytes);
+      },
+      recordSink,
+    ], idle);
+
+  let exitCode: number;
+  const outputs: MaskedOutput[] = [];
+  const extraCounts: Array<Readonly<Record<string, number>>> = [];
+  if (options.terminal) {
+    const out = outputTo(process.stdout, nextTurn);
+    outputs.push(out);
+    exitCode = await runInTerminal(options, size, out, writer, failClosed, (kill) => (stop = kill), (counts) => extraCounts.push(counts));
+  } else {
+    const out = outputTo(process.stdout, afterIdle(10));
+    const err = outputTo(process.stderr, afterIdle(10));
+    outputs.push(out, err);
+    const { child, exited } = spawnKubectl(options.kubectlPath, options.args, options.env, 'pipe');
+    stop = () => child.kill('SIGTERM');
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out.push(chunk);
+      // Keep memory bounded when the agent reads slower than kubectl writes.
+      if (process.stdout.writableNeedDrain) {
+        child.stdout!.pause();
+        process.stdout.once('drain', () => child.stdout!.resume());
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
+    child.stdout!.on('end', () => out.end());
+    child.stderr!.on('end', () => err.end());
+    exitCode = await exited;
+  }
+  for (const output of outputs) if (output.failure !== undefined) failClosed(output.failure);
+  if (!failure && writer) {
+    try {
+      writer.marker(`exit ${exitCode}`);
+    } catch (error) {
+      failClosed(error);
+    }
+  }
+  let cast: CastSummary | null = null;
+  try {
+    cast = writer ? writer.close() : null;
+  } catch (error) {
+    failClosed(error);
+  }
+  const maskCounts: MaskCounts = {};
+  for (const counts of [...outputs.map((output) => output.counts), ...extraCounts]) {
+    for (const [detector, count] of Object.entries(counts)) maskCounts[detector] = (maskCounts[detector] ?? 0) + count;
+  }
+  return {
+    exitCode: failure ? (failure as HkError).exitCode : exitCode,
+    startedAt,
+    endedAt: now().toISOString(),
+    cast,
+    maskCounts,
+    failure,
+  };
+}
+
+function terminalSize(): TerminalSize {
+  const { columns, rows } = process.stdout;
+  return process.stdout.isTTY && columns && rows ? { columns, rows } : DEFAULT_TERMINAL_SIZE;
+}
+
+async function runInTerminal(
+  options: KubectlSessionOptions,
+  size: TerminalSize,
+  out: MaskedOutput,
+  writer: CastWriter | null,
+  failClosed: (error: unknown) => void,
+  onStop: (kill: () => void) => void,
+  reportInputCounts: (counts: Readonly<Record<string, number>>) => void,
+): Promise<number> {
+  const pty = await spawnKubectlPty(options.kubectlPath, options.args, options.env, size);
+  onStop(() => pty.kill('SIGTERM'));
+  pty.onOutput((bytes) => out.push(bytes));
+
+  const stdin = process.stdin;
+  const wasRaw = stdin.isTTY ? stdin.isRaw : false;
+  if (stdin.isTTY) stdin.setRawMode(true);
+  const inputMasker = createStreamingMasker(options.masking);
+  reportInputCounts(inputMasker.counts);
+  const onInput = (chunk: Buffer): void => {
+    pty.write(chunk);
+    try {
+      const masked = inputMasker.push(chunk);
+      if (masked.length > 0) writer?.write('i', masked);
+      if (inputMasker.heldBytes > 0) {
+        const rest = inputMasker.flush();
+        if (rest.length > 0) writer?.write('i', rest);
+      }
+    } catch (error) {
+      failClosed(error);
+    }
+  };
+  // A piped stdin that ends is the end of input for the program in the terminal: send EOF.
+  const onInputEnd = (): void => pty.write('\x04');
+  stdin.on('data', onInput);
+  stdin.once('end', onInputEnd);
+  const onResize = (): void => {
+    const columns = process.stdout.columns;
+    const rows = process.stdout.rows;
+    if (!columns || !rows) return;
+    pty.resize({ columns, rows });
+    try {
+      writer?.resize(columns, rows);
+    } catch (error) {
+      failClosed(error);
+    }
+  };
+  process.stdout.on('resize', onResize);
+  try {
+    return await pty.exited;
+  } finally {
+    out.end();
+    process.stdout.off('resize', onResize);
+    stdin.off('data', onInput);
+    stdin.off('end', onInputEnd);
+    if (stdin.isTTY) stdin.setRawMode(wasRaw);
+    stdin.pause();
+  }
+}

@@ -1,0 +1,23 @@
+// `hkubectl verify`'s text report: one line per session, then its problems indented, then a tally.
+import type { SessionVerification, VerificationStatus } from './verify.ts';
+
+const LABEL: Record<VerificationStatus, string> = {
+  verified: 'verified', tampered: 'TAMPERED', unsigned: 'UNSIGNED', 'missing-recording': 'MISSING-RECORDING', 'unknown-key': 'UNKNOWN-KEY',
+};
+
+export function reportLines(results: SessionVerification[]): string[] {
+  const lines: string[] = [];
+  for (const result of results) {
+    const manifest = result.manifest;
+    const about = manifest
+      ? `#${manifest.chain.seq}  ${['kubectl', ...manifest.command.argv].join(' ')}  (${manifest.identity.subject}, exit ${manifest.exitCode}${manifest.approval ? `, approved by ${manifest.approval.approver.subject}` : ''})`
+      : '';
+    lines.push(`${LABEL[result.status].padEnd(18)} ${result.session}  ${about}`.trimEnd());
+    for (const problem of result.problems) lines.push(`    ${problem}`);
+  }
+  const counts = new Map<VerificationStatus, number>();
+  for (const result of results) counts.set(result.status, (counts.get(result.status) ?? 0) + 1);
+  const tally = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
+  lines.push(`${results.length} session${results.length === 1 ? '' : 's'}: ${tally}`);
+  return lines;
+}

@@ -1,0 +1,113 @@
+// `hkubectl audit export`: the evidence bundle for a time range. Wires the command line to
+// src/replay/export/: where sessions, keys and the audit log come from.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { parseDuration } from '../config/duration.ts';
+import { ConfigError, HkError, ExitCode, UsageError } from '../errors.ts';
+import type { AuditEntry } from '../relay/audit-chain.ts';
+import { readAuditEntries } from '../relay/audit-read.ts';
+import { relayClientFor } from '../relay/cli-client.ts';
+import { KEYS_FILE } from '../relay/keys.ts';
+import { AUDIT_LOG_FILE } from '../relay/server.ts';
+import { exportBundle, type AuditSegment } from './export/export-bundle.ts';
+import { reportIsClean } from './export/report.ts';
+import { loadJwks, recordingsDir } from './recordings-dir.ts';
+import { mirrorRelaySessions } from './relay-mirror.ts';
+import type { Jwks } from './verification.ts';
+
+/** The relay answers at most this many audit entries per call. */
+const RELAY_AUDIT_LIMIT = 10_000;
+
+type Options = { since: string; until?: string; identity: string[]; dir?: string; relay?: string; data?: string; jwks?: string; out: string };
+
+export function when(text: string, flag: string, nowMs: number): Date {
+  const ago = parseDuration(text);
+  if (ago !== undefined) return new Date(nowMs - ago);
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) throw new UsageError('ERR_BAD_DATE', `${flag} must be a date/time (2026-07-01, 2026-07-01T10:00Z) or a duration ago (30d), not "${text}"`);
+  return new Date(at);
+}
+
+export function exportCommand(): Command {
+  return new Command('export')
+    .description('Write an evidence bundle for a time range: chronological session log, approval trails, masked excerpts, every .cast and signed manifest, the relay\'s JWKS, the audit-log segment with its chain hashes, a verification report and an index.html that opens offline.')
+    .requiredOption('--since <when>', 'start of the range: a date/time (2026-07-01) or a duration ago (90d)')
+    .option('--until <when>', 'end of the range, exclusive (default: now)')
+    .option('--identity <who>', 'only sessions of this subject or email (repeatable)', (value: string, all: string[]) => [...all, value], [])
+    .option('--dir <dir>', 'recordings directory (default: the relay\'s copies with --relay, else HKUBECTL_RECORDINGS, config "recordings", or <data dir>/recordings)')
+    .option('--relay <url>', "take the audit log, public keys and (without --dir) the sessions from this relay (needs an auditor login)")
+    .option('--data <dir>', "take the audit log and public keys from a relay's data directory instead")
+    .option('--jwks <file>', "the relay's public keys (default: from --relay or --data, else jwks.json beside the recordings)")
+    .requiredOption('--out <path>', 'where to write: a name ending in .tar.gz (or .tgz) for a tarball, anything else for a directory')
+    .action(async (options: Options) => {
+      const nowMs = Date.now();
+      const since = when(options.since, '--since', nowMs);
+      const until = options.until === undefined ? new Date(nowMs) : when(options.until, '--until', nowMs);
+      if (until <= since) throw new UsageError('ERR_BAD_RANGE', `--until (${until.toISOString()}) must be after --since (${since.toISOString()})`);
+      if (options.relay !== undefined && options.data !== undefined) throw new UsageError('ERR_BAD_OPTION', 'pass either --relay or --data, not both');
+      const source = await auditSource(options, since);
+      // With --relay and no --dir, the sessions are the relay's own copies.
+      const mirrored = options.relay !== undefined && options.dir === undefined
+        ? await mirrorRelaySessions(options.relay, options.jwks, (line) => process.stderr.write(`${line}\n`))
+        : null;
+      const dir = mirrored?.dir ?? recordingsDir(options.dir);
+      try {
+        const jwks = options.jwks !== undefined ? await loadJwks(options.jwks, dir) : ((await source?.jwks()) ?? (await loadJwks(undefined, dir)));
+        if (!jwks) process.stderr.write("hkubectl: warning: no relay public keys (pass --jwks, --relay or --data); signatures cannot be checked\n");
+        const report = await exportBundle({
+          dir, jwks, since, until, identities: options.identity, out: options.out,
+          audit: source ? (upTo) => source.segment(upTo) : null,
+          progress: (line) => process.stderr.write(`${line}\n`),
+        });
+        process.stdout.write(`${options.out}\n`);
+        if (!reportIsClean(report)) {
+          throw new HkError('ERR_EVIDENCE_PROBLEMS', `the bundle was written, and it shows problems: see verification-report.txt in ${options.out}`, ExitCode.config, {
+            hint: `${report.missingRecordings.length} missing recordings, ${report.sessions.length} sessions not verified`,
+          });
+        }
+      } finally {
+        await source?.close();
+        await mirrored?.close();
+      }
+    });
+}
+
+interface AuditSource {
+  jwks(): Promise<Jwks | null>;
+  segment(upTo: Date): Promise<AuditSegment>;
+  close(): Promise<void>;
+}
+
+async function auditSource(options: Options, since: Date): Promise<AuditSource | null> {
+  const within = (entries: AuditEntry[], upTo: Date) => entries.filter((entry) => Date.parse(entry.ts) <= upTo.getTime());
+  if (options.relay !== undefined) {
+    const client = relayClientFor(options);
+    return {
+      jwks: () => client.jwks() as Promise<Jwks>,
+      async segment(upTo) {
+        const { entries } = await client.audit({ since, limit: RELAY_AUDIT_LIMIT });
+        return { entries: within(entries, upTo), truncated: entries.length >= RELAY_AUDIT_LIMIT, source: client.url };
+      },
+      close: () => client.close(),
+    };
+  }
+  if (options.data === undefined) return null;
+  const data = options.data;
+  const file = join(data, AUDIT_LOG_FILE);
+  return {
+    async jwks() {
+      try {
+        const keys = JSON.parse(await readFile(join(data, KEYS_FILE), 'utf8')) as { keys?: Array<{ publicJwk?: unknown }> };
+        // Only the public halves leave the relay's data directory.
+        return { keys: (keys.keys ?? []).map((key) => key.publicJwk).filter(Boolean) } as Jwks;
+      } catch (error) {
+        throw new ConfigError('ERR_RELAY_KEYS_UNREADABLE', `cannot read the relay's keys in ${data}: ${(error as Error).message}`);
+      }
+    },
+    async segment(upTo) {
+      return { entries: within(await readAuditEntries(file, { since }), upTo), truncated: false, source: file };
+    },
+    close: async () => {},
+  };
+}

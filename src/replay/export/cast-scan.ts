@@ -1,0 +1,51 @@
+// One pass over a .cast for the bundle: its markers, a short masked excerpt of its output, and
+// (when small enough) its whole text to embed in the offline page. Streams line by line, so a
+// huge recording costs no more memory than a small one.
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { stripAnsi } from '../../masking/ansi.ts';
+import { maskText, type MaskProfileName } from '../../masking/index.ts';
+import { parseEvent, parseHeader } from '../../recording/cast-reader.ts';
+import type { Marker } from '../session-detail.ts';
+
+export const EXCERPT_CHARS = 2048;
+const MAX_MARKERS = 200;
+
+export interface CastScan {
+  startedAt: string | null;
+  markers: Marker[];
+  excerpt: string;
+  /** The whole .cast when at most `embedLimit` bytes, else null. */
+  text: string | null;
+  problem: string | null;
+}
+
+export async function scanCast(path: string, size: number, embedLimit: number, profile: MaskProfileName | undefined): Promise<CastScan> {
+  const embed = size <= embedLimit;
+  const lines: string[] = [];
+  const markers: Marker[] = [];
+  let output = '';
+  let startedAt: string | null = null;
+  let problem: string | null = null;
+  let n = 0;
+  try {
+    for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
+      n += 1;
+      if (embed) lines.push(line);
+      if (n === 1) {
+        const header = parseHeader(path, line);
+        if (typeof header.timestamp === 'number') startedAt = new Date(header.timestamp * 1000).toISOString();
+        continue;
+      }
+      if (line === '') continue;
+      const [time, code, data] = parseEvent(path, n, line);
+      if (code === 'm' && markers.length < MAX_MARKERS) markers.push({ time, label: data });
+      else if (code === 'o' && output.length < EXCERPT_CHARS * 2) output += data;
+    }
+  } catch (error) {
+    problem = (error as Error).message;
+  }
+  // Recordings are masked when written; masking again costs little and covers an older recorder.
+  const excerpt = maskText(stripAnsi(output).clean.replace(/\r\n/g, '\n').slice(0, EXCERPT_CHARS), profile ? { profile } : {}).text;
+  return { startedAt, markers, excerpt, text: embed && problem === null ? `${lines.join('\n')}\n` : null, problem };
+}

@@ -1,0 +1,77 @@
+// The bundle's verification report (JSON for tools, text for people) and its README.
+import type { VerificationStatus } from '../session-model.ts';
+import type { SegmentCheck } from './audit-segment.ts';
+
+export interface VerificationReport {
+  hk: 1;
+  generatedAt: string;
+  range: { since: string; until: string };
+  identities: string[];
+  totals: { sessions: number; byStatus: Partial<Record<VerificationStatus, number>> };
+  /** Sessions whose manifest names a .cast that is not there. */
+  missingRecordings: string[];
+  /** Every session that is not `verified`, with why. */
+  sessions: Array<{ session: string; status: VerificationStatus; problems: string[] }>;
+  /** kids of the relay keys the manifests were checked against (null: no keys, nothing verified). */
+  jwks: string[] | null;
+  audit: null | {
+    source: string;
+    segment: SegmentCheck;
+    chainProblems: string[];
+    allowedWithoutRecording: Array<{ session: string; seq: number; ts: string; command: string }>;
+  };
+}
+
+/** True when the bundle shows nothing altered, missing or skipped. */
+export function reportIsClean(report: VerificationReport): boolean {
+  const audit = report.audit;
+  return report.sessions.length === 0 && (audit === null || (audit.segment.broken === null && audit.chainProblems.length === 0 && audit.allowedWithoutRecording.length === 0));
+}
+
+export function reportText(report: VerificationReport): string {
+  const lines = [
+    `hkubectl evidence bundle — verification report (generated ${report.generatedAt})`,
+    `range: ${report.range.since} to ${report.range.until}${report.identities.length ? `; identities: ${report.identities.join(', ')}` : ''}`,
+    `relay keys: ${report.jwks ? report.jwks.join(', ') : 'NONE — signatures were not checked'}`,
+    '',
+    `sessions: ${report.totals.sessions}`,
+    ...Object.entries(report.totals.byStatus).map(([status, n]) => `  ${status}: ${n}`),
+  ];
+  if (report.missingRecordings.length > 0) lines.push('', `MISSING RECORDINGS (manifest present, .cast absent): ${report.missingRecordings.length}`, ...report.missingRecordings.map((s) => `  ${s}`));
+  if (report.sessions.length > 0) lines.push('', 'sessions that did not verify:', ...report.sessions.map((s) => `  ${s.session}: ${s.status}${s.problems.length ? ` — ${s.problems.join('; ')}` : ''}`));
+  const audit = report.audit;
+  if (audit === null) {
+    lines.push('', 'audit log: not included (pass --relay URL or --data DIR)');
+  } else {
+    const seg = audit.segment;
+    lines.push('', `audit log (${audit.source}): ${seg.entries} entries${seg.firstSeq !== null ? `, #${seg.firstSeq}–#${seg.lastSeq}` : ''}`);
+    if (seg.anchor) lines.push(`  continues from hash ${seg.anchor}`, `  head hash ${seg.head}`);
+    lines.push(seg.broken ? `  CHAIN BROKEN at #${seg.broken.seq ?? '?'}: ${seg.broken.message}` : '  hash chain intact across the segment');
+    if (seg.truncated) lines.push('  NOTE: the relay returned its maximum number of entries; the segment may start later than the range');
+    for (const problem of audit.chainProblems) lines.push(`  CHAIN MISMATCH: ${problem}`);
+    if (audit.allowedWithoutRecording.length > 0) {
+      lines.push(`  ALLOWED BUT NOT RECORDED HERE: ${audit.allowedWithoutRecording.length}`);
+      for (const m of audit.allowedWithoutRecording) lines.push(`    ${m.ts} #${m.seq} session ${m.session}: ${m.command}`);
+    }
+  }
+  lines.push('', reportIsClean(report) ? 'RESULT: every session verified; nothing missing.' : 'RESULT: PROBLEMS FOUND (see above).');
+  return `${lines.join('\n')}\n`;
+}
+
+export function bundleReadme(report: VerificationReport): string {
+  return `hkubectl evidence bundle
+range ${report.range.since} to ${report.range.until}, generated ${report.generatedAt}
+
+index.html               open in a browser (works offline): sessions, approval trails, player
+session-log.csv|.jsonl   chronological session log: identity, command, decision, approver, excerpt
+approvals.jsonl          approval trails: request, approver, justification
+sessions/<id>.cast       recordings (asciicast v2; play with \`hkubectl replay\` or \`asciinema play\`)
+sessions/<id>.manifest.json  manifests signed by the relay (flattened JWS, EdDSA)
+jwks.json                the relay's public keys: any JOSE library verifies the manifests
+audit-log.jsonl          the relay's audit-log segment; each line's "hash" is the sha256 of the
+                         line without its hash field, and "prev" is the hash of the line before
+verification-report.*    what was checked and what was found
+
+Re-check independently: hkubectl replay sessions/<id>.cast --jwks jwks.json
+`;
+}

@@ -1,0 +1,52 @@
+// Sessions as the relay holds them: every closed session's signed manifest and the relay's own
+// copy of its .cast, fetched into a private temporary directory (plus the relay's JWKS), so that
+// the player verifies and plays them exactly like local recordings. A session whose .cast the
+// relay does not hold shows up as a missing recording.
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { castFileName, isSessionId, manifestFileName } from '../recording/manifest.ts';
+import { relayClientFor } from '../relay/cli-client.ts';
+import type { RelayClient } from '../relay/client.ts';
+import { RelayError } from '../relay/client-errors.ts';
+import { loadJwks } from './recordings-dir.ts';
+import type { OpenedSource } from './session-source.ts';
+
+export async function mirrorRelaySessions(url: string, jwksFile: string | undefined, progress: (line: string) => void): Promise<OpenedSource> {
+  const client = relayClientFor({ relay: url });
+  try {
+    return await mirrorWith(client, jwksFile, progress);
+  } finally {
+    await client.close();
+  }
+}
+
+export async function mirrorWith(client: Pick<RelayClient, 'url' | 'jwks' | 'sessions' | 'sessionManifest' | 'sessionCast'>, jwksFile: string | undefined, progress: (line: string) => void): Promise<OpenedSource> {
+  const dir = await mkdtemp(join(tmpdir(), 'hk-relay-sessions-'));
+  const close = () => rm(dir, { recursive: true, force: true });
+  try {
+    const jwks = jwksFile !== undefined ? await loadJwks(jwksFile, dir) : await client.jwks();
+    await writeFile(join(dir, 'jwks.json'), JSON.stringify(jwks));
+    const sessions = (await client.sessions('closed')).filter((s) => isSessionId(s.sessionId));
+    let done = 0;
+    for (const { sessionId } of sessions) {
+      await writeFile(join(dir, manifestFileName(sessionId)), JSON.stringify(await client.sessionManifest(sessionId)), { mode: 0o600 });
+      try {
+        await pipeline(await client.sessionCast(sessionId), createWriteStream(join(dir, castFileName(sessionId)), { mode: 0o600 }));
+      } catch (error) {
+        // No copy at the relay: the manifest stays, and verification reports the missing .cast.
+        if (!(error instanceof RelayError && error.status === 404)) throw error;
+        await rm(join(dir, castFileName(sessionId)), { force: true });
+      }
+      done += 1;
+      if (done % 100 === 0) progress(`fetched ${done}/${sessions.length} sessions from ${client.url}`);
+    }
+    progress(`fetched ${sessions.length} sessions from ${client.url}`);
+    return { dir, jwks: jwks as OpenedSource['jwks'], label: client.url, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

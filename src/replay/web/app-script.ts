@@ -1,0 +1,149 @@
+// The auditor's page, as browser JavaScript. One script for both the local server (`hkubectl
+// play`, data from its JSON API) and the offline evidence bundle (data in a
+// <script type="application/json" id="hk-data"> block). Recorded content is hostile until
+// proven otherwise: it only ever reaches the page through textContent, never as HTML.
+export const APP_SCRIPT = String.raw`(function () {
+  'use strict';
+  var embedded = document.getElementById('hk-data');
+  var bundle = embedded ? JSON.parse(embedded.textContent) : null;
+  var byId = {};
+  var rows = [];
+  var player = null;
+
+  function get(url) {
+    return fetch(url, { headers: { accept: 'application/json' } }).then(function (r) {
+      if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
+      return r.json();
+    });
+  }
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (cls) node.className = cls;
+    return node;
+  }
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  function when(iso) { return iso ? iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC') : '—'; }
+  var STATUS_TEXT = { verified: 'verified', unsigned: 'unsigned', tampered: 'TAMPERED', 'missing-recording': 'MISSING .cast', 'unknown-key': 'unknown key' };
+
+  function load() {
+    if (bundle) return Promise.resolve({ source: bundle.source, sessions: bundle.sessions });
+    return get('api/sessions');
+  }
+  function detail(id) {
+    if (bundle) return Promise.resolve(byId[id]);
+    return get('api/sessions/' + encodeURIComponent(id));
+  }
+
+  function matches(row, words, status, namespace) {
+    if (status && row.status !== status) return false;
+    if (namespace && row.namespace !== namespace) return false;
+    var hay = [row.session, row.identity, row.command, row.namespace, row.decision, row.rule, row.approver, row.justification, row.reason, row.status]
+      .filter(function (v) { return v !== null && v !== undefined; }).join('\n').toLowerCase();
+    return words.every(function (w) { return hay.indexOf(w) !== -1; });
+  }
+
+  function render() {
+    var words = document.getElementById('search').value.toLowerCase().split(/\s+/).filter(Boolean);
+    var status = document.getElementById('status-filter').value;
+    var namespace = document.getElementById('namespace-filter').value;
+    var body = document.querySelector('#sessions tbody');
+    clear(body);
+    var shown = 0;
+    rows.forEach(function (row) {
+      if (!matches(row, words, status, namespace)) return;
+      shown += 1;
+      var tr = el('tr');
+      tr.dataset.session = row.session;
+      tr.className = 'status-' + row.status;
+      tr.appendChild(el('td', when(row.startedAt)));
+      tr.appendChild(el('td', row.identity || '—'));
+      tr.appendChild(el('td', row.command, 'command'));
+      tr.appendChild(el('td', row.namespace || '—'));
+      tr.appendChild(el('td', (row.decision || '—') + (row.rule ? ' (' + row.rule + ')' : '')));
+      tr.appendChild(el('td', row.approver || '—'));
+      tr.appendChild(el('td', row.risk === null ? '—' : row.risk, 'risk'));
+      var td = el('td');
+      td.appendChild(el('span', STATUS_TEXT[row.status] || row.status, 'badge badge-' + row.status));
+      tr.appendChild(td);
+      tr.addEventListener('click', function () { open(row.session); });
+      body.appendChild(tr);
+    });
+    document.getElementById('count').textContent = shown + ' of ' + rows.length + ' sessions';
+  }
+
+  function field(list, name, value) {
+    list.appendChild(el('dt', name));
+    list.appendChild(el('dd', value === null || value === undefined || value === '' ? '—' : value));
+  }
+
+  function open(id) {
+    detail(id).then(function (d) {
+      var row = d.row;
+      document.getElementById('detail').hidden = false;
+      document.getElementById('detail-title').textContent = row.command || row.session;
+      var status = document.getElementById('detail-status');
+      status.textContent = (STATUS_TEXT[row.status] || row.status) + (row.problems.length ? ': ' + row.problems.join('; ') : '');
+      status.className = 'badge badge-' + row.status;
+      var trail = document.getElementById('trail');
+      clear(trail);
+      field(trail, 'session', row.session);
+      field(trail, 'started', when(row.startedAt));
+      field(trail, 'ended', when(row.endedAt));
+      field(trail, 'identity', row.identity);
+      field(trail, 'stated reason', row.reason);
+      field(trail, 'context', row.context);
+      field(trail, 'namespace', row.namespace);
+      field(trail, 'decision', (row.decision || '') + (row.rule ? ' by rule ' + row.rule : ''));
+      field(trail, 'risk', row.risk);
+      field(trail, 'approval request', row.requestId);
+      field(trail, 'approver', row.approver);
+      field(trail, 'justification', row.justification);
+      field(trail, 'masking', row.maskingProfile);
+      field(trail, 'exit code', row.exitCode);
+      var markers = document.getElementById('markers');
+      clear(markers);
+      (d.markers || []).forEach(function (m) {
+        var li = el('li');
+        li.appendChild(el('span', m.time.toFixed(2) + 's ', 'time'));
+        li.appendChild(el('span', m.label));
+        li.addEventListener('click', function () { if (player) player.seek(m.time); });
+        markers.appendChild(li);
+      });
+      var box = document.getElementById('player');
+      if (player) { player.dispose(); player = null; }
+      clear(box);
+      var source = bundle ? (d.cast === null ? null : { data: d.cast }) : (row.castFile ? 'api/sessions/' + encodeURIComponent(id) + '/cast' : null);
+      if (source === null) {
+        box.appendChild(el('p', d.castNote || 'No recording to play for this session.', 'note'));
+        return;
+      }
+      player = AsciinemaPlayer.create(source, box, { autoPlay: true, fit: 'width', idleTimeLimit: 2, terminalFontSize: '13px' });
+    }).catch(showError);
+  }
+
+  function showError(error) {
+    var box = document.getElementById('error');
+    box.hidden = false;
+    box.textContent = String(error && error.message || error);
+  }
+
+  function start() {
+    load().then(function (data) {
+      rows = data.sessions;
+      if (bundle) bundle.sessions.forEach(function (s) { byId[s.session] = { row: s, markers: s.markers, cast: s.cast, castNote: s.castNote }; });
+      document.getElementById('source').textContent = data.source;
+      var namespaces = {};
+      rows.forEach(function (r) { if (r.namespace) namespaces[r.namespace] = true; });
+      var select = document.getElementById('namespace-filter');
+      Object.keys(namespaces).sort().forEach(function (n) { var o = el('option', n); o.value = n; select.appendChild(o); });
+      ['search', 'status-filter', 'namespace-filter'].forEach(function (id) {
+        document.getElementById(id).addEventListener('input', render);
+      });
+      render();
+      document.body.dataset.ready = 'true';
+    }).catch(showError);
+  }
+  start();
+})();
+`;

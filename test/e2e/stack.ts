@@ -1,0 +1,72 @@
+// The whole system on 127.0.0.1, as an agent meets it: the sandbox cluster (demo seed), the dev
+// IdP (oidc-provider) with agent-7 and the approvers signed in through the real device flow, and
+// a relay with the default bank policy. `hk()` runs the real hkubectl as agent-7.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDevIdp, type DevIdp } from '../../src/auth/dev-idp.ts';
+import { createTokenVerifier } from '../../src/auth/verify-token.ts';
+import { defaultPolicy } from '../../src/policy/index.ts';
+import { createRelayClient, type RelayClient } from '../../src/relay/client.ts';
+import { startRelay, type Relay } from '../../src/relay/server.ts';
+import { parseSeedYaml } from '../../src/sandbox/seed.ts';
+import { DEMO_SEED } from '../../src/sandbox/seeds/demo.ts';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import { loginFor, type Person } from '../relay/fixtures.ts';
+import { hkubectl, type RunOptions, type RunResult } from '../helpers/run.ts';
+
+export interface Stack {
+  root: string;
+  idp: DevIdp;
+  relay: Relay;
+  sandbox: Sandbox;
+  recordings: string;
+  /** agent-7's environment for hkubectl. */
+  env: NodeJS.ProcessEnv;
+  envOf(person: Person): NodeJS.ProcessEnv;
+  tokens: Record<Person, string>;
+  hk(args: string[], options?: RunOptions): Promise<RunResult>;
+  client(person: Person): RelayClient;
+  close(): Promise<void>;
+}
+
+export async function startStack(): Promise<Stack> {
+  const root = await mkdtemp(join(tmpdir(), 'hk-e2e-'));
+  const idp = await startDevIdp({ pollInterval: 0.1 });
+  const people: Person[] = ['agent-7', 'alice', 'bob'];
+  const logins = Object.fromEntries(await Promise.all(people.map(async (p) => [p, await loginFor(idp, root, p)] as const))) as Record<Person, { token: string; configDir: string }>;
+  const verifier = createTokenVerifier({ issuers: [{ issuer: idp.issuer, audience: idp.clientId }] });
+  const relay = await startRelay({ dataDir: await mkdtemp(join(root, 'relay-')), policy: defaultPolicy(), verifier });
+  const sandbox = await startSandbox({ kubeconfigPath: join(root, 'kubeconfig'), seed: parseSeedYaml(DEMO_SEED, 'demo seed') });
+  const recordings = join(root, 'recordings');
+  const envOf = (person: Person): NodeJS.ProcessEnv => ({
+    PATH: process.env.PATH,
+    HOME: root,
+    KUBECONFIG: sandbox.kubeconfigPath,
+    KUBECACHEDIR: join(root, 'kube-cache'),
+    HKUBECTL_CONFIG_DIR: logins[person].configDir,
+    HKUBECTL_DATA_DIR: join(root, `data-${person}`),
+    HKUBECTL_RELAY: relay.url,
+    HKUBECTL_RECORDINGS: recordings,
+  });
+  const clients: RelayClient[] = [];
+  return {
+    root, idp, relay, sandbox, recordings,
+    env: envOf('agent-7'),
+    envOf,
+    tokens: Object.fromEntries(people.map((p) => [p, logins[p].token])) as Record<Person, string>,
+    hk: (args, options = {}) => hkubectl(args, { ...options, env: { ...envOf('agent-7'), ...options.env } }),
+    client(person) {
+      const client = createRelayClient({ url: relay.url, token: logins[person].token });
+      clients.push(client);
+      return client;
+    },
+    async close() {
+      await Promise.all(clients.map((c) => c.close()));
+      await sandbox.stop();
+      await relay.stop();
+      await idp.stop();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,171 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFile, rm, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GENESIS, sealEntry, type AuditEntry, type AuditEvent } from '../../../src/relay/audit-chain.ts';
+import { exportBundle, type ExportRequest } from '../../../src/replay/export/export-bundle.ts';
+import { launchBrowser, type TestBrowser } from '../browser.ts';
+import { relayKeys, tempDir, writeSession, type TestRelayKeys } from '../fixtures.ts';
+
+const HOSTILE = '<script>window.__pwned = 1</script></script><img src=x onerror="window.__pwned = 2"><!--';
+let dir: { path: string; remove(): Promise<void> };
+let keys: TestRelayKeys;
+let log: AuditEntry[];
+
+/** An audit log built the way the relay appends to it. */
+function auditLog(start = '2026-03-01T09:00:00.000Z') {
+  const entries: AuditEntry[] = [];
+  return {
+    entries,
+    append(event: AuditEvent): AuditEntry {
+      const { entry } = sealEntry(event, entries.length + 1, new Date(Date.parse(start) + entries.length * 60_000).toISOString(), entries.at(-1)?.hash ?? GENESIS);
+      entries.push(entry);
+      return entry;
+    },
+  };
+}
+
+beforeAll(async () => {
+  dir = await tempDir('hk-export-');
+  keys = await relayKeys();
+  const audit = auditLog();
+  const decision = (sessionId: string, subject: string) => audit.append({ type: 'decision', outcome: 'allow', sessionId, requester: { subject }, command: `kubectl get pods (${sessionId})`, record: true });
+  // A manifest names the seq its session.closed entry gets and the hash before it; the entry
+  // names the manifest's payload digest.
+  const close = async (spec: Parameters<typeof writeSession>[2]) => {
+    await writeSession(dir.path, keys, { ...spec, chain: { seq: audit.entries.length + 1, prev: audit.entries.at(-1)!.hash } });
+    const { payload } = JSON.parse(await readFile(join(dir.path, `${spec.session}.manifest.json`), 'utf8')) as { payload: string };
+    audit.append({ type: 'session.closed', sessionId: spec.session, manifestSha256: createHash('sha256').update(Buffer.from(payload, 'base64url')).digest('hex') });
+  };
+  decision('s-early', 'agent-7');
+  decision('s-scale', 'agent-7');
+  await close({ session: 's-early', startedAt: '2026-03-01T09:30:00.000Z' });
+  decision('s-skipped', 'agent-7');
+  await close({
+    session: 's-scale', argv: ['scale', 'deploy/web', '--replicas=5', '-n', 'prod'], startedAt: '2026-03-01T09:10:00.000Z', rule: 'prod-writes', risk: 60,
+    approval: { requestId: 'req-9', approver: 'alice', justification: '=HYPERLINK("http://x") INC-1, "quoted"' },
+    events: [[0, 'm', 'approval: request req-9'], [0.1, 'o', `deployment.apps/web scaled\r\n${HOSTILE}\r\nHOSTILE-TEXT\r\n`]],
+  });
+  decision('s-other', 'agent-9');
+  log = audit.entries;
+  await writeSession(dir.path, keys, { session: 's-other', subject: 'agent-9', startedAt: '2026-03-01T09:50:00.000Z', chain: { seq: 100, prev: GENESIS } });
+  await writeSession(dir.path, keys, { session: 's-lost', startedAt: '2026-03-01T09:40:00.000Z', chain: { seq: 101, prev: GENESIS } });
+  await rm(join(dir.path, 's-lost.cast'));
+  await writeSession(dir.path, keys, { session: 's-outside', startedAt: '2026-02-01T09:00:00.000Z' });
+});
+afterAll(() => dir?.remove());
+
+function request(out: string, extra: Partial<ExportRequest> = {}): ExportRequest {
+  return {
+    dir: dir.path, jwks: keys.jwks, since: new Date('2026-03-01T00:00:00Z'), until: new Date('2026-03-02T00:00:00Z'), identities: [], out,
+    audit: async () => ({ entries: log, truncated: false, source: 'test log' }), now: () => new Date('2026-03-05T00:00:00Z'), ...extra,
+  };
+}
+
+describe('audit export', () => {
+  it('writes a .tar.gz with the session log in time order, recordings, manifests, keys, audit segment and report', async () => {
+    const out = join(dir.path, 'q1.tar.gz');
+    const lines: string[] = [];
+    const report = await exportBundle(request(out, { progress: (l) => lines.push(l) }));
+    const listing = (await promisify(execFile)('tar', ['-tzf', out])).stdout.split('\n').filter(Boolean).sort();
+    expect(listing).toEqual([
+      'q1/README.txt', 'q1/approvals.jsonl', 'q1/audit-log.jsonl', 'q1/index.html', 'q1/jwks.json', 'q1/session-log.csv', 'q1/session-log.jsonl',
+      'q1/sessions/s-early.cast', 'q1/sessions/s-early.manifest.json', 'q1/sessions/s-lost.manifest.json',
+      'q1/sessions/s-other.cast', 'q1/sessions/s-other.manifest.json', 'q1/sessions/s-scale.cast', 'q1/sessions/s-scale.manifest.json',
+      'q1/verification-report.json', 'q1/verification-report.txt',
+    ]);
+    expect(report.totals).toEqual({ sessions: 4, byStatus: { verified: 3, 'missing-recording': 1 } });
+    expect(lines.at(-1)).toBe(`export: 4 sessions written to ${out}`);
+  });
+
+  it('reports a manifest whose recording is missing instead of skipping it', async () => {
+    const out = join(dir.path, 'missing');
+    const report = await exportBundle(request(out));
+    expect(report.missingRecordings).toEqual(['s-lost']);
+    const text = await readFile(join(out, 'verification-report.txt'), 'utf8');
+    expect(text).toContain('MISSING RECORDINGS (manifest present, .cast absent): 1\n  s-lost');
+    expect(text).toContain('RESULT: PROBLEMS FOUND');
+  });
+
+  it('keeps a chronological session log with identities, approvals and masked excerpts', async () => {
+    const out = join(dir.path, 'log');
+    await exportBundle(request(out));
+    const rows = (await readFile(join(out, 'session-log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows.map((r) => [r.startedAt, r.session, r.identity])).toEqual([
+      ['2026-03-01T09:10:00.000Z', 's-scale', 'agent-7'], ['2026-03-01T09:30:00.000Z', 's-early', 'agent-7'],
+      ['2026-03-01T09:40:00.000Z', 's-lost', 'agent-7'], ['2026-03-01T09:50:00.000Z', 's-other', 'agent-9'],
+    ]);
+    expect(rows[0].excerpt).toContain('deployment.apps/web scaled');
+    const approvals = JSON.parse((await readFile(join(out, 'approvals.jsonl'), 'utf8')).trim());
+    expect(approvals).toMatchObject({ session: 's-scale', requestId: 'req-9', approver: 'alice@bank.example', justification: '=HYPERLINK("http://x") INC-1, "quoted"' });
+    const csv = (await readFile(join(out, 'session-log.csv'), 'utf8')).split('\r\n');
+    expect(csv[0]).toBe('started_at,ended_at,session,identity,command,namespace,context,decision,rule,risk,approval_request,approver,justification,reason,exit_code,verification');
+    // A justification that a spreadsheet would run as a formula is quoted as text.
+    expect(csv[1]).toContain(`"'=HYPERLINK(""http://x"") INC-1, ""quoted"""`);
+  });
+
+  it('checks the audit segment: chain intact, manifests linked, and allowed sessions with no recording', async () => {
+    const report = await exportBundle(request(join(dir.path, 'audit')));
+    expect(report.audit?.segment).toMatchObject({ entries: 6, firstSeq: 1, lastSeq: 6, anchor: GENESIS, broken: null });
+    expect(report.audit?.chainProblems).toEqual([]);
+    expect(report.audit?.allowedWithoutRecording.map((m) => m.session)).toEqual(['s-skipped']);
+    const copied = (await readFile(join(dir.path, 'audit', 'audit-log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(copied.map((e: AuditEntry) => e.hash)).toEqual(log.map((e) => e.hash));
+  });
+
+  it('notices a manifest that points at the wrong audit entry', async () => {
+    const relinked = log.map((entry) => (entry.seq === 3 ? { ...entry, sessionId: 's-elsewhere' } : entry));
+    const report = await exportBundle(request(join(dir.path, 'relinked'), { audit: async () => ({ entries: relinked, truncated: false, source: 'test' }) }));
+    expect(report.audit?.chainProblems).toEqual(["session s-early: audit entry #3 is session.closed s-elsewhere, not this session's session.closed"]);
+  });
+
+  it('notices an audit segment that was altered', async () => {
+    const altered = log.map((entry) => (entry.seq === 4 ? { ...entry, command: 'kubectl get nothing' } : entry));
+    const report = await exportBundle(request(join(dir.path, 'altered'), { audit: async () => ({ entries: altered, truncated: false, source: 'test' }) }));
+    expect(report.audit?.segment.broken).toMatchObject({ seq: 4, message: expect.stringContaining('altered') });
+  });
+
+  it('limits the bundle to the identities asked for', async () => {
+    const out = join(dir.path, 'agent9');
+    const report = await exportBundle(request(out, { identities: ['agent-9'] }));
+    expect(report.totals.sessions).toBe(1);
+    expect((await readdir(join(out, 'sessions'))).sort()).toEqual(['s-other.cast', 's-other.manifest.json']);
+    expect(report.audit?.allowedWithoutRecording).toEqual([]);
+  });
+
+  describe('index.html', () => {
+    let browser: TestBrowser;
+    beforeAll(async () => {
+      browser = await launchBrowser();
+      await exportBundle(request(join(dir.path, 'page')));
+    });
+    afterAll(() => browser?.close());
+
+    it('opens offline, lists the sessions, plays an embedded recording and never runs recorded markup', async () => {
+      const page = await browser.context.newPage();
+      const problems: string[] = [];
+      page.on('pageerror', (error) => problems.push(error.message));
+      page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+      // Any request leaving the page would be a CDN or a leak: the bundle must be self-contained.
+      const requests: string[] = [];
+      page.on('request', (r) => requests.push(r.url()));
+      await page.goto(pathToFileURL(join(dir.path, 'page', 'index.html')).href);
+      await page.waitForSelector('body[data-ready="true"]');
+      expect(await page.$$eval('#sessions tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-session')))).toEqual(['s-scale', 's-early', 's-lost', 's-other']);
+      expect(await page.textContent('tr[data-session="s-lost"] .badge')).toBe('MISSING .cast');
+      await page.click('tr[data-session="s-scale"]');
+      await expect.poll(() => page.textContent('#player'), { timeout: 15_000 }).toContain('HOSTILE-TEXT');
+      expect(await page.evaluate(() => (globalThis as Record<string, unknown>).__pwned)).toBeUndefined();
+      expect(await page.locator('#list img, #detail img, #list script, #detail script').count()).toBe(0);
+      expect(await page.textContent('#trail')).toContain('=HYPERLINK("http://x") INC-1, "quoted"');
+      await page.click('tr[data-session="s-lost"]');
+      await expect.poll(() => page.textContent('#player'), { timeout: 15_000 }).toContain('missing');
+      expect(requests.filter((url) => !url.startsWith('file://'))).toEqual([]);
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+  });
+});
