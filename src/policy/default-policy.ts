@@ -93,6 +93,21 @@ rules:
       --as/--as-group impersonate another identity, which would hide who acted; run the command
       as yourself
 
+  - id: no-secret-decoding-templates
+    match:
+      verbs: ["@read"]
+      resources: [secrets]
+      flags:
+        - { output: "*base64decode*" }
+        - { template: "*base64decode*" }
+        - { output: "go-template-file*" }
+        - { output: "templatefile*" }
+    action: deny
+    message: >-
+      a template that decodes Secret values (or one read from a file hkubectl cannot see) would
+      print them in clear, past the masking; read the Secret with -o yaml, -o json or -o jsonpath,
+      whose values are masked
+
   # --- Exceptions first, then approvals, then allows (first match wins) -------------------------
   - id: dry-runs
     description: dry runs change nothing

@@ -169,9 +169,13 @@ export class MatchSchema {
       const scalar = this.reader.resolve(value);
       const raw = isScalar(scalar) ? scalar.value : undefined;
       if (typeof raw === 'boolean') conditions.set(name, raw);
-      else if ((typeof raw === 'string' && raw !== '') || typeof raw === 'number') conditions.set(name, String(raw));
+      else if (typeof raw === 'string' && /[*?]/.test(raw)) {
+        // Flag values (templates, selectors) may hold anything, so only * and ? are special here.
+        const pattern = new RegExp(`^${raw.replace(/[.+^$()|[\]{}\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
+        conditions.set(name, { glob: raw, test: (value) => pattern.test(value) });
+      } else if ((typeof raw === 'string' && raw !== '') || typeof raw === 'number') conditions.set(name, String(raw));
       else {
-        this.reader.problem(value, at, 'must be true (flag given), false (not given) or the value it must have');
+        this.reader.problem(value, at, 'must be true (flag given), false (not given), the value it must have, or a glob of it (* and ?)');
         ok = false;
       }
     }

@@ -71,6 +71,10 @@ function flagValue(name: string, intent: CommandIntent): FlagValue | undefined {
 function conditionHolds(condition: FlagCondition, value: FlagValue | undefined): boolean {
   const given = value !== undefined && value !== false && value !== 'false';
   if (typeof condition === 'boolean') return condition === given;
+  if (typeof condition === 'object') {
+    if (value === undefined) return false;
+    return Array.isArray(value) ? value.some((item) => condition.test(item)) : condition.test(String(value));
+  }
   if (Array.isArray(value)) return value.includes(condition);
   return String(value) === condition;
 }

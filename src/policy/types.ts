@@ -26,7 +26,8 @@ export interface ListMatcher {
 }
 
 /** `true`: set; `false`: not set; a string: set to exactly this value. */
-export type FlagCondition = boolean | string;
+/** true: the flag is given; false: it is not; a string: its exact value; a glob: a value it matches. */
+export type FlagCondition = boolean | string | { glob: string; test: (value: string) => boolean };
 
 export interface RuleMatch {
   groups: ListMatcher | null;

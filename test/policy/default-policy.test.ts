@@ -48,6 +48,14 @@ const asAgent: Row[] = [
   ['diff -f deploy.yaml', 'allow', 'reads'],
   // secrets: readable, masked
   ['get secrets -n dev', 'allow', 'secrets-read-masked'],
+  ['get secret db -n dev -o jsonpath={.data.password}', 'allow', 'secrets-read-masked'],
+  ['get secret db -n dev -o go-template={{.metadata.name}}', 'allow', 'secrets-read-masked'],
+  // ...but not through a template that decodes the values past the masker
+  ['get secret db -n dev -o go-template={{.data.password|base64decode}}', 'deny', 'no-secret-decoding-templates'],
+  [['get', 'secret', 'db', '-n', 'dev', '-o', 'go-template={{range $k, $v := .data}}{{$v | base64decode}}{{end}}'], 'deny', 'no-secret-decoding-templates'],
+  ['get secret db -n dev -o go-template --template={{.data.password|base64decode}}', 'deny', 'no-secret-decoding-templates'],
+  ['get secret db -n dev -o go-template-file=decode.tmpl', 'deny', 'no-secret-decoding-templates'],
+  ['get pods -n dev -o go-template={{.metadata.name|base64decode}}', 'allow', 'reads'],
   ['get secret db-creds -n payments-prod -o yaml', 'allow', 'secrets-read-masked'],
   ['describe secret db-creds -n dev', 'allow', 'secrets-read-masked'],
   ['get secret/db-creds -o jsonpath={.data.password} -n dev', 'allow', 'secrets-read-masked'],

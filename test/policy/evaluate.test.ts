@@ -130,6 +130,9 @@ describe('evaluate: identity, verbs, subresources and flags', () => {
   - id: dry
     action: allow
     match: { flags: { dry-run: true } }
+  - id: decoding-template
+    action: deny
+    match: { flags: { output: "*base64decode*" } }
   - id: humans-exec
     action: allow
     match: { actor: human, subresources: [exec] }
@@ -165,6 +168,14 @@ describe('evaluate: identity, verbs, subresources and flags', () => {
     expect(del({ verb: 'delete', selector: 'app=web' })).toBe('mass');
     expect(del({ verb: 'delete', flags: { all: false } })).toBe('default');
     expect(del({ verb: 'scale', names: ['a'], dryRun: 'server' })).toBe('dry');
+  });
+
+  it('matches a flag value against a glob, taking everything but * and ? literally', () => {
+    const get = (output: string | null) => evaluate(p, intent({ verb: 'get', resources: ['secrets'], namespace: 'x', output }), agent).rule;
+    expect(get('go-template={{.data.x | base64decode}}')).toBe('decoding-template');
+    expect(get('go-template={{.data.x}}\n{{"base64decode"}}')).toBe('decoding-template');
+    expect(get('go-template={{.data.x}}')).toBe('default');
+    expect(get(null)).toBe('default');
   });
 });
 
