@@ -1,0 +1,28 @@
+// What to run after the demo, on the recordings it wrote. Pure: paths in, command lines out.
+import { isAbsolute, join, relative } from 'node:path';
+import { shellLine } from './narrator.ts';
+
+export type NextStep = { command: string; what: string };
+
+/** The recordings dir as the user can type it from where they are: relative when inside cwd. */
+export function displayPath(dir: string, cwd: string): string {
+  const rel = relative(cwd, dir);
+  if (rel === '') return '.';
+  return rel.startsWith('..') || isAbsolute(rel) ? dir : rel;
+}
+
+export function nextSteps(dir: string, replaySession: string | null): NextStep[] {
+  const steps: NextStep[] = [];
+  if (replaySession !== null) {
+    steps.push({ command: shellLine(['hkubectl', 'replay', join(dir, `${replaySession}.cast`)]), what: 'replay a session in this terminal, after checking its signature' });
+  }
+  steps.push(
+    { command: shellLine(['hkubectl', 'play', dir]), what: 'browse and play every session in a local web page (asciinema-player)' },
+    { command: shellLine(['hkubectl', 'verify', dir, '--jwks', join(dir, 'jwks.json')]), what: 'check signatures and hashes again, as an auditor would' },
+    {
+      command: shellLine(['hkubectl', 'audit', 'export', '--since', '1d', '--dir', dir, '--out', 'hkubectl-evidence.tar.gz']),
+      what: 'write an evidence bundle (sessions, approvals, keys, report, offline index.html)',
+    },
+  );
+  return steps;
+}

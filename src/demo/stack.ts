@@ -1,0 +1,88 @@
+// The demo's servers, all on 127.0.0.1 and all in this process: the sandbox cluster with the demo
+// seed, the development IdP, and the relay with the default bank policy trusting that IdP. Each
+// person gets a config dir (issuer, client id, relay) as an `hkubectl login` on their machine
+// would. Everything but the recordings lives in one temp dir that stop() removes.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDevIdp, type DevIdp } from '../auth/dev-idp.ts';
+import { createTokenVerifier } from '../auth/verify-token.ts';
+import { defaultPolicy } from '../policy/index.ts';
+import { startRelay, type Relay } from '../relay/server.ts';
+import { startSandbox, type Sandbox } from '../sandbox/index.ts';
+import { parseSeedYaml } from '../sandbox/seed.ts';
+import { DEMO_SEED } from '../sandbox/seeds/demo.ts';
+
+export type DemoPerson = 'agent-7' | 'alice';
+
+export interface DemoStack {
+  /** Temp dir holding kubeconfig, logins, relay data and kubectl's cache. */
+  root: string;
+  sandbox: Sandbox;
+  idp: DevIdp;
+  relay: Relay;
+  /** HKUBECTL_CONFIG_DIR of each person (config.yaml, and their tokens once logged in). */
+  configDirs: Record<DemoPerson, string>;
+  /** The agent's HKUBECTL_DATA_DIR (spool, local state). */
+  agentDataDir: string;
+  /** kubectl's discovery cache (KUBECACHEDIR), kept out of the user's ~/.kube. */
+  kubeCacheDir: string;
+  stop(): Promise<void>;
+}
+
+export interface StackProgress {
+  sandbox(sandbox: Sandbox): void;
+  idp(idp: DevIdp): void;
+  relay(relay: Relay): void;
+}
+
+/** Starts the three servers; on any failure, stops what had started and removes the temp dir. */
+export async function startDemoStack(progress: StackProgress): Promise<DemoStack> {
+  const root = await mkdtemp(join(tmpdir(), 'hk-demo-'));
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const stopOne of stops.splice(0).reverse()) await stopOne().catch(() => {});
+    await rm(root, { recursive: true, force: true });
+  };
+  try {
+    // Independent of each other, so started side by side; reported in a fixed order.
+    const [sandboxStarted, idpStarted] = await Promise.allSettled([
+      startSandbox({ kubeconfigPath: join(root, 'kubeconfig'), seed: parseSeedYaml(DEMO_SEED, 'demo seed'), contextName: 'sandbox' }),
+      // A short poll interval: the person confirms at once, and the demo should not sit idle.
+      startDevIdp({ pollInterval: 0.2 }),
+    ]);
+    if (sandboxStarted.status === 'fulfilled') stops.push(() => sandboxStarted.value.stop());
+    if (idpStarted.status === 'fulfilled') stops.push(() => idpStarted.value.stop());
+    if (sandboxStarted.status === 'rejected') throw sandboxStarted.reason;
+    if (idpStarted.status === 'rejected') throw idpStarted.reason;
+    const sandbox = sandboxStarted.value;
+    const idp = idpStarted.value;
+    progress.sandbox(sandbox);
+    progress.idp(idp);
+
+    const relay = await startRelay({
+      dataDir: join(root, 'relay'),
+      policy: defaultPolicy(),
+      verifier: createTokenVerifier({ issuers: [{ issuer: idp.issuer, audience: idp.clientId }] }),
+      listen: { host: '127.0.0.1', port: 0 },
+    });
+    stops.push(() => relay.stop());
+    progress.relay(relay);
+
+    const configDirs = {
+      'agent-7': await personConfig(root, 'agent-7', idp, relay),
+      alice: await personConfig(root, 'alice', idp, relay),
+    };
+    return { root, sandbox, idp, relay, configDirs, agentDataDir: join(root, 'data-agent-7'), kubeCacheDir: join(root, 'kube-cache'), stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function personConfig(root: string, person: DemoPerson, idp: DevIdp, relay: Relay): Promise<string> {
+  const dir = join(root, `config-${person}`);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await writeFile(join(dir, 'config.yaml'), `issuer: ${idp.issuer}\nclient-id: ${idp.clientId}\nrelay: ${relay.url}\n`, { mode: 0o600 });
+  return dir;
+}
