@@ -6,7 +6,6 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent } from 'undici';
 import { createRelayClient } from '../src/relay/client.ts';
 import type { ApproveAnswer } from '../src/relay/types.ts';
 import { startWorld } from '../test/relay/fixtures.ts';
@@ -33,8 +32,7 @@ const url = await new Promise<string>((resolve, reject) => {
 });
 
 try {
-  const dispatcher = new Agent({ connections: CONCURRENCY, pipelining: 1 });
-  const agent = createRelayClient({ url, token: world.tokens['agent-7'], dispatcher });
+  const agent = createRelayClient({ url, token: world.tokens['agent-7'], maxSockets: CONCURRENCY });
   const alice = createRelayClient({ url, token: world.tokens.alice });
 
   // Throughput and latency of allow decisions.
@@ -82,7 +80,6 @@ try {
   console.log(`  approver answer → re-submitted command allowed: p50 ${fmt(median(answerToAllow))}, p99 ${fmt(percentile(answerToAllow, 99))}`);
   await agent.close();
   await alice.close();
-  await dispatcher.close();
 } finally {
   relayProcess.kill('SIGTERM');
   await new Promise((resolve) => relayProcess.once('exit', resolve));

@@ -17,4 +17,6 @@ export const OWN_COMMAND_NAMES: ReadonlySet<string> = new Set([
   'verify',
   'replay',
   'play',
+  'sync',
+  'demo',
 ]);

@@ -21,4 +21,6 @@ export const ownCommands: Record<string, () => Promise<CommandModule>> = {
   verify: () => import('./commands/verify.ts'),
   replay: () => import('./commands/replay.ts'),
   play: () => import('./commands/play.ts'),
+  sync: () => import('./commands/sync.ts'),
+  demo: () => import('./commands/demo.ts'),
 };

@@ -2,7 +2,7 @@
 // caller's own (pipes and `-f -` stream straight through), and termination signals are relayed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { ConfigError } from '../errors.ts';
-import { exitCodeOf } from './exit-status.ts';
+import { endOf, type KubectlEnd } from './exit-status.ts';
 import { forwardSignals } from './forward-signals.ts';
 
 export type OutputMode = 'inherit' | 'pipe';
@@ -11,6 +11,8 @@ export interface PipedKubectl {
   child: ChildProcess;
   /** hkubectl's exit code for this run: kubectl's code, or 128+n for death by signal n. */
   exited: Promise<number>;
+  /** The exit code with the signal that killed kubectl, if one did. */
+  ended: Promise<KubectlEnd>;
 }
 
 function spawnError(kubectlPath: string, error: NodeJS.ErrnoException): ConfigError {
@@ -23,7 +25,7 @@ function spawnError(kubectlPath: string, error: NodeJS.ErrnoException): ConfigEr
 /** `pipe` gives the caller kubectl's stdout/stderr to mask and record; `inherit` hands over the fds. */
 export function spawnKubectl(kubectlPath: string, args: string[], env: NodeJS.ProcessEnv, output: OutputMode): PipedKubectl {
   const child = spawn(kubectlPath, args, { stdio: ['inherit', output, output], env });
-  const exited = new Promise<number>((resolve, reject) => {
+  const ended = new Promise<KubectlEnd>((resolve, reject) => {
     const stopForwarding = forwardSignals((signal) => child.kill(signal));
     child.once('error', (error: NodeJS.ErrnoException) => {
       stopForwarding();
@@ -32,10 +34,10 @@ export function spawnKubectl(kubectlPath: string, args: string[], env: NodeJS.Pr
     // 'close' rather than 'exit': with pipes, all of kubectl's output has been read by then.
     child.once('close', (code, signal) => {
       stopForwarding();
-      resolve(exitCodeOf(code, signal));
+      resolve(endOf(code, signal));
     });
   });
-  return { child, exited };
+  return { child, ended, exited: ended.then((end) => end.exitCode) };
 }
 
 export function runKubectlInherited(kubectlPath: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {

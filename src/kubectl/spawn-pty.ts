@@ -2,7 +2,7 @@
 // terminal even when the agent's own stdin is a pipe, and a terminal session is what a faithful
 // recording shows. Output arrives as raw bytes (encoding null) so masking sees what kubectl wrote.
 import { ConfigError } from '../errors.ts';
-import { exitCodeOf } from './exit-status.ts';
+import { endOf, type KubectlEnd } from './exit-status.ts';
 import { forwardSignals } from './forward-signals.ts';
 import { constants } from 'node:os';
 
@@ -20,7 +20,7 @@ export interface PtyKubectl {
   pause(): void;
   resume(): void;
   kill(signal: NodeJS.Signals): void;
-  exited: Promise<number>;
+  ended: Promise<KubectlEnd>;
 }
 
 function signalName(number: number): NodeJS.Signals | null {
@@ -46,10 +46,10 @@ export async function spawnKubectlPty(kubectlPath: string, args: string[], env: 
     });
   }
   const stopForwarding = forwardSignals((signal) => term.kill(signal));
-  const exited = new Promise<number>((resolve) => {
+  const ended = new Promise<KubectlEnd>((resolve) => {
     term.onExit(({ exitCode, signal }) => {
       stopForwarding();
-      resolve(signal ? exitCodeOf(null, signalName(signal)) : exitCodeOf(exitCode, null));
+      resolve(signal ? endOf(null, signalName(signal)) : endOf(exitCode, null));
     });
   });
   return {
@@ -61,6 +61,6 @@ export async function spawnKubectlPty(kubectlPath: string, args: string[], env: 
     pause: () => term.pause(),
     resume: () => term.resume(),
     kill: (signal) => term.kill(signal),
-    exited,
+    ended,
   };
 }

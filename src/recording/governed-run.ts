@@ -1,17 +1,19 @@
 // A kubectl command that talks to a cluster: identified, decided by the relay, then run as a
 // masked, recorded session. Nothing runs without an allow (fail closed).
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { getValidToken } from '../auth/session-token.ts';
-import { loadConfig } from '../config/config.ts';
+import { outputIsJson } from '../cli/exit.ts';
 import { parseDuration } from '../config/duration.ts';
-import { resolvePaths } from '../config/paths.ts';
-import { ConfigError, UsageError } from '../errors.ts';
+import { ConfigError, TemporaryError, UsageError, isHkError } from '../errors.ts';
 import type { CommandIntent } from '../kubectl/intent.ts';
 import { resolveKubeTarget } from '../kubectl/kubeconfig.ts';
-import { createRelayClient } from '../relay/client.ts';
+import { agentConfig, openAgentRelay } from '../relay/agent-client.ts';
+import type { RelayClient } from '../relay/client.ts';
 import { obtainDecision, type WaitingNotice } from '../relay/decision-flow.ts';
-import type { AllowAnswer } from '../relay/types.ts';
+import type { AllowAnswer, SubmitBody } from '../relay/types.ts';
+import { deliverSession, syncSpool } from './deliver.ts';
+import { castFileName, manifestFileName, type SessionDraft } from './manifest.ts';
+import type { SpoolEntry } from './spool.ts';
 import { needsTerminal } from './terminal-verbs.ts';
 import { runKubectlSession, type KubectlSessionResult } from './session.ts';
 
@@ -24,19 +26,16 @@ export interface GovernedRunInput {
 
 export async function runGoverned(input: GovernedRunInput): Promise<number> {
   const { env, intent } = input;
-  const paths = resolvePaths(env);
-  const config = loadConfig(env, paths);
-  if (!config.relay) {
-    throw new ConfigError('ERR_NO_RELAY', 'no policy relay is configured, so commands that reach a cluster cannot run', {
-      hint: 'set HKUBECTL_RELAY (or --hk-relay, or "relay: URL" in config.yaml)',
-    });
-  }
-  const waitMs = waitOf(env);
+  checkWaitFlag(env);
+  const loaded = agentConfig(env);
   const target = resolveKubeTarget(intent, env);
-  const { token } = await getValidToken({ config, tokenDir: paths.tokenDir });
-  const client = createRelayClient({ url: config.relay, token });
+  // Before the decision: a recording that cannot be written must not cost an approval or leave
+  // the relay with a session that never ran.
+  const recordingsDir = loaded.config.recordings ?? join(loaded.paths.dataDir, 'recordings');
+  prepareRecordingsDir(recordingsDir);
+  const { client, config, paths } = await openAgentRelay(loaded);
   try {
-    const allow = await obtainDecision(client, {
+    const allow = await decide(client, {
       argv: input.args,
       intent,
       context: target.context,
@@ -45,10 +44,15 @@ export async function runGoverned(input: GovernedRunInput): Promise<number> {
       reason: env.HKUBECTL_REASON ?? null,
       agent: env.HKUBECTL_AGENT ?? null,
       runId: env.HKUBECTL_RUN_ID ?? null,
-    }, { waitMs, notify: (notice) => process.stderr.write(waitingLine(notice, env)) });
+    }, config.wait, env);
 
-    const recordingsDir = config.recordings ?? join(paths.dataDir, 'recordings');
     const result = await runSession(input, allow, recordingsDir);
+    await deliverAndReport(client, {
+      hk: 1,
+      draft: draftOf(allow, result, needsTerminal(intent)),
+      castPath: result.cast?.path ?? null,
+      manifestPath: join(recordingsDir, manifestFileName(allow.sessionId)),
+    }, join(paths.dataDir, 'spool'), env);
     if (result.failure) throw result.failure;
     return result.exitCode;
   } finally {
@@ -56,8 +60,83 @@ export async function runGoverned(input: GovernedRunInput): Promise<number> {
   }
 }
 
+function draftOf(allow: AllowAnswer, result: KubectlSessionResult, terminal: boolean): SessionDraft {
+  const cast = result.cast
+    ? { file: castFileName(allow.sessionId), sha256: result.cast.sha256, size: result.cast.size, events: result.cast.events }
+    : null;
+  return {
+    hk: 1, session: allow.sessionId, cast, startedAt: result.startedAt, endedAt: result.endedAt,
+    exitCode: result.exitCode, signal: result.signal, terminal,
+    masking: { profile: allow.mask, counts: { ...result.maskCounts } },
+  };
+}
+
+/**
+ * The command has run, so its exit code stands whatever happens here; a manifest that could not
+ * be signed now is said once on stderr and left to the spool (`hkubectl sync`).
+ */
+async function deliverAndReport(client: RelayClient, entry: SpoolEntry, spoolDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const warn = (code: string, message: string): void => {
+    process.stderr.write(outputIsJson(env) ? `${JSON.stringify({ warning: { code, message, session: entry.draft.session } })}\n` : `hkubectl: warning: ${message}\n`);
+  };
+  try {
+    const delivery = await deliverSession(client, entry, spoolDir);
+    if (delivery.state === 'pending') {
+      warn('WARN_MANIFEST_UNSIGNED', `session ${delivery.session} could not be signed now (${delivery.reason}); its manifest stays unsigned until \`hkubectl sync\` delivers it`);
+      return;
+    }
+    if (delivery.state === 'refused') {
+      warn('WARN_MANIFEST_REFUSED', `the relay refused to sign session ${delivery.session}: ${delivery.reason} (draft kept at ${delivery.keptAt})`);
+      return;
+    }
+    await syncSpool(client, spoolDir);
+  } catch (error) {
+    warn('WARN_MANIFEST_NOT_WRITTEN', `the manifest of session ${entry.draft.session} could not be written: ${(error as Error).message}; its draft stays in ${spoolDir}`);
+  }
+}
+
+/**
+ * The relay's decision. While waiting for an approver the agent is told so at once; with
+ * --hk-wait 0 there is no wait to announce, so the pending request becomes the one line of the
+ * exit (rule and risk included) rather than a second line repeating the first.
+ */
+async function decide(client: RelayClient, body: SubmitBody, waitMs: number | undefined, env: NodeJS.ProcessEnv): Promise<AllowAnswer> {
+  let unannounced: WaitingNotice | undefined;
+  try {
+    return await obtainDecision(client, body, {
+      waitMs,
+      notify: (notice) => {
+        if (notice.waitSec > 0) process.stderr.write(waitingLine(notice, env));
+        else unannounced = notice;
+      },
+    });
+  } catch (error) {
+    if (unannounced && isHkError(error) && error.code === 'ERR_APPROVAL_PENDING') {
+      const { rule, risk, requestId, approverGroups, message } = unannounced;
+      throw new TemporaryError(error.code, `approval needed (rule ${rule}, risk ${risk}): ${message}; request ${requestId} is waiting for ${approverGroups.join(', ')}`, {
+        hint: error.hint, details: { ...error.details, rule, risk }, cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+/** Fails closed, naming the directory, when recordings cannot be written there. */
+function prepareRecordingsDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EEXIST' ? 'it is a file, not a directory' : code === 'ENOTDIR' ? 'part of its path is a file' : code ?? String(error);
+    throw new ConfigError('ERR_RECORDINGS_DIR', `cannot record sessions in ${dir}: ${why}`, {
+      hint: 'nothing was run; set HKUBECTL_RECORDINGS (or "recordings" in config.yaml) to a writable directory',
+      cause: error,
+    });
+  }
+}
+
 async function runSession(input: GovernedRunInput, allow: AllowAnswer, recordingsDir: string): Promise<KubectlSessionResult> {
-  if (allow.record) mkdirSync(recordingsDir, { recursive: true, mode: 0o700 });
   const command = ['kubectl', ...input.args].join(' ');
   const markers = [`decision: allow by rule ${allow.rule} (risk ${allow.risk.score})`];
   if (allow.requestId) markers.push(`approval: request ${allow.requestId}`);
@@ -77,16 +156,14 @@ async function runSession(input: GovernedRunInput, allow: AllowAnswer, recording
   });
 }
 
-function waitOf(env: NodeJS.ProcessEnv): number | undefined {
+/** A bad --hk-wait is a usage error of this command line (config.yaml's `wait` is checked with the config). */
+function checkWaitFlag(env: NodeJS.ProcessEnv): void {
   const text = env.HKUBECTL_WAIT;
-  if (text === undefined || text === '') return undefined;
-  const ms = parseDuration(text);
-  if (ms === undefined) throw new UsageError('ERR_OWN_FLAG_VALUE', `--hk-wait must be a duration such as 0, 90s or 5m, not "${text}"`);
-  return ms;
+  if (text === undefined || text === '' || parseDuration(text) !== undefined) return;
+  throw new UsageError('ERR_OWN_FLAG_VALUE', `--hk-wait (HKUBECTL_WAIT) must be a duration such as 0, 90s or 5m, not "${text}"`);
 }
 
 function waitingLine(notice: WaitingNotice, env: NodeJS.ProcessEnv): string {
   if (env.HKUBECTL_OUTPUT === 'json') return `${JSON.stringify(notice)}\n`;
-  const wait = notice.waitSec > 0 ? `waiting up to ${notice.waitSec}s` : 'not waiting (--hk-wait 0)';
-  return `hkubectl: approval needed (rule ${notice.rule}, risk ${notice.risk}): request ${notice.requestId} for ${notice.approverGroups.join(', ')}; ${wait}\n`;
+  return `hkubectl: approval needed (rule ${notice.rule}, risk ${notice.risk}): request ${notice.requestId} for ${notice.approverGroups.join(', ')}; waiting up to ${notice.waitSec}s\n`;
 }

@@ -2,6 +2,7 @@
 // or in a pseudo-terminal. Masking or recording failure stops kubectl and withholds the rest of
 // its output (fail closed); the caller reports the failure.
 import { createStreamingMasker, type MaskCounts, type MaskingOptions } from '../masking/index.ts';
+import type { KubectlEnd } from '../kubectl/exit-status.ts';
 import { spawnKubectl } from '../kubectl/spawn-pipes.ts';
 import { DEFAULT_TERMINAL_SIZE, spawnKubectlPty, type TerminalSize } from '../kubectl/spawn-pty.ts';
 import { HkError, ExitCode, isHkError } from '../errors.ts';
@@ -25,6 +26,8 @@ export interface KubectlSessionOptions {
 
 export interface KubectlSessionResult {
   exitCode: number;
+  /** The signal that killed kubectl, if one did. */
+  signal: NodeJS.Signals | null;
   startedAt: string;
   endedAt: string;
   cast: CastSummary | null;
@@ -65,24 +68,27 @@ export async function runKubectlSession(options: KubectlSessionOptions): Promise
   const outputTo = (stream: NodeJS.WritableStream, idle: typeof nextTurn): MaskedOutput =>
     new MaskedOutput(createStreamingMasker(options.masking), [
       (bytes) => {
-        if (!failure) stream.write(bytes);
+        if (!failure && stream.writable) stream.write(bytes);
       },
       recordSink,
     ], idle);
 
-  let exitCode: number;
+  let end: KubectlEnd;
   const outputs: MaskedOutput[] = [];
   const extraCounts: Array<Readonly<Record<string, number>>> = [];
   if (options.terminal) {
     const out = outputTo(process.stdout, nextTurn);
     outputs.push(out);
-    exitCode = await runInTerminal(options, size, out, writer, failClosed, (kill) => (stop = kill), (counts) => extraCounts.push(counts));
+    end = await runInTerminal(options, size, out, writer, failClosed, (kill) => (stop = kill), (counts) => extraCounts.push(counts));
   } else {
     const out = outputTo(process.stdout, afterIdle(10));
     const err = outputTo(process.stderr, afterIdle(10));
     outputs.push(out, err);
-    const { child, exited } = spawnKubectl(options.kubectlPath, options.args, options.env, 'pipe');
+    const { child, ended } = spawnKubectl(options.kubectlPath, options.args, options.env, 'pipe');
     stop = () => child.kill('SIGTERM');
+    // Closing our end of kubectl's pipe gives kubectl the broken pipe the agent's end gave us.
+    whenReaderGone(process.stdout, () => child.stdout!.destroy());
+    whenReaderGone(process.stderr, () => child.stderr!.destroy());
     child.stdout!.on('data', (chunk: Buffer) => {
       out.push(chunk);
       // Keep memory bounded when the agent reads slower than kubectl writes.
@@ -92,10 +98,13 @@ export async function runKubectlSession(options: KubectlSessionOptions): Promise
       }
     });
     child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
-    child.stdout!.on('end', () => out.end());
-    child.stderr!.on('end', () => err.end());
-    exitCode = await exited;
+    // 'close' rather than 'end': a pipe destroyed above never ends, and its held tail still
+    // belongs in the recording.
+    child.stdout!.once('close', () => out.end());
+    child.stderr!.once('close', () => err.end());
+    end = await ended;
   }
+  const { exitCode } = end;
   for (const output of outputs) if (output.failure !== undefined) failClosed(output.failure);
   if (!failure && writer) {
     try {
@@ -116,12 +125,29 @@ export async function runKubectlSession(options: KubectlSessionOptions): Promise
   }
   return {
     exitCode: failure ? (failure as HkError).exitCode : exitCode,
+    signal: end.signal,
     startedAt,
     endedAt: now().toISOString(),
     cast,
     maskCounts,
     failure,
   };
+}
+
+/**
+ * The agent may stop reading early (`hkubectl get … | head`): writing to it then fails with
+ * EPIPE. kubectl should meet that end as if it wrote to the agent itself (a shell reports 141 for
+ * its SIGPIPE), and hkubectl must not die of an unhandled 'error' before it has closed the
+ * session. The listener stays for the life of the process: later lines (a warning, the exit
+ * line) then fail quietly too.
+ */
+function whenReaderGone(stream: NodeJS.WriteStream, react: () => void): void {
+  let gone = false;
+  stream.on('error', () => {
+    if (gone) return;
+    gone = true;
+    react();
+  });
 }
 
 function terminalSize(): TerminalSize {
@@ -137,10 +163,20 @@ async function runInTerminal(
   failClosed: (error: unknown) => void,
   onStop: (kill: () => void) => void,
   reportInputCounts: (counts: Readonly<Record<string, number>>) => void,
-): Promise<number> {
+): Promise<KubectlEnd> {
   const pty = await spawnKubectlPty(options.kubectlPath, options.args, options.env, size);
   onStop(() => pty.kill('SIGTERM'));
-  pty.onOutput((bytes) => out.push(bytes));
+  // A terminal whose reader is gone is a terminal hung up.
+  whenReaderGone(process.stdout, () => pty.kill('SIGHUP'));
+  whenReaderGone(process.stderr, () => {});
+  pty.onOutput((bytes) => {
+    out.push(bytes);
+    // As with pipes: hold kubectl back rather than buffer what the agent has not read yet.
+    if (process.stdout.writableNeedDrain) {
+      pty.pause();
+      process.stdout.once('drain', () => pty.resume());
+    }
+  });
 
   const stdin = process.stdin;
   const wasRaw = stdin.isTTY ? stdin.isRaw : false;
@@ -177,7 +213,7 @@ async function runInTerminal(
   };
   process.stdout.on('resize', onResize);
   try {
-    return await pty.exited;
+    return await pty.ended;
   } finally {
     out.end();
     process.stdout.off('resize', onResize);

@@ -130,11 +130,20 @@ async function checkChain(results: SessionVerification[], source: ChainSource): 
   }
 }
 
-/** Two manifests cannot both be the entry at one seq: one of them was copied or replayed. */
+/**
+ * Two manifests cannot both be the entry at one place in one log: one of them was copied or
+ * replayed. The place is the seq with the hash before it, so recordings of different relays
+ * (each numbering its own log from 1) can share a directory.
+ */
 function flagSharedSeqs(results: SessionVerification[]): void {
-  const bySeq = new Map<number, SessionVerification[]>();
-  for (const result of results) if (result.seq !== null) bySeq.set(result.seq, [...(bySeq.get(result.seq) ?? []), result]);
-  for (const [seq, same] of bySeq) {
+  const byPlace = new Map<string, SessionVerification[]>();
+  for (const result of results) {
+    if (result.seq === null || result.manifest === null) continue;
+    const place = `${result.seq} ${result.manifest.chain.prev}`;
+    byPlace.set(place, [...(byPlace.get(place) ?? []), result]);
+  }
+  for (const same of byPlace.values()) {
+    const seq = same[0]!.seq;
     if (same.length < 2) continue;
     for (const result of same) {
       result.changed.push('chain');

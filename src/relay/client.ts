@@ -1,8 +1,13 @@
-// Typed calls to the relay's v1 API over undici. Used by the wrapper (before running kubectl)
+// Typed calls to the relay's v1 API. Used by the wrapper before and after every kubectl it runs,
 // and by the approver and audit commands. Network failures become RelayUnreachableError (exit 75,
 // naming the relay URL): a command that cannot get a decision does not run.
+//
+// The transport is node:http(s) with a keep-alive agent rather than undici: this module is on the
+// path of every governed kubectl command, and loading undici costs more than Node's own start-up
+// (bench/governed.bench.ts), while the calls here are a handful of small JSON requests.
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
-import { Agent, request, type Dispatcher } from 'undici';
 import type { JWK } from 'jose';
 import type { SessionDraft } from '../recording/manifest.ts';
 import type { AuditEntry } from './audit-chain.ts';
@@ -16,7 +21,10 @@ export type TokenSource = string | (() => Promise<string>);
 export type RelayClientOptions = {
   url: string;
   token?: TokenSource;
-  dispatcher?: Dispatcher;
+  /** PEM CA certificate(s) to trust for an https relay, besides the system's (and NODE_EXTRA_CA_CERTS). */
+  ca?: string | Buffer;
+  /** Sockets kept per relay (default 8). */
+  maxSockets?: number;
   /** For calls that are not long-polls. */
   timeoutMs?: number;
 };
@@ -46,27 +54,80 @@ export type RelayClient = {
   close(): Promise<void>;
 };
 
+type Answer = { statusCode: number; body: IncomingMessage };
+
+async function readJson(body: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}
+
 export function createRelayClient(options: RelayClientOptions): RelayClient {
   const base = options.url.replace(/\/+$/, '');
-  const ownDispatcher = options.dispatcher ? null : new Agent({ keepAliveTimeout: 10_000, connect: { timeout: 5_000 } });
-  const dispatcher = options.dispatcher ?? ownDispatcher!;
+  const secure = base.startsWith('https:');
+  const agentOptions = { keepAlive: true, keepAliveMsecs: 10_000, maxSockets: options.maxSockets ?? 8 };
+  const agent = secure ? new HttpsAgent({ ...agentOptions, ...(options.ca ? { ca: options.ca } : {}) }) : new HttpAgent(agentOptions);
+  const request = secure ? httpsRequest : httpRequest;
   const timeoutMs = options.timeoutMs ?? 15_000;
+  const connectTimeoutMs = 5_000;
 
   type Send = { method: 'GET' | 'POST' | 'PUT'; path: string; body?: string | Readable; type?: string; length?: number; waitMs?: number; auth?: boolean; signal?: AbortSignal };
 
-  async function send({ method, path, body, type, length, waitMs = 0, auth = true, signal }: Send): Promise<Dispatcher.ResponseData> {
+  async function send({ method, path, body, type, length, waitMs = 0, auth = true, signal }: Send): Promise<Answer> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (auth && options.token !== undefined) headers.authorization = `Bearer ${typeof options.token === 'string' ? options.token : await options.token()}`;
     if (type !== undefined) headers['content-type'] = type;
-    if (length !== undefined) headers['content-length'] = String(length);
+    if (typeof body === 'string') headers['content-length'] = String(Buffer.byteLength(body));
+    else if (length !== undefined) headers['content-length'] = String(length);
+    let url: URL;
     try {
-      return await request(`${base}${path}`, {
-        method, headers, dispatcher, body, ...(signal ? { signal } : {}), headersTimeout: timeoutMs + waitMs, bodyTimeout: timeoutMs,
-      });
+      url = new URL(`${base}${path}`);
     } catch (error) {
-      if (signal?.aborted) throw error;
       throw new RelayUnreachableError(base, error);
     }
+    return new Promise<Answer>((resolve, reject) => {
+      const req = request(url, { method, headers, agent, ...(signal ? { signal } : {}) });
+      let answered = false;
+      const fail = (error: unknown): void => {
+        if (answered) return;
+        answered = true;
+        reject(signal?.aborted ? error : new RelayUnreachableError(base, error));
+      };
+      // No answer in time (a long-poll gets its wait on top): give up on this request.
+      const overdue = setTimeout(() => {
+        const error = Object.assign(new Error('it did not answer in time'), { code: 'UND_ERR_HEADERS_TIMEOUT' });
+        fail(error);
+        req.destroy(error);
+      }, timeoutMs + waitMs);
+      req.once('socket', (socket) => {
+        if (socket.connecting) {
+          const slow = setTimeout(() => req.destroy(Object.assign(new Error('connect timed out'), { code: 'UND_ERR_CONNECT_TIMEOUT' })), connectTimeoutMs);
+          socket.once('connect', () => clearTimeout(slow)).once('close', () => clearTimeout(slow));
+        }
+      });
+      req.once('error', (error) => {
+        clearTimeout(overdue);
+        fail(error);
+      });
+      req.once('response', (res) => {
+        clearTimeout(overdue);
+        if (answered) return res.resume();
+        answered = true;
+        // An answer before the whole upload was sent (e.g. 413): stop sending it.
+        if (body !== undefined && typeof body !== 'string' && !body.readableEnded) {
+          body.unpipe(req);
+          body.destroy();
+          res.once('end', () => req.destroy());
+        }
+        resolve({ statusCode: res.statusCode ?? 0, body: res });
+      });
+      if (body === undefined) req.end();
+      else if (typeof body === 'string') req.end(body);
+      else {
+        body.once('error', (error) => req.destroy(error));
+        body.pipe(req);
+      }
+    });
   }
 
   async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, waitMs = 0, auth = true, signal?: AbortSignal): Promise<T> {
@@ -74,10 +135,10 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     return answerOf<T>(await send({ method, path, ...json, waitMs, auth, ...(signal ? { signal } : {}) }));
   }
 
-  async function answerOf<T>(answer: Dispatcher.ResponseData): Promise<T> {
+  async function answerOf<T>(answer: Answer): Promise<T> {
     let parsed: unknown;
     try {
-      parsed = await answer.body.json();
+      parsed = await readJson(answer.body);
     } catch (error) {
       if (answer.statusCode >= 400) throw errorFromAnswer(base, answer.statusCode, null);
       throw new RelayUnreachableError(base, new Error(`answer is not JSON (HTTP ${answer.statusCode}): ${(error as Error).message}`));
@@ -133,7 +194,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       return answer.body;
     },
     close: async () => {
-      await ownDispatcher?.close();
+      agent.destroy();
     },
   };
 }

@@ -18,7 +18,8 @@ import { hkubectl, type RunOptions, type RunResult } from '../helpers/run.ts';
 export interface Stack {
   root: string;
   idp: DevIdp;
-  relay: Relay;
+  /** The running relay (a new object after restartRelay, at the same URL). */
+  readonly relay: Relay;
   sandbox: Sandbox;
   recordings: string;
   /** agent-7's environment for hkubectl. */
@@ -27,6 +28,10 @@ export interface Stack {
   tokens: Record<Person, string>;
   hk(args: string[], options?: RunOptions): Promise<RunResult>;
   client(person: Person): RelayClient;
+  /** Stops the relay as an outage would: its port closes, its data dir stays. */
+  stopRelay(): Promise<void>;
+  /** Starts the relay again on the same address and data dir; it rebuilds its state from its audit log. */
+  restartRelay(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,7 +41,10 @@ export async function startStack(): Promise<Stack> {
   const people: Person[] = ['agent-7', 'alice', 'bob'];
   const logins = Object.fromEntries(await Promise.all(people.map(async (p) => [p, await loginFor(idp, root, p)] as const))) as Record<Person, { token: string; configDir: string }>;
   const verifier = createTokenVerifier({ issuers: [{ issuer: idp.issuer, audience: idp.clientId }] });
-  const relay = await startRelay({ dataDir: await mkdtemp(join(root, 'relay-')), policy: defaultPolicy(), verifier });
+  const relayOptions = { dataDir: await mkdtemp(join(root, 'relay-')), policy: defaultPolicy(), verifier };
+  let relay = await startRelay(relayOptions);
+  const relayAddress = new URL(relay.url);
+  let relayRunning = true;
   const sandbox = await startSandbox({ kubeconfigPath: join(root, 'kubeconfig'), seed: parseSeedYaml(DEMO_SEED, 'demo seed') });
   const recordings = join(root, 'recordings');
   const envOf = (person: Person): NodeJS.ProcessEnv => ({
@@ -51,7 +59,10 @@ export async function startStack(): Promise<Stack> {
   });
   const clients: RelayClient[] = [];
   return {
-    root, idp, relay, sandbox, recordings,
+    root, idp, sandbox, recordings,
+    get relay() {
+      return relay;
+    },
     env: envOf('agent-7'),
     envOf,
     tokens: Object.fromEntries(people.map((p) => [p, logins[p].token])) as Record<Person, string>,
@@ -61,10 +72,19 @@ export async function startStack(): Promise<Stack> {
       clients.push(client);
       return client;
     },
+    async stopRelay() {
+      relayRunning = false;
+      await relay.stop();
+    },
+    async restartRelay() {
+      if (relayRunning) await relay.stop();
+      relay = await startRelay({ ...relayOptions, listen: { host: relayAddress.hostname, port: Number(relayAddress.port) } });
+      relayRunning = true;
+    },
     async close() {
       await Promise.all(clients.map((c) => c.close()));
       await sandbox.stop();
-      await relay.stop();
+      if (relayRunning) await relay.stop();
       await idp.stop();
       await rm(root, { recursive: true, force: true });
     },

@@ -1,15 +1,7 @@
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createRelayClient } from '../../src/relay/client.ts';
 import { RelayUnreachableError } from '../../src/relay/client-errors.ts';
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { closedPort } from '../helpers/ports.ts';
 
 describe('relay client', () => {
   it('fails closed with a temporary error (exit 75) naming the relay URL when nothing listens', async () => {

@@ -3,7 +3,6 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLocalJWKSet, flattenedVerify } from 'jose';
-import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRelayClient } from '../../src/relay/client.ts';
 import { generateSandboxTls } from '../../src/sandbox/tls.ts';
@@ -44,8 +43,7 @@ issuers:
         });
         void exited.then(() => reject(new Error(`relay exited: ${out}`)));
       });
-      const dispatcher = new Agent({ connect: { ca: tls.caPem } });
-      const client = createRelayClient({ url, token: world.tokens['agent-7'], dispatcher });
+      const client = createRelayClient({ url, token: world.tokens['agent-7'], ca: tls.caPem });
       expect(await client.health()).toMatchObject({ ok: true, api: 'v1' });
       const allow = await client.submit({ argv: ['get', 'pods', '-n', 'dev'] });
       const sessionId = allow.decision === 'allow' ? allow.sessionId : 'not allowed';
@@ -54,7 +52,6 @@ issuers:
       const verified = await flattenedVerify(jws, createLocalJWKSet(await client.jwks()));
       expect(verified.protectedHeader).toMatchObject({ alg: 'EdDSA', kid: (await client.health()).kid });
       await client.close();
-      await dispatcher.close();
     } finally {
       child.kill('SIGTERM');
     }

@@ -1,4 +1,4 @@
-// `hkubectl audit log|verify|sessions`: read and check the relay's hash-chained audit log. Thin: the work
+// `hkubectl audit log|verify|sessions|export`: read and check the relay's hash-chained audit log. Thin: the work
 // is in src/relay/.
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
@@ -75,7 +75,10 @@ function verify(): Command {
 
 export default function command(): Command {
   return new Command('audit')
-    .description("Read (`audit log`) and check (`audit verify`) the relay's append-only, hash-chained audit log.")
+    .description(
+      "For auditors: read (`audit log`) and check (`audit verify`) the relay's append-only, hash-chained audit log, " +
+        'list sessions the relay allowed, especially those never closed (`audit sessions`), and write an evidence bundle (`audit export`).',
+    )
     .addCommand(log())
     .addCommand(verify())
     .addCommand(exportCommand())

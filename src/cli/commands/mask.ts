@@ -29,8 +29,8 @@ async function loadRules(file: string): Promise<ReturnType<typeof parseMaskingRu
 export default function command(): Command {
   return new Command('mask')
     .description(
-      'Mask secrets and personal data in stdin and write the result to stdout: a filter for any pipeline\n' +
-        '(e.g. `kubectl get secret -o yaml | hkubectl mask`). Values become [MASKED:<detector>]; inside a\n' +
+      'Mask secrets and personal data in stdin and write the result to stdout: a filter for any pipeline ' +
+        '(e.g. `kubectl get secret -o yaml | hkubectl mask`). Values become [MASKED:<detector>]; inside a ' +
         "Secret's data the marker is base64, so YAML and JSON still parse. Bytes nothing matched pass unchanged.",
     )
     .addOption(
