@@ -22,9 +22,12 @@ function spawnError(kubectlPath: string, error: NodeJS.ErrnoException): ConfigEr
   });
 }
 
-/** `pipe` gives the caller kubectl's stdout/stderr to mask and record; `inherit` hands over the fds. */
-export function spawnKubectl(kubectlPath: string, args: string[], env: NodeJS.ProcessEnv, output: OutputMode): PipedKubectl {
-  const child = spawn(kubectlPath, args, { stdio: ['inherit', output, output], env });
+/**
+ * `pipe` gives the caller kubectl's stdout/stderr to mask and record; `inherit` hands over the
+ * fds. stdin likewise: piped only when the caller records what is sent to kubectl.
+ */
+export function spawnKubectl(kubectlPath: string, args: string[], env: NodeJS.ProcessEnv, output: OutputMode, input: OutputMode = 'inherit'): PipedKubectl {
+  const child = spawn(kubectlPath, args, { stdio: [input, output, output], env });
   const ended = new Promise<KubectlEnd>((resolve, reject) => {
     const stopForwarding = forwardSignals((signal) => child.kill(signal));
     child.once('error', (error: NodeJS.ErrnoException) => {

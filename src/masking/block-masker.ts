@@ -1,7 +1,9 @@
 // Masks one block of the stream: whole lines, or a bounded segment of a line too long to hold.
-// Everything here is a function of the block and the state left by the blocks before it, so
-// however the input was chunked the output is the same.
+// Everything here is a function of the block and the state left by the blocks before it (and by
+// the session's memory of masked values, shared with its other maskers), so however the input
+// was chunked the output is the same.
 import { escapesWithin, stripAnsi } from './ansi.ts';
+import { maskedBy } from './covers.ts';
 import { detect } from './detect.ts';
 import type { Detector, MarkerStyle, Span } from './detectors/types.ts';
 import { detectBareValues, detectInlineMaps } from './kube-inline.ts';
@@ -9,6 +11,7 @@ import { initialStructureState, isStructureKey, walkStructure, type StructureSta
 import { scanKeys } from './key-scan.ts';
 import type { AllowList } from './allow-list.ts';
 import type { MarkerRenderer } from './marker.ts';
+import { knownValueSpan, MIN_VALUE, type MaskedValueMemory } from './masked-value-memory.ts';
 
 export interface MaskCounts {
   [detectorId: string]: number;
@@ -21,6 +24,8 @@ export interface BlockMaskerConfig {
   detectors: readonly Detector[];
   allow: AllowList;
   marker: MarkerRenderer;
+  /** Values masked earlier in the session, masked wherever they recur; shared by its maskers. */
+  memory?: MaskedValueMemory;
 }
 
 /**
@@ -33,6 +38,8 @@ export type MaskedParts = (string | number)[];
 interface Continuation {
   id: string;
   style: MarkerStyle;
+  /** The rest of a remembered value whose first part ended the previous block. */
+  rest?: string;
 }
 
 export class BlockMasker {
@@ -42,6 +49,8 @@ export class BlockMasker {
   private linePrefix = '';
   /** A masked value ran into the end of the previous (cut) segment: its rest is masked too. */
   private continuation: Continuation | null = null;
+  /** Values first masked in the current block, and where: only later occurrences are masked as known. */
+  private readonly learned = new Map<string, number>();
 
   constructor(private readonly config: BlockMaskerConfig) {}
 
@@ -63,11 +72,25 @@ export class BlockMasker {
     const clean = stripped ? stripped.clean : block;
     const spans: Span[] = [];
 
+    const memory = this.config.memory;
+    const learned = this.learned;
+    if (learned.size > 0) learned.clear();
     let walkFrom = 0;
+    /** How much of the block the continuation masks, and what of a remembered value is still to come. */
+    let continued = 0;
+    let rest: string | undefined;
     if (continues) {
       const nl = clean.indexOf('\n');
       walkFrom = nl === -1 ? clean.length : nl + 1;
-      if (this.continuation) spans.push(continuationSpan(clean, this.continuation));
+      if (this.continuation) {
+        const span = continuationSpan(clean, this.continuation);
+        spans.push(span);
+        continued = span.end;
+        const known = this.continuation.rest;
+        if (known === undefined) {
+          if (memory !== undefined && continued >= MIN_VALUE) this.remember(memory, clean.slice(0, continued), 0, learned);
+        } else if (known.length > clean.length && known.startsWith(clean)) rest = known.slice(clean.length);
+      }
     }
     const prefix = continues ? this.linePrefix : '';
     const text = prefix + clean;
@@ -83,20 +106,34 @@ export class BlockMasker {
     detect(text, this.config.detectors, keys, found);
     for (const span of found) {
       if (span.end <= prefix.length) continue;
+      if (memory !== undefined && span.end - span.start >= MIN_VALUE) this.remember(memory, text.slice(span.start, span.end), span.start, learned);
       span.start = Math.max(0, span.start - prefix.length);
       span.end -= prefix.length;
       spans.push(span);
+    }
+    // After this block's own findings are remembered: a value masked on one line is masked where
+    // it recurs further down the same block, as it would be had the lines come one by one.
+    if (memory !== undefined && memory.size > 0) {
+      const tailRest = maskKnownValues(memory, text, prefix.length, terminated, continued, learned, spans);
+      rest ??= tailRest;
     }
 
     const merged = merge(spans);
     this.continuation = null;
     if (!terminated) {
       const last = merged[merged.length - 1];
-      if (last && last.end === clean.length) this.continuation = { id: last.id, style: last.style };
+      if (last && last.end === clean.length) this.continuation = { id: last.id, style: last.style, rest };
       const lineStart = text.lastIndexOf('\n') + 1;
       this.linePrefix = text.slice(Math.max(lineStart, text.length - PREFIX_CONTEXT));
     } else this.linePrefix = '';
     return this.render(block, clean, stripped?.map, merged);
+  }
+
+  private remember(memory: MaskedValueMemory, value: string, at: number, learned: Map<string, number>): void {
+    // An allow-listed value is never masked, so it must not be masked later as a known value.
+    if (this.config.allow(value) || !memory.remember(value)) return;
+    const first = learned.get(value);
+    if (first === undefined || at < first) learned.set(value, at);
   }
 
   private render(block: string, clean: string, map: Int32Array | undefined, spans: readonly Span[]): MaskedParts | null {
@@ -123,13 +160,56 @@ export class BlockMasker {
   }
 }
 
-// Where the rest of a cut value ends: at whitespace, a quote, a JSON delimiter or `\"`.
+/**
+ * Spans of the remembered values in `text` (prefix + block), in block coordinates. On a block that
+ * ends mid-line, a first part of a remembered value at its end is masked too; returns the rest.
+ */
+function maskKnownValues(
+  memory: MaskedValueMemory,
+  text: string,
+  prefixLength: number,
+  terminated: boolean,
+  continued: number,
+  learned: ReadonlyMap<string, number>,
+  spans: Span[],
+): string | undefined {
+  const tailFrom = terminated ? Infinity : continued > 0 ? prefixLength + continued : 0;
+  const hits: Span[] = [];
+  const tail = memory.scan(
+    text,
+    (start, end, value) => {
+      if (end <= prefixLength) return;
+      // Begun in the previous block and masked there: the continuation masks its rest silently.
+      if (start < prefixLength && end - prefixLength <= continued) return;
+      const learnedAt = learned.get(value);
+      if (learnedAt !== undefined && start < learnedAt) return;
+      hits.push(knownValueSpan(Math.max(0, start - prefixLength), end - prefixLength));
+    },
+    tailFrom,
+  );
+  if (tail !== null) hits.push(knownValueSpan(Math.max(0, tail.start - prefixLength), text.length - prefixLength));
+  if (hits.length === 0) return undefined;
+  // Where a detector masks the value already, it is its finding (counted once, by its name); a
+  // second, counted span would count each line of a private key again.
+  const masked = maskedBy(spans);
+  for (const hit of hits) if (!masked.contains(hit.start, hit.end)) spans.push(hit);
+  return tail?.rest;
+}
+
+// Where the rest of a cut value ends: at whitespace, a quote, a JSON delimiter or `\"` — or where
+// the text stops following the remembered value it began.
 function continuationSpan(clean: string, c: Continuation): Span {
   let end = 0;
   for (; end < clean.length; end++) {
     const ch = clean.charCodeAt(end);
     if (ch <= 32 || ch === 34 || ch === 39 || ch === 44 || ch === 59 || ch === 123 || ch === 125 || ch === 93) break;
     if (ch === 92 && clean.charCodeAt(end + 1) === 34) break;
+  }
+  if (c.rest !== undefined) {
+    let same = 0;
+    const n = Math.min(clean.length, c.rest.length);
+    while (same < n && clean.charCodeAt(same) === c.rest.charCodeAt(same)) same++;
+    if (same > end) end = same;
   }
   // priority -1: a silent continuation; the marker was emitted with the value's first part.
   return { start: 0, end, id: c.id, style: c.style, priority: -1, counted: false };

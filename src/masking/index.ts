@@ -5,11 +5,14 @@
 //   standard (default) — credentials plus financial data (cards, SSNs, IBANs, bank accounts)
 //   strict             — standard plus email addresses, phone numbers, kubeconfig client certs
 //   secrets-only       — credentials only
+// Within a session, a value masked once is masked wherever it recurs, on any of the session's
+// streams, even where no detector would recognise it (masked-value-memory.ts).
 import { UsageError } from '../errors.ts';
 import { compileAllowList } from './allow-list.ts';
 import type { MaskCounts } from './block-masker.ts';
 import { compileCustomDetector, type CustomDetectorSpec } from './custom-detectors.ts';
 import { createMarkerRenderer } from './marker.ts';
+import type { MaskedValueMemory } from './masked-value-memory.ts';
 import { isProfileName, PROFILE_NAMES, profileDetectors, type MaskProfileName } from './profiles.ts';
 import { createBlockStreamingMasker, type StreamingMasker } from './streaming.ts';
 import { maskingTransform, type MaskingTransform } from './transform.ts';
@@ -22,6 +25,7 @@ export type { MaskProfileName } from './profiles.ts';
 export type { StreamingMasker } from './streaming.ts';
 export { PROFILE_NAMES, profileDescriptions } from './profiles.ts';
 export { parseMaskingRules, type MaskingRules } from './rules.ts';
+export { KNOWN_VALUE_ID, MaskedValueMemory, type MemoryLimits } from './masked-value-memory.ts';
 
 export interface MaskingOptions {
   profile?: MaskProfileName;
@@ -32,7 +36,11 @@ export interface MaskingOptions {
   fingerprintKey?: Uint8Array;
 }
 
-export function createStreamingMasker(options: MaskingOptions = {}): StreamingMasker {
+/**
+ * `memory`: values masked earlier in the session, masked again wherever they recur; give every
+ * masker of one session (stdout, stderr, typed input) the same one.
+ */
+export function createStreamingMasker(options: MaskingOptions = {}, memory?: MaskedValueMemory): StreamingMasker {
   const profile = options.profile ?? 'standard';
   if (!isProfileName(profile)) {
     throw new UsageError('MASK_PROFILE_UNKNOWN', `unknown masking profile "${profile}" (known: ${PROFILE_NAMES.join(', ')})`);
@@ -42,6 +50,7 @@ export function createStreamingMasker(options: MaskingOptions = {}): StreamingMa
     detectors: [...profileDetectors(profile), ...custom],
     allow: compileAllowList(options.allow),
     marker: createMarkerRenderer(options.fingerprintKey),
+    memory,
   });
 }
 

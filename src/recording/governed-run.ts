@@ -14,7 +14,7 @@ import type { AllowAnswer, SubmitBody } from '../relay/types.ts';
 import { deliverSession, syncSpool } from './deliver.ts';
 import { castFileName, manifestFileName, type SessionDraft } from './manifest.ts';
 import type { SpoolEntry } from './spool.ts';
-import { needsTerminal } from './terminal-verbs.ts';
+import { needsTerminal, readsStdin } from './terminal-verbs.ts';
 import { runKubectlSession, type KubectlSessionResult } from './session.ts';
 
 export interface GovernedRunInput {
@@ -145,6 +145,8 @@ async function runSession(input: GovernedRunInput, allow: AllowAnswer, recording
     args: input.args,
     env: input.env,
     terminal: needsTerminal(input.intent),
+    // Only what is recorded needs to pass through hkubectl; unrecorded, kubectl reads stdin itself.
+    recordInput: allow.record && readsStdin(input.intent, input.args),
     masking: { profile: allow.mask },
     cast: allow.record
       ? {

@@ -1,7 +1,7 @@
 // One kubectl run as a recorded, masked session: kubectl → masker → (agent, recording), on pipes
 // or in a pseudo-terminal. Masking or recording failure stops kubectl and withholds the rest of
 // its output (fail closed); the caller reports the failure.
-import { createStreamingMasker, type MaskCounts, type MaskingOptions } from '../masking/index.ts';
+import { createStreamingMasker, MaskedValueMemory, type MaskCounts, type MaskingOptions, type StreamingMasker } from '../masking/index.ts';
 import type { KubectlEnd } from '../kubectl/exit-status.ts';
 import { spawnKubectl } from '../kubectl/spawn-pipes.ts';
 import { DEFAULT_TERMINAL_SIZE, spawnKubectlPty, type TerminalSize } from '../kubectl/spawn-pty.ts';
@@ -16,6 +16,8 @@ export interface KubectlSessionOptions {
   env: NodeJS.ProcessEnv;
   /** Run inside a pseudo-terminal (interactive verbs, `-t`). */
   terminal: boolean;
+  /** On pipes: pass stdin through hkubectl to kubectl and record it, masked, as input. */
+  recordInput?: boolean;
   masking: MaskingOptions;
   /** Where to record; null runs unrecorded (policy `record: false`). */
   cast: { path: string; header: Omit<AsciicastHeader, 'width' | 'height'> } | null;
@@ -65,8 +67,11 @@ export async function runKubectlSession(options: KubectlSessionOptions): Promise
       failClosed(error);
     }
   };
+  // One memory for all of the session's maskers: a value masked in the typed input or on stdout
+  // stays masked wherever it turns up later, on either stream.
+  const memory = new MaskedValueMemory();
   const outputTo = (stream: NodeJS.WritableStream, idle: typeof nextTurn): MaskedOutput =>
-    new MaskedOutput(createStreamingMasker(options.masking), [
+    new MaskedOutput(createStreamingMasker(options.masking, memory), [
       (bytes) => {
         if (!failure && stream.writable) stream.write(bytes);
       },
@@ -79,13 +84,16 @@ export async function runKubectlSession(options: KubectlSessionOptions): Promise
   if (options.terminal) {
     const out = outputTo(process.stdout, nextTurn);
     outputs.push(out);
-    end = await runInTerminal(options, size, out, writer, failClosed, (kill) => (stop = kill), (counts) => extraCounts.push(counts));
+    end = await runInTerminal(options, memory, size, out, writer, failClosed, (kill) => (stop = kill), (counts) => extraCounts.push(counts));
   } else {
     const out = outputTo(process.stdout, afterIdle(10));
     const err = outputTo(process.stderr, afterIdle(10));
     outputs.push(out, err);
-    const { child, ended } = spawnKubectl(options.kubectlPath, options.args, options.env, 'pipe');
+    const { child, ended } = spawnKubectl(options.kubectlPath, options.args, options.env, 'pipe', options.recordInput ? 'pipe' : 'inherit');
     stop = () => child.kill('SIGTERM');
+    const stopInput = options.recordInput
+      ? teeInput(child.stdin!, createStreamingMasker(options.masking, memory), writer, failClosed, (counts) => extraCounts.push(counts))
+      : () => {};
     // Closing our end of kubectl's pipe gives kubectl the broken pipe the agent's end gave us.
     whenReaderGone(process.stdout, () => child.stdout!.destroy());
     whenReaderGone(process.stderr, () => child.stderr!.destroy());
@@ -103,6 +111,7 @@ export async function runKubectlSession(options: KubectlSessionOptions): Promise
     child.stdout!.once('close', () => out.end());
     child.stderr!.once('close', () => err.end());
     end = await ended;
+    stopInput();
   }
   const { exitCode } = end;
   for (const output of outputs) if (output.failure !== undefined) failClosed(output.failure);
@@ -150,6 +159,43 @@ function whenReaderGone(stream: NodeJS.WriteStream, react: () => void): void {
   });
 }
 
+/**
+ * The caller's stdin on its way to kubectl on a pipe: passed on byte for byte (with
+ * back-pressure), and recorded masked as `i` events. Returns what stops it once kubectl is gone.
+ */
+function teeInput(
+  toKubectl: NodeJS.WritableStream,
+  masker: StreamingMasker,
+  writer: CastWriter | null,
+  failClosed: (error: unknown) => void,
+  reportCounts: (counts: Readonly<Record<string, number>>) => void,
+): () => void {
+  reportCounts(masker.counts);
+  const stdin = process.stdin;
+  const record = (produce: () => Uint8Array): void => {
+    try {
+      const bytes = produce();
+      if (bytes.length > 0) writer?.write('i', bytes);
+    } catch (error) {
+      failClosed(error);
+    }
+  };
+  const onData = (chunk: Buffer): void => record(() => masker.push(chunk));
+  const onEnd = (): void => record(() => masker.flush());
+  // kubectl may stop reading (and exit) before the input ends: that is its call, not an error.
+  toKubectl.on('error', () => {});
+  stdin.on('data', onData);
+  stdin.once('end', onEnd);
+  stdin.pipe(toKubectl);
+  return () => {
+    stdin.unpipe(toKubectl);
+    stdin.off('data', onData);
+    stdin.off('end', onEnd);
+    if (masker.heldBytes > 0) record(() => masker.flush());
+    stdin.pause();
+  };
+}
+
 function terminalSize(): TerminalSize {
   const { columns, rows } = process.stdout;
   return process.stdout.isTTY && columns && rows ? { columns, rows } : DEFAULT_TERMINAL_SIZE;
@@ -157,6 +203,7 @@ function terminalSize(): TerminalSize {
 
 async function runInTerminal(
   options: KubectlSessionOptions,
+  memory: MaskedValueMemory,
   size: TerminalSize,
   out: MaskedOutput,
   writer: CastWriter | null,
@@ -181,7 +228,7 @@ async function runInTerminal(
   const stdin = process.stdin;
   const wasRaw = stdin.isTTY ? stdin.isRaw : false;
   if (stdin.isTTY) stdin.setRawMode(true);
-  const inputMasker = createStreamingMasker(options.masking);
+  const inputMasker = createStreamingMasker(options.masking, memory);
   reportInputCounts(inputMasker.counts);
   const onInput = (chunk: Buffer): void => {
     pty.write(chunk);

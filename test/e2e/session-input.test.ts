@@ -1,0 +1,72 @@
+// What an agent sends to kubectl on stdin is part of the record: commands piped into `exec -i`
+// and manifests applied from `-f -` are recorded (masked) as input events, while the bytes still
+// reach kubectl unchanged. Commands that do not read stdin leave it to the caller. Real kubectl,
+// sandbox, dev IdP and relay (test/e2e/stack.ts).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { HKUBECTL_BIN, run } from '../helpers/run.ts';
+import { startStack, type Stack } from './stack.ts';
+import { eventsOf, manifestPayload, namesIn, newSession, readCast } from './sessions.ts';
+
+let stack: Stack;
+let stagingPod: string;
+
+beforeAll(async () => {
+  stack = await startStack();
+  const pods = await stack.hk(['get', 'pods', '-n', 'staging', '-l', 'app=web', '-o', 'name']);
+  stagingPod = pods.stdout.toString().trim().split('\n')[0]!.replace('pod/', '');
+  expect(stagingPod).toMatch(/^web-/);
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('stdin sent to kubectl', () => {
+  it('records commands piped into `exec -i` as input, masked, and still runs them', async () => {
+    const before = await namesIn(stack.recordings);
+    const token = `ghp_${randomBytes(18).toString('hex').slice(0, 36)}`;
+    const script = `echo started\nexport GITHUB_TOKEN=${token}\nrm -f ./marker && echo removed\n`;
+    const result = await stack.hk(['exec', '-i', stagingPod, '-n', 'staging', '--', 'sh'], { stdin: script });
+    expect(result.code).toBe(0);
+    expect(result.stdout.toString()).toBe('started\nremoved\n');
+
+    const { castPath, manifestPath } = await newSession(stack.recordings, before);
+    const cast = await readCast(castPath);
+    const input = eventsOf(cast, 'i');
+    expect(input).toContain('echo started\n');
+    expect(input).toContain('rm -f ./marker && echo removed\n');
+    expect(input).toContain('GITHUB_TOKEN=[MASKED:');
+    expect(cast.text).not.toContain(token.slice(4, 20));
+    const manifest = await manifestPayload(manifestPath);
+    expect(manifest.terminal).toBe(false);
+    expect(Object.values(manifest.masking.counts as Record<string, number>).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+  });
+
+  it('records a manifest applied from `-f -` as input, with the Secret in it masked', async () => {
+    const before = await namesIn(stack.recordings);
+    const manifest = [
+      'apiVersion: v1', 'kind: Secret', 'metadata: { name: api-key, namespace: staging }', 'type: Opaque',
+      'stringData:', '  key: Zq8-unguessable-Value-41', '---',
+      'apiVersion: v1', 'kind: ConfigMap', 'metadata: { name: settings, namespace: staging }', 'data: { mode: fast }', '',
+    ].join('\n');
+    const result = await stack.hk(['apply', '-f', '-', '-n', 'staging', '--dry-run=server'], { stdin: manifest });
+    expect(result.stderr.toString()).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout.toString()).toContain('configmap/settings created (server dry run)');
+
+    const { castPath } = await newSession(stack.recordings, before);
+    const cast = await readCast(castPath);
+    const input = eventsOf(cast, 'i');
+    expect(input).toContain('kind: ConfigMap');
+    expect(input).toContain('mode: fast');
+    expect(cast.text).not.toContain('Zq8-unguessable-Value-41');
+  });
+
+  it('leaves stdin alone for a command that does not read it, so the caller still has it', async () => {
+    const shell = `printf 'first\\nsecond\\n' | { "${process.execPath}" "${HKUBECTL_BIN}" get namespaces -o name >/dev/null; cat; }`;
+    const result = await run('sh', ['-c', shell], { env: stack.env });
+    expect(result.stderr.toString()).toBe('');
+    expect(result.stdout.toString()).toBe('first\nsecond\n');
+  });
+});
