@@ -5,16 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { HKUBECTL_BIN, kubectl, run } from '../helpers/run.ts';
-import { startStack, type Stack } from './stack.ts';
+import { podOf, startStack, type Stack } from './stack.ts';
 
 let stack: Stack;
 let stagingPod: string;
 
 beforeAll(async () => {
   stack = await startStack();
-  const pods = await stack.hk(['get', 'pods', '-n', 'staging', '-l', 'app=web', '-o', 'name']);
-  expect(pods.code).toBe(0);
-  stagingPod = pods.stdout.toString().trim().split('\n')[0]!.replace('pod/', '');
+  stagingPod = await podOf(stack, 'staging', 'web');
 });
 
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { kubectl } from '../helpers/run.ts';
-import { startStack, type Stack } from './stack.ts';
+import { podOf, startStack, type Stack } from './stack.ts';
 import { eventsOf, LongRun, manifestPayload, namesIn, newSession, readCast } from './sessions.ts';
 
 let stack: Stack;
@@ -14,9 +14,7 @@ let jwksUrl: string;
 
 beforeAll(async () => {
   stack = await startStack();
-  const pods = await kubectl(['get', 'pods', '-n', 'prod', '-l', 'app=web', '-o', 'name'], { env: stack.env });
-  prodPod = pods.stdout.toString().trim().split('\n')[0]!.replace('pod/', '');
-  expect(prodPod).toMatch(/^web-/);
+  prodPod = await podOf(stack, 'prod', 'web');
   jwksUrl = `${stack.relay.url}/v1/jwks`;
 });
 

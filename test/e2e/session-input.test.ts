@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { HKUBECTL_BIN, run } from '../helpers/run.ts';
-import { startStack, type Stack } from './stack.ts';
+import { podOf, startStack, type Stack } from './stack.ts';
 import { eventsOf, manifestPayload, namesIn, newSession, readCast } from './sessions.ts';
 
 let stack: Stack;
@@ -13,9 +13,7 @@ let stagingPod: string;
 
 beforeAll(async () => {
   stack = await startStack();
-  const pods = await stack.hk(['get', 'pods', '-n', 'staging', '-l', 'app=web', '-o', 'name']);
-  stagingPod = pods.stdout.toString().trim().split('\n')[0]!.replace('pod/', '');
-  expect(stagingPod).toMatch(/^web-/);
+  stagingPod = await podOf(stack, 'staging', 'web');
 });
 
 afterAll(async () => {

@@ -3,7 +3,7 @@
 // detector could tell it is one. Real kubectl, sandbox, dev IdP and relay (test/e2e/stack.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { startStack, type Stack } from './stack.ts';
+import { podOf, startStack, type Stack } from './stack.ts';
 import { eventsOf, LongRun, manifestPayload, namesIn, newSession, readCast } from './sessions.ts';
 
 let stack: Stack;
@@ -11,9 +11,7 @@ let stagingPod: string;
 
 beforeAll(async () => {
   stack = await startStack();
-  const pods = await stack.hk(['get', 'pods', '-n', 'staging', '-l', 'app=web', '-o', 'name']);
-  stagingPod = pods.stdout.toString().trim().split('\n')[0]!.replace('pod/', '');
-  expect(stagingPod).toMatch(/^web-/);
+  stagingPod = await podOf(stack, 'staging', 'web');
 });
 
 afterAll(async () => {

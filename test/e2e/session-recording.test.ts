@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createLocalJWKSet, flattenedVerify } from 'jose';
 import { spawn } from 'node:child_process';
 import { HKUBECTL_BIN, hkubectl, KUBECTL, kubectl } from '../helpers/run.ts';
-import { startStack, type Stack } from './stack.ts';
+import { podOf, startStack, type Stack } from './stack.ts';
 import {
   eventsOf, expectedPlayback, isRunning, LongRun, manifestPayload, namesIn, newSession, playInAsciinema, readCast, readManifestFile,
 } from './sessions.ts';
@@ -20,9 +20,7 @@ let jwksUrl: string;
 
 beforeAll(async () => {
   stack = await startStack();
-  const pods = await kubectl(['get', 'pods', '-n', 'staging', '-l', 'app=web', '-o', 'name'], { env: stack.env });
-  stagingPod = pods.stdout.toString().trim().split('\n')[0]!.replace('pod/', '');
-  expect(stagingPod).toMatch(/^web-/);
+  stagingPod = await podOf(stack, 'staging', 'web');
   jwksUrl = `${stack.relay.url}/v1/jwks`;
 });
 

@@ -13,7 +13,7 @@ import { parseSeedYaml } from '../../src/sandbox/seed.ts';
 import { DEMO_SEED } from '../../src/sandbox/seeds/demo.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { loginFor, type Person } from '../relay/fixtures.ts';
-import { hkubectl, type RunOptions, type RunResult } from '../helpers/run.ts';
+import { hkubectl, kubectl, type RunOptions, type RunResult } from '../helpers/run.ts';
 
 export interface Stack {
   root: string;
@@ -89,4 +89,12 @@ export async function startStack(): Promise<Stack> {
       await rm(root, { recursive: true, force: true });
     },
   };
+}
+
+/** The first pod of a deployment in the sandbox, read with the real kubectl (no session). */
+export async function podOf(stack: Stack, namespace: string, app: string): Promise<string> {
+  const pods = await kubectl(['get', 'pods', '-n', namespace, '-l', `app=${app}`, '-o', 'name'], { env: stack.env });
+  const pod = pods.stdout.toString().trim().split('\n')[0]!.replace('pod/', '');
+  if (pods.code !== 0 || !pod.startsWith(`${app}-`)) throw new Error(`no ${app} pod in ${namespace}: ${pods.stderr.toString()}`);
+  return pod;
 }
