@@ -11,6 +11,9 @@ import type { KubeObject } from './object.ts';
 import type { PodRuntime } from './runtime.ts';
 import { killTree } from './runtime.ts';
 
+/** How long a tty exec waits for the client's first terminal size before starting at 80x24. */
+const FIRST_RESIZE_WAIT_MS = 500;
+
 export const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io'];
 
 export type ExecRequest = { command: string[]; container?: string; stdin: boolean; stdout: boolean; stderr: boolean; tty: boolean };
@@ -79,17 +82,34 @@ export function runExec(ws: WebSocket, runtime: PodRuntime, pod: KubeObject, req
   let kill: () => void;
 
   if (request.tty) {
-    const term = pty.spawn(file, args, { name: 'xterm', cols: 80, rows: 24, cwd: state.dir, env: { ...env, TERM: 'xterm' } as Record<string, string> });
-    term.onData((d) => send(1, d));
-    const untrack = runtime.track(state, { pid: term.pid, kill: (s) => (term.kill(s), true) });
-    term.onExit(({ exitCode, signal }) => {
-      untrack();
-      finish(signal ? 128 + signal : exitCode);
-    });
-    writeStdin = (d) => term.write(d.toString('utf8'));
-    endStdin = () => term.write('\x04');
-    resize = (cols, rows) => term.resize(Math.max(1, cols), Math.max(1, rows));
-    kill = () => killTree({ pid: term.pid, kill: (s) => (term.kill(s), true) });
+    // kubectl sends the terminal's size just after the stream opens; starting the process before
+    // it arrives would show it 80x24 for its first moments (`stty size` would lie). So the start
+    // waits for that first size, or a short while, and input sent meanwhile is queued.
+    let term: ReturnType<typeof pty.spawn> | undefined;
+    const early: Buffer[] = [];
+    let earlyEnd = false;
+    const start = (cols: number, rows: number): void => {
+      clearTimeout(fallback);
+      if (term || finished) return;
+      term = pty.spawn(file, args, { name: 'xterm', cols, rows, cwd: state.dir, env: { ...env, TERM: 'xterm' } as Record<string, string> });
+      const started = term;
+      started.onData((d) => send(1, d));
+      const untrack = runtime.track(state, { pid: started.pid, kill: (sig) => (started.kill(sig), true) });
+      started.onExit(({ exitCode, signal }) => {
+        untrack();
+        finish(signal ? 128 + signal : exitCode);
+      });
+      for (const chunk of early.splice(0)) started.write(chunk.toString('utf8'));
+      if (earlyEnd) started.write('\x04');
+    };
+    const fallback = setTimeout(() => start(80, 24), FIRST_RESIZE_WAIT_MS);
+    writeStdin = (d) => (term ? term.write(d.toString('utf8')) : early.push(Buffer.from(d)));
+    endStdin = () => (term ? term.write('\x04') : (earlyEnd = true));
+    resize = (cols, rows) => (term ? term.resize(Math.max(1, cols), Math.max(1, rows)) : start(Math.max(1, cols), Math.max(1, rows)));
+    kill = () => {
+      clearTimeout(fallback);
+      if (term) killTree({ pid: term.pid, kill: (sig) => (term!.kill(sig), true) });
+    };
   } else {
     const child = spawn(file, args, { cwd: state.dir, env, detached: true, stdio: [request.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     child.on('exit', runtime.track(state, child));
