@@ -6,10 +6,10 @@ import { Command } from 'commander';
 import { parseDuration } from '../config/duration.ts';
 import { ConfigError, HkError, ExitCode, UsageError } from '../errors.ts';
 import type { AuditEntry } from '../relay/audit-chain.ts';
-import { readAuditEntries } from '../relay/audit-read.ts';
 import { relayClientFor } from '../relay/cli-client.ts';
 import { KEYS_FILE } from '../relay/keys.ts';
 import { AUDIT_LOG_FILE } from '../relay/server.ts';
+import { auditEntriesBetween } from './export/audit-file.ts';
 import { exportBundle, type AuditSegment } from './export/export-bundle.ts';
 import { reportIsClean } from './export/report.ts';
 import { loadJwks, recordingsDir } from './recordings-dir.ts';
@@ -80,14 +80,14 @@ interface AuditSource {
 }
 
 async function auditSource(options: Options, since: Date): Promise<AuditSource | null> {
-  const within = (entries: AuditEntry[], upTo: Date) => entries.filter((entry) => Date.parse(entry.ts) <= upTo.getTime());
   if (options.relay !== undefined) {
     const client = relayClientFor(options);
     return {
       jwks: () => client.jwks() as Promise<Jwks>,
       async segment(upTo) {
         const { entries } = await client.audit({ since, limit: RELAY_AUDIT_LIMIT });
-        return { entries: within(entries, upTo), truncated: entries.length >= RELAY_AUDIT_LIMIT, source: client.url };
+        const within = entries.filter((entry: AuditEntry) => Date.parse(entry.ts) <= upTo.getTime());
+        return { entries: within, truncated: entries.length >= RELAY_AUDIT_LIMIT, source: client.url };
       },
       close: () => client.close(),
     };
@@ -106,7 +106,7 @@ async function auditSource(options: Options, since: Date): Promise<AuditSource |
       }
     },
     async segment(upTo) {
-      return { entries: within(await readAuditEntries(file, { since }), upTo), truncated: false, source: file };
+      return { entries: auditEntriesBetween(file, since, upTo), truncated: false, source: file };
     },
     close: async () => {},
   };

@@ -1,7 +1,8 @@
 // The audit-log segment that covers an export's time range, and what it proves: that its entries
 // form one unbroken hash chain, that every signed manifest's `chain` points at the matching
 // `session.closed` entry, and which allowed sessions left no recording in the bundle (the
-// relay's record of what a wrapper may have skipped).
+// relay's record of what a wrapper may have skipped). Entries are taken one at a time, as they
+// are copied into the bundle, so a long segment is never held whole.
 import { checkLine, type AuditEntry } from '../../relay/audit-chain.ts';
 
 export interface SegmentCheck {
@@ -15,28 +16,28 @@ export interface SegmentCheck {
   truncated: boolean;
 }
 
-export function checkSegment(entries: readonly AuditEntry[], truncated: boolean): SegmentCheck {
-  let broken: SegmentCheck['broken'] = null;
-  let prev = entries[0]?.prev ?? null;
-  let seq = entries[0]?.seq ?? 0;
-  for (const entry of entries) {
-    // Re-serialising a parsed line gives back its text: the log writes JSON.stringify output.
-    const result = checkLine(JSON.stringify(entry), { seq, prev: prev! });
-    if ('problem' in result) {
-      broken = result.problem;
-      break;
-    }
-    prev = entry.hash;
-    seq += 1;
-  }
+/** Follows the hash chain entry by entry; `result` says where it broke, if it did. */
+export function segmentChecker() {
+  let check: Omit<SegmentCheck, 'truncated'> = { entries: 0, firstSeq: null, lastSeq: null, anchor: null, head: null, broken: null };
+  let expected: { seq: number; prev: string } | null = null;
   return {
-    entries: entries.length,
-    firstSeq: entries[0]?.seq ?? null,
-    lastSeq: entries.at(-1)?.seq ?? null,
-    anchor: entries[0]?.prev ?? null,
-    head: entries.at(-1)?.hash ?? null,
-    broken,
-    truncated,
+    add(entry: AuditEntry): void {
+      if (check.entries === 0) {
+        check = { ...check, firstSeq: entry.seq, anchor: entry.prev };
+        expected = { seq: entry.seq, prev: entry.prev };
+      }
+      check.entries += 1;
+      check.lastSeq = entry.seq;
+      check.head = entry.hash;
+      if (check.broken !== null) return;
+      // Re-serialising a parsed line gives back its text: the log writes JSON.stringify output.
+      const result = checkLine(JSON.stringify(entry), expected!);
+      if ('problem' in result) check.broken = result.problem;
+      else expected = { seq: expected!.seq + 1, prev: entry.hash };
+    },
+    result(truncated: boolean): SegmentCheck {
+      return { ...check, truncated };
+    },
   };
 }
 
@@ -48,30 +49,27 @@ export interface ChainLink {
   payloadSha256: string;
 }
 
-/** Problems with a signed manifest's place in the chain, for sessions whose entry is in the segment. */
-export function checkChainLinks(entries: readonly AuditEntry[], links: Iterable<ChainLink>): string[] {
-  const bySeq = new Map(entries.map((entry) => [entry.seq, entry]));
+/** Problems with a signed manifest's place in the chain, given the entry at the seq it names. */
+export function chainLinkProblems(link: ChainLink, entry: AuditEntry): string[] {
   const problems: string[] = [];
-  for (const link of links) {
-    const entry = bySeq.get(link.seq);
-    if (!entry) continue;
-    if (entry.prev !== link.prev) problems.push(`session ${link.session}: manifest says audit entry #${link.seq} follows ${link.prev}, the log says ${entry.prev}`);
-    if (entry.type !== 'session.closed' || entry.sessionId !== link.session) {
-      problems.push(`session ${link.session}: audit entry #${link.seq} is ${entry.type} ${String(entry.sessionId ?? '')}, not this session's session.closed`.replace(/ +,/, ','));
-    } else if (entry.manifestSha256 !== link.payloadSha256) {
-      problems.push(`session ${link.session}: audit entry #${link.seq} records manifest ${String(entry.manifestSha256)}, the bundle's manifest is ${link.payloadSha256}`);
-    }
+  if (entry.prev !== link.prev) problems.push(`session ${link.session}: manifest says audit entry #${link.seq} follows ${link.prev}, the log says ${entry.prev}`);
+  if (entry.type !== 'session.closed' || entry.sessionId !== link.session) {
+    problems.push(`session ${link.session}: audit entry #${link.seq} is ${entry.type} ${String(entry.sessionId ?? '')}, not this session's session.closed`.replace(/ +,/, ','));
+  } else if (entry.manifestSha256 !== link.payloadSha256) {
+    problems.push(`session ${link.session}: audit entry #${link.seq} records manifest ${String(entry.manifestSha256)}, the bundle's manifest is ${link.payloadSha256}`);
   }
   return problems;
 }
 
-/** Sessions the relay allowed (decision events with a sessionId) that have no recording here. */
-export function allowedWithoutRecording(entries: readonly AuditEntry[], recorded: ReadonlySet<string>): Array<{ session: string; seq: number; ts: string; command: string }> {
-  const missing = [];
-  for (const entry of entries) {
-    if (entry.type !== 'decision' || entry.outcome !== 'allow' || typeof entry.sessionId !== 'string') continue;
-    if (entry.record === false || recorded.has(entry.sessionId)) continue;
-    missing.push({ session: entry.sessionId, seq: entry.seq, ts: entry.ts, command: String(entry.command ?? '') });
-  }
-  return missing;
+export interface AllowedSession {
+  session: string;
+  seq: number;
+  ts: string;
+  command: string;
+}
+
+/** The session a decision entry allowed and asked to be recorded, if it is one. */
+export function allowedSessionOf(entry: AuditEntry): AllowedSession | null {
+  if (entry.type !== 'decision' || entry.outcome !== 'allow' || typeof entry.sessionId !== 'string' || entry.record === false) return null;
+  return { session: entry.sessionId, seq: entry.seq, ts: entry.ts, command: String(entry.command ?? '') };
 }

@@ -1,11 +1,13 @@
 // One pass over a .cast for the bundle: its markers, a short masked excerpt of its output, and
-// (when small enough) its whole text to embed in the offline page. Streams line by line, so a
-// huge recording costs no more memory than a small one.
+// (when small enough) its whole text to embed in the offline page. A recording too big to embed
+// is streamed line by line, so a huge one costs no more memory than a small one.
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { stripAnsi } from '../../masking/ansi.ts';
 import { maskText, type MaskProfileName } from '../../masking/index.ts';
 import { parseEvent, parseHeader } from '../../recording/cast-reader.ts';
+import { readCastHeader } from '../../recording/session-files.ts';
 import type { Marker } from '../session-detail.ts';
 
 export const EXCERPT_CHARS = 2048;
@@ -17,21 +19,29 @@ export interface CastScan {
   excerpt: string;
   /** The whole .cast when at most `embedLimit` bytes, else null. */
   text: string | null;
+  /** Its bytes as read, when it was read whole (so that copying it needs no second read). */
+  bytes: Buffer | null;
   problem: string | null;
 }
 
 export async function scanCast(path: string, size: number, embedLimit: number, profile: MaskProfileName | undefined): Promise<CastScan> {
   const embed = size <= embedLimit;
-  const lines: string[] = [];
+  let lines: string[] = [];
   const markers: Marker[] = [];
   let output = '';
   let startedAt: string | null = null;
   let problem: string | null = null;
+  let bytes: Buffer | null = null;
   let n = 0;
   try {
-    for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
+    // One read for a recording that is kept whole anyway; readline's line breaks either way.
+    if (embed) {
+      bytes = await readFile(path);
+      lines = bytes.toString('utf8').split(/\r\n|\r|\n/);
+      if (lines.at(-1) === '') lines.pop();
+    }
+    for await (const line of embed ? lines : createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
       n += 1;
-      if (embed) lines.push(line);
       if (n === 1) {
         const header = parseHeader(path, line);
         if (typeof header.timestamp === 'number') startedAt = new Date(header.timestamp * 1000).toISOString();
@@ -47,5 +57,15 @@ export async function scanCast(path: string, size: number, embedLimit: number, p
   }
   // Recordings are masked when written; masking again costs little and covers an older recorder.
   const excerpt = maskText(stripAnsi(output).clean.replace(/\r\n/g, '\n').slice(0, EXCERPT_CHARS), profile ? { profile } : {}).text;
-  return { startedAt, markers, excerpt, text: embed && problem === null ? `${lines.join('\n')}\n` : null, problem };
+  return { startedAt, markers, excerpt, text: embed && problem === null ? `${lines.join('\n')}\n` : null, bytes, problem };
+}
+
+/** When a recording began, from its header alone (for a .cast that has no manifest to say so). */
+export async function castStartedAt(path: string): Promise<string | null> {
+  try {
+    const { timestamp } = await readCastHeader(path);
+    return typeof timestamp === 'number' ? new Date(timestamp * 1000).toISOString() : null;
+  } catch {
+    return null;
+  }
 }

@@ -1,4 +1,5 @@
-// The chronological session log in the two forms examiners ask for: JSON lines and CSV.
+// The chronological session log in the two forms examiners ask for, JSON lines and CSV, and the
+// approval trail (JSON lines): one line per session, written as each session is reached.
 import type { SessionRow } from '../session-model.ts';
 
 const COLUMNS = [
@@ -25,4 +26,9 @@ function csvCell(value: unknown): string {
 
 export function logLine(row: SessionRow, excerpt: string): string {
   return `${JSON.stringify({ ...row, excerpt })}\n`;
+}
+
+/** A session's approval trail (for sessions that needed one). */
+export function approvalLine(row: SessionRow): string {
+  return `${JSON.stringify({ session: row.session, startedAt: row.startedAt, identity: row.identity, command: row.command, requestId: row.requestId, approver: row.approver, justification: row.justification, rule: row.rule, risk: row.risk, verification: row.status })}\n`;
 }

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile, rm, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -136,6 +137,39 @@ describe('audit export', () => {
     expect(report.audit?.allowedWithoutRecording).toEqual([]);
   });
 
+  it('reads an audit segment handed over as a stream, entry by entry', async () => {
+    async function* streamed() {
+      yield* log;
+    }
+    const out = join(dir.path, 'streamed-audit');
+    const report = await exportBundle(request(out, { audit: async () => ({ entries: streamed(), truncated: false, source: 'stream' }) }));
+    expect(report.audit?.segment).toMatchObject({ entries: 6, firstSeq: 1, lastSeq: 6, head: log.at(-1)!.hash, broken: null });
+    expect(report.audit?.allowedWithoutRecording.map((m) => m.session)).toEqual(['s-skipped']);
+    expect((await readFile(join(out, 'audit-log.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(6);
+  });
+
+  it('leaves no temporary files behind, whether it succeeds or the audit log cannot be had', async () => {
+    const previous = process.env.TMPDIR;
+    const temp = await mkdtemp(join(tmpdir(), 'hk-export-temp-test-'));
+    process.env.TMPDIR = temp;
+    try {
+      const out = join(dir.path, 'tidy.tar.gz');
+      await exportBundle(request(out));
+      expect(await readdir(temp)).toEqual([]);
+      const failing = join(dir.path, 'failing.tar.gz');
+      const unreachable = async (): Promise<never> => {
+        throw new Error('relay unreachable');
+      };
+      await expect(exportBundle(request(failing, { audit: unreachable }))).rejects.toThrow('relay unreachable');
+      expect(await readdir(temp)).toEqual([]);
+      expect(await readdir(dir.path)).not.toContain('failing.tar.gz');
+    } finally {
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
+      await rm(temp, { recursive: true, force: true });
+    }
+  });
+
   describe('index.html', () => {
     let browser: TestBrowser;
     beforeAll(async () => {
@@ -167,5 +201,60 @@ describe('audit export', () => {
       expect(problems).toEqual([]);
       await page.close();
     });
+  });
+});
+
+describe('audit export of a directory of many sessions', () => {
+  let many: { path: string; remove(): Promise<void> };
+  const COUNT = 300;
+  const sameMoment = '2026-04-01T12:00:00.000Z';
+  beforeAll(async () => {
+    many = await tempDir('hk-export-many-');
+    // Start times in a scrambled order (the directory's order says nothing about time), ids that
+    // do not sort like their times, and five sessions in one millisecond, written in reverse id order.
+    for (let i = 0; i < COUNT; i += 1) {
+      const minute = (i * 97) % COUNT;
+      const startedAt = i < 5 ? sameMoment : new Date(Date.parse('2026-04-01T00:00:00Z') + minute * 60_000 + 1).toISOString();
+      await writeSession(many.path, keys, { session: i < 5 ? `tie-${4 - i}` : `z-${String((i * 53) % 1000).padStart(3, '0')}-${i}`, startedAt });
+    }
+    // A recording that never got a manifest: it counts once, from its .cast alone.
+    await writeSession(many.path, keys, { session: 'a-no-manifest', startedAt: '2026-04-01T00:00:00.000Z' });
+    await rm(join(many.path, 'a-no-manifest.manifest.json'));
+    // Two manifests that claim one audit-log entry (one outside the range), and one of another
+    // relay that has the same seq after a different hash.
+    const place = { seq: 7, prev: 'a'.repeat(64) };
+    await writeSession(many.path, keys, { session: 'claim-in-range', startedAt: '2026-04-02T00:00:00.000Z', chain: place });
+    await writeSession(many.path, keys, { session: 'claim-before-range', startedAt: '2025-01-01T00:00:00.000Z', chain: place });
+    await writeSession(many.path, keys, { session: 'other-relay', startedAt: '2026-04-02T00:01:00.000Z', chain: { seq: 7, prev: 'b'.repeat(64) } });
+  });
+  afterAll(() => many?.remove());
+
+  const range = (out: string): ExportRequest => ({
+    dir: many.path, jwks: keys.jwks, since: new Date('2025-06-01T00:00:00Z'), until: new Date('2026-05-01T00:00:00Z'), identities: [], out, audit: null,
+  });
+
+  it('writes every session once, in time order, and those of one millisecond by id', async () => {
+    const out = join(many.path, 'out');
+    const report = await exportBundle(range(out));
+    const rows = (await readFile(join(out, 'session-log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { session: string; startedAt: string; status: string });
+    expect(report.totals.sessions).toBe(COUNT + 3);
+    expect(rows).toHaveLength(COUNT + 3);
+    expect(new Set(rows.map((r) => r.session)).size).toBe(COUNT + 3);
+    const byTimeThenId = [...rows].sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt) || (a.session < b.session ? -1 : 1));
+    expect(rows.map((r) => r.session)).toEqual(byTimeThenId.map((r) => r.session));
+    expect(rows.filter((r) => r.startedAt === sameMoment).map((r) => r.session)).toEqual(['tie-0', 'tie-1', 'tie-2', 'tie-3', 'tie-4']);
+    // The header's timestamp (2025-06-15) places the recording without a manifest.
+    expect(rows.filter((r) => r.session === 'a-no-manifest')).toEqual([expect.objectContaining({ status: 'unsigned', startedAt: '2025-06-15T15:06:40.000Z' })]);
+    const csv = (await readFile(join(out, 'session-log.csv'), 'utf8')).trim().split('\r\n');
+    expect(csv).toHaveLength(COUNT + 4);
+    expect((await readdir(join(out, 'sessions'))).length).toBe(2 * (COUNT + 3) - 1);
+  });
+
+  it('flags two manifests that claim one audit-log entry, even when the other is outside the range', async () => {
+    const report = await exportBundle(range(join(many.path, 'claims')));
+    const claimed = report.sessions.find((s) => s.session === 'claim-in-range');
+    expect(claimed).toEqual({ session: 'claim-in-range', status: 'tampered', problems: ['chain: 2 manifests claim audit-log entry #7 (claim-before-range, claim-in-range)'] });
+    expect(report.sessions.map((s) => s.session).sort()).toEqual(['a-no-manifest', 'claim-in-range']);
+    expect(report.totals.byStatus).toEqual({ verified: COUNT + 1, unsigned: 1, tampered: 1 });
   });
 });

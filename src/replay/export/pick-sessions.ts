@@ -1,0 +1,111 @@
+// The export's first pass: every session in the recordings directory is verified (a few at a
+// time, in whatever order the directory gives them), and those in the range and of the wanted
+// identities are parked on disk to be written in time order. Memory keeps each picked session's
+// start time and where its record is, and each signed manifest's seq (chain-claims.ts).
+import type { MaskProfileName } from '../../masking/index.ts';
+import { rowOf, type SessionRow } from '../session-model.ts';
+import type { Jwks, SessionCheck } from '../verification.ts';
+import { castStartedAt } from './cast-scan.ts';
+import { chainClaims, chainPlaceOf, type ChainClaims, type ChainPlace } from './chain-claims.ts';
+import { checkedSessions } from './directory-checks.ts';
+import { growableArray, recordFile, type RecordFile } from './record-file.ts';
+
+/** A session picked for the bundle, as it waits on disk. */
+export interface PickedSession {
+  row: SessionRow;
+  castPath: string | null;
+  manifestPath: string | null;
+  /** Where the signed manifest says its session.closed entry is (null unless its signature verified). */
+  place: ChainPlace | null;
+  /** sha256 of the signed payload bytes (what that entry records). */
+  manifestSha256: string | null;
+  profile: MaskProfileName | undefined;
+}
+
+export interface Picked {
+  sessions: RecordFile<PickedSession>;
+  /** Start time (ms) of each picked session, by record number. */
+  startTimes: ReturnType<typeof growableArray>;
+  claims: ChainClaims;
+  /** The latest end of a picked session (ms), or the range's end if later. */
+  lastEnd: number;
+  remove(): Promise<void>;
+}
+
+export interface PickRequest {
+  dir: string;
+  jwks: Jwks | null;
+  since: Date;
+  until: Date;
+  /** Subjects or emails; empty = everyone. */
+  identities: string[];
+}
+
+export async function pickSessions(request: PickRequest, progress: (line: string) => void): Promise<Picked> {
+  const sessions = await recordFile<PickedSession>('sessions');
+  const claims = await chainClaims().catch(async (error: unknown) => {
+    await sessions.remove();
+    throw error;
+  });
+  const remove = async () => {
+    await sessions.remove();
+    await claims.remove();
+  };
+  try {
+    const startTimes = growableArray(Float64Array);
+    const wanted = new Set(request.identities.map((id) => id.toLowerCase()));
+    let lastEnd = request.until.getTime();
+    let seen = 0;
+    for await (const check of checkedSessions(request.dir, request.jwks)) {
+      seen += 1;
+      progress(`export: checked ${seen} sessions, ${sessions.count} in range`);
+      // Claims count across the whole directory, picked or not: a copy outside the range still
+      // makes the manifest inside it suspect.
+      const place = chainPlaceOf(check);
+      if (place) await claims.add(check.session, place);
+      const row = rowOf(check);
+      if (row.startedAt === null && check.castPath) row.startedAt = await castStartedAt(check.castPath);
+      const at = row.startedAt === null ? Number.NaN : Date.parse(row.startedAt);
+      if (!(at >= request.since.getTime() && at < request.until.getTime())) continue;
+      if (wanted.size > 0 && !identitiesOf(check).some((id) => wanted.has(id.toLowerCase()))) continue;
+      // A session that starts inside the range may close after its end; its audit entry is wanted too.
+      lastEnd = Math.max(lastEnd, Date.parse(row.endedAt ?? '') || 0);
+      startTimes.push(at);
+      await sessions.append({
+        row,
+        castPath: check.castPath,
+        manifestPath: check.manifestPath,
+        place,
+        manifestSha256: check.manifestSha256 ?? null,
+        profile: (row.maskingProfile ?? undefined) as MaskProfileName | undefined,
+      });
+    }
+    return { sessions, startTimes, claims, lastEnd, remove };
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+}
+
+/** The picked sessions by start time, then session id, with their record numbers. */
+export async function* inTimeOrder(picked: Picked): AsyncGenerator<{ index: number; session: PickedSession }> {
+  const { sessions, startTimes } = picked;
+  const order = new Uint32Array(sessions.count).map((_, i) => i);
+  order.sort((a, b) => startTimes.at(a) - startTimes.at(b) || a - b);
+  for (let start = 0; start < order.length; ) {
+    let end = start + 1;
+    while (end < order.length && startTimes.at(order[end]!) === startTimes.at(order[start]!)) end += 1;
+    const run: Array<{ index: number; session: PickedSession }> = [];
+    for (let i = start; i < end; i += 1) run.push({ index: order[i]!, session: await sessions.read(order[i]!) });
+    // Sessions that began in the same millisecond go by id: the order the directory gave them
+    // in is arbitrary. (Only such a run is read ahead, and runs are short.)
+    run.sort((a, b) => (a.session.row.session < b.session.row.session ? -1 : a.session.row.session > b.session.row.session ? 1 : 0));
+    yield* run;
+    start = end;
+  }
+}
+
+function identitiesOf(check: SessionCheck): string[] {
+  const identity = (check.payload?.identity ?? {}) as { subject?: unknown; email?: unknown };
+  return [identity.subject, identity.email].filter((v): v is string => typeof v === 'string');
+}

@@ -1,0 +1,115 @@
+// The export's second pass: the picked sessions in time order, each copied into the bundle and
+// written to the session log (JSON lines and CSV), the approval trails and index.html as it
+// comes, so no file is built in memory. The next few sessions' recordings are scanned while the
+// current one is written. What is kept afterwards is what the audit check and the report need:
+// record numbers of the verified manifests (by seq) and of the recorded sessions (by a hash of
+// the id), read back from disk when an audit entry names them, and the sessions with problems.
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { VerificationStatus } from '../session-model.ts';
+import { playerAssets } from '../web/assets.ts';
+import { scriptSafeJson } from '../web/page.ts';
+import type { ChainLink } from './audit-segment.ts';
+import type { BundleSink } from './bundle-sink.ts';
+import { scanCast, type CastScan } from './cast-scan.ts';
+import { hash30, numberMultimap } from './compact-index.ts';
+import { ordered } from './concurrency.ts';
+import { offlinePage } from './offline-page.ts';
+import { inTimeOrder, type Picked, type PickedSession } from './pick-sessions.ts';
+import type { VerificationReport } from './report.ts';
+import { approvalLine, CSV_HEADER, csvLine, logLine } from './session-log.ts';
+
+/** Sessions scanned ahead of the one being written (each holds at most one embeddable recording). */
+const SCAN_AHEAD = 4;
+
+export interface SessionsWritten {
+  byStatus: VerificationReport['totals']['byStatus'];
+  missingRecordings: string[];
+  problems: VerificationReport['sessions'];
+  /** The verified manifests that name this audit-log seq as their session.closed entry. */
+  linksAt(seq: number): Promise<ChainLink[]>;
+  /** Whether the session's recording is in the bundle. */
+  isRecorded(session: string): Promise<boolean>;
+}
+
+export interface WriteOptions {
+  title: string;
+  generatedAt: Date;
+  /** Recordings up to this size are embedded in index.html. */
+  embedLimit: number;
+  prefix: string;
+  progress: (line: string) => void;
+}
+
+/** A session with its recording measured and scanned, ready to be written. */
+interface Ready {
+  index: number;
+  session: PickedSession;
+  cast: { size: number; scan: CastScan } | null;
+}
+
+export async function writeSessions(picked: Picked, sink: BundleSink, options: WriteOptions): Promise<SessionsWritten> {
+  const { prefix } = options;
+  const page = offlinePage(await playerAssets(), options.title);
+  const files = {
+    html: await sink.textFile(`${prefix}index.html`),
+    jsonl: await sink.textFile(`${prefix}session-log.jsonl`),
+    csv: await sink.textFile(`${prefix}session-log.csv`),
+    approvals: await sink.textFile(`${prefix}approvals.jsonl`),
+  };
+  await files.csv.write(CSV_HEADER);
+  await files.html.write(`${page.before}{"source":${scriptSafeJson(`evidence bundle generated ${options.generatedAt.toISOString()}`)},"sessions":[`);
+
+  const links = numberMultimap();
+  const recorded = numberMultimap();
+  const read = (indexes: readonly number[]) => Promise.all(indexes.map((index) => picked.sessions.read(index)));
+  const written: SessionsWritten = {
+    byStatus: {}, missingRecordings: [], problems: [],
+    async linksAt(seq) {
+      return (await read(links.get(seq))).flatMap(({ row, place, manifestSha256 }) => (place && manifestSha256 ? [{ session: row.session, seq, prev: place.prev, payloadSha256: manifestSha256 }] : []));
+    },
+    async isRecorded(session) {
+      return (await read(recorded.get(hash30(session)))).some(({ row }) => row.session === session);
+    },
+  };
+  const ready = ordered(inTimeOrder(picked), SCAN_AHEAD, async ({ index, session }): Promise<Ready> => {
+    if (!session.castPath) return { index, session, cast: null };
+    const { size } = await stat(session.castPath);
+    return { index, session, cast: { size, scan: await scanCast(session.castPath, size, options.embedLimit, session.profile) } };
+  });
+  let count = 0;
+  for await (const { index, session, cast } of ready) {
+    const { row } = session;
+    const claimed = session.place ? picked.claims.problem(session.place) : null;
+    if (claimed) {
+      row.status = 'tampered';
+      row.problems.push(claimed);
+    }
+    tally(written, row.session, row.status, row.problems);
+    if (session.place && session.manifestSha256 && row.status === 'verified') links.add(session.place.seq, index);
+    if (session.manifestPath) await sink.addFile(`${prefix}sessions/${row.session}.manifest.json`, session.manifestPath);
+    let castNote = row.status === 'missing-recording' ? `The recording named by this manifest is missing: ${row.problems.join('; ')}` : 'No recording.';
+    if (session.castPath && cast) {
+      const name = basename(session.castPath);
+      await sink.addFile(`${prefix}sessions/${name}`, session.castPath, cast.scan.bytes);
+      recorded.add(hash30(row.session), index);
+      if (cast.scan.text === null) castNote = `The recording is ${cast.size} bytes, too large to embed here: play sessions/${name} with hkubectl replay or asciinema.`;
+    }
+    const excerpt = cast?.scan.excerpt ?? '';
+    await files.jsonl.write(logLine(row, excerpt));
+    await files.csv.write(csvLine(row));
+    if (row.requestId !== null) await files.approvals.write(approvalLine(row));
+    await files.html.write(`${count > 0 ? ',' : ''}${scriptSafeJson({ ...row, markers: cast?.scan.markers ?? [], excerpt, cast: cast?.scan.text ?? null, castNote })}`);
+    count += 1;
+    options.progress(`export: ${count}/${picked.sessions.count} sessions`);
+  }
+  await files.html.write(`]}${page.after}`);
+  for (const file of Object.values(files)) await file.end();
+  return written;
+}
+
+function tally(written: SessionsWritten, session: string, status: VerificationStatus, problems: string[]): void {
+  written.byStatus[status] = (written.byStatus[status] ?? 0) + 1;
+  if (status === 'missing-recording') written.missingRecordings.push(session);
+  if (status !== 'verified') written.problems.push({ session, status, problems });
+}

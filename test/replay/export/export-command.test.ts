@@ -1,0 +1,69 @@
+// `hkubectl audit export` through the real executable, taking the audit log and keys from a
+// relay's data directory (as the relay writes them: audit.jsonl and keys.json).
+import { createHash } from 'node:crypto';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GENESIS, sealEntry, type AuditEntry, type AuditEvent } from '../../../src/relay/audit-chain.ts';
+import { KEYS_FILE } from '../../../src/relay/keys.ts';
+import { AUDIT_LOG_FILE } from '../../../src/relay/server.ts';
+import { hkubectl } from '../../helpers/run.ts';
+import { relayKeys, tempDir, writeSession } from '../fixtures.ts';
+
+let dir: { path: string; remove(): Promise<void> };
+let env: NodeJS.ProcessEnv;
+let recordings: string;
+let data: string;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  dir = await tempDir('hk-export-cli-');
+  recordings = join(dir.path, 'recordings');
+  data = join(dir.path, 'relay-data');
+  await mkdir(recordings);
+  await mkdir(data);
+  const keys = await relayKeys();
+  await writeFile(join(data, KEYS_FILE), JSON.stringify({ keys: [{ publicJwk: keys.jwks.keys[0], privateJwk: { d: 'not for export' } }] }));
+  const entries: AuditEntry[] = [];
+  const append = (event: AuditEvent, ts: string) => {
+    const { line, entry } = sealEntry(event, entries.length + 1, ts, entries.at(-1)?.hash ?? GENESIS);
+    entries.push(entry);
+    lines.push(line);
+  };
+  // One entry before the range, then a session allowed, recorded and closed inside it.
+  append({ type: 'decision', outcome: 'allow', sessionId: 's-old', requester: { subject: 'agent-7' }, command: 'kubectl get ns', record: true }, '2026-02-27T10:00:00.000Z');
+  append({ type: 'decision', outcome: 'allow', sessionId: 's-1', requester: { subject: 'agent-7' }, command: 'kubectl get pods', record: true }, '2026-03-01T10:00:00.000Z');
+  await writeSession(recordings, keys, { session: 's-1', startedAt: '2026-03-01T10:00:00.000Z', chain: { seq: 3, prev: entries.at(-1)!.hash } });
+  const { payload } = JSON.parse(await readFile(join(recordings, 's-1.manifest.json'), 'utf8')) as { payload: string };
+  append({ type: 'session.closed', sessionId: 's-1', manifestSha256: createHash('sha256').update(Buffer.from(payload, 'base64url')).digest('hex') }, '2026-03-01T10:00:01.000Z');
+  // A torn last line (the relay was writing when the log was read) is not an entry yet.
+  await writeFile(join(data, AUDIT_LOG_FILE), `${lines.join('\n')}\n{"v":1,"seq":4,"ts":"2026-03-01T11:`);
+  env = { PATH: process.env.PATH, HOME: dir.path, HKUBECTL_CONFIG_DIR: join(dir.path, 'config'), HKUBECTL_DATA_DIR: join(dir.path, 'data'), FORCE_COLOR: '0' };
+});
+afterAll(() => dir?.remove());
+
+const exportArgs = (out: string) => ['audit', 'export', '--since', '2026-03-01', '--until', '2026-03-02', '--dir', recordings, '--data', data, '--out', out];
+
+describe('hkubectl audit export --data', () => {
+  it("copies the range's audit entries from the relay's log, checks the chain and the manifest's link, and exports only public keys", async () => {
+    const out = join(dir.path, 'bundle');
+    const result = await hkubectl(exportArgs(out), { env });
+    expect(result.stderr.toString()).toContain(`export: 1 sessions written to ${out}`);
+    expect(result.code).toBe(0);
+    expect(await readFile(join(out, 'audit-log.jsonl'), 'utf8')).toBe(`${lines.slice(1).join('\n')}\n`);
+    const report = JSON.parse(await readFile(join(out, 'verification-report.json'), 'utf8'));
+    expect(report.audit).toMatchObject({ segment: { entries: 2, firstSeq: 2, lastSeq: 3, broken: null }, chainProblems: [], allowedWithoutRecording: [] });
+    expect(await readFile(join(out, 'jwks.json'), 'utf8')).not.toContain('not for export');
+  });
+
+  it('refuses an audit log with a line that is not JSON, with one clear line and exit 78', async () => {
+    await appendFile(join(data, AUDIT_LOG_FILE), 'garbage\n');
+    try {
+      const result = await hkubectl(exportArgs(join(dir.path, 'refused')), { env });
+      expect(result.code).toBe(78);
+      expect(result.stderr.toString()).toMatch(/^hkubectl: .*audit\.jsonl: line at byte \d+ is not JSON/m);
+    } finally {
+      await writeFile(join(data, AUDIT_LOG_FILE), `${lines.join('\n')}\n`);
+    }
+  });
+});
