@@ -42,6 +42,8 @@ async function child(dir: string, out: string, jwksFile: string): Promise<void> 
     collect?.();
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
   }, collect ? 250 : 50);
+  collect?.();
+  peakHeap = process.memoryUsage().heapUsed;
   const started = performance.now();
   const report = await exportBundle({ dir, jwks, audit: null, identities: [], out, ...RANGE });
   const ms = performance.now() - started;

@@ -31,14 +31,21 @@ export async function recordFile<T>(name: string): Promise<RecordFile<T>> {
   const lengths = growableArray(Uint32Array);
   let pending: Buffer[] = [];
   let pendingBytes = 0;
+  /** Bytes appended so far (where the next record goes), and bytes on disk. */
+  let appended = 0;
   let written = 0;
-  const flush = async () => {
-    if (pendingBytes === 0) return;
-    const batch = Buffer.concat(pending, pendingBytes);
-    pending = [];
-    pendingBytes = 0;
-    await file.write(batch, 0, batch.length, written);
-    written += batch.length;
+  // One write at a time, in order: a read that waits for a flush finds its bytes on disk.
+  let flushed: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> => {
+    flushed = flushed.then(async () => {
+      if (pendingBytes === 0) return;
+      const batch = Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      await file.write(batch, 0, batch.length, written);
+      written += batch.length;
+    });
+    return flushed;
   };
   return {
     get count() {
@@ -46,8 +53,9 @@ export async function recordFile<T>(name: string): Promise<RecordFile<T>> {
     },
     async append(record) {
       const line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
-      const index = offsets.push(written + pendingBytes) - 1;
+      const index = offsets.push(appended) - 1;
       lengths.push(line.length);
+      appended += line.length;
       pending.push(line);
       pendingBytes += line.length;
       if (pendingBytes >= WRITE_BATCH) await flush();

@@ -36,6 +36,19 @@ describe('recordFile', () => {
     }
   });
 
+  it('answers reads made while earlier records are still being written', async () => {
+    const records = await recordFile<{ n: number; pad: string }>('test');
+    try {
+      const pad = 'x'.repeat(900);
+      const appended = Array.from({ length: 1200 }, (_, n) => records.append({ n, pad }));
+      const read = Array.from({ length: 1200 }, (_, n) => records.read(1199 - n));
+      expect(await Promise.all(appended)).toEqual(Array.from({ length: 1200 }, (_, n) => n));
+      expect((await Promise.all(read)).map((r) => r.n)).toEqual(Array.from({ length: 1200 }, (_, n) => 1199 - n));
+    } finally {
+      await records.remove();
+    }
+  });
+
   it('keeps its file private and leaves nothing behind once removed', async () => {
     const records = await recordFile<string>('test');
     await records.append('secret-ish');
