@@ -21,7 +21,7 @@ import { closedPort } from '../test/helpers/ports.ts';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 25);
 const TRACED = Number(process.env.BENCH_TRACED ?? 15);
 const TRACE_HOOK = new URL('./trace-hook.mjs', import.meta.url).href;
-const GOVERNED_BUNDLE = new URL('../dist/commands/governed-entry.js', import.meta.url).href;
+const GOVERNED_BUNDLE = new URL('../dist/governed/governed-entry.js', import.meta.url).href;
 const GET_PODS = ['get', 'pods', '-n', 'prod'];
 // The packages the governed bundle loads (resolved as the bundle resolves them), each on its own.
 const requireHere = createRequire(import.meta.url);

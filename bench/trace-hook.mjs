@@ -46,7 +46,7 @@ fs.readFileSync = function (path, ...rest) {
   return readFileSync.call(this, path, ...rest);
 };
 // The session's own files after kubectl (cast fsync, spool, manifest) and the token cache reads.
-const short = (path) => String(path).split('/').slice(-2).join('/').replace(/[0-9a-f]{8}-[0-9a-f-]{27,}/g, ':id').replace(/[0-9a-f]{32}/g, ':hash').replace(/-\d+$/, '-:pid');
+const short = (path) => String(path).split('/').slice(-2).join('/').replace(/[0-9a-f]{8}-[0-9a-f-]{27,}/g, ':id').replace(/[0-9a-f]{32}/g, ':hash').replace(/-\d+(?=\.tmp-|$)/g, '-:pid');
 for (const name of ['open', 'writeFile', 'rename', 'rm', 'readdir']) {
   const original = fs.promises[name];
   fs.promises[name] = async function (path, ...rest) {

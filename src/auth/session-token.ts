@@ -6,9 +6,10 @@ import { bearerOf, identityOf, locateSession, notLoggedIn, tokenDirOf } from './
 import type { SessionIdentity } from './session.ts';
 import { readSession } from './token-cache.ts';
 import type { CachedSession } from './token-cache.ts';
-import { isUnexpired, loginExpired, needsRefresh } from './token-lifetime.ts';
+import { isUnexpired, loginExpired, needsRefresh, refreshDueAt } from './token-lifetime.ts';
 
-export type ValidToken = { token: string; identity: SessionIdentity };
+/** `freshUntil`: until when (ms since the epoch) the token may be used without asking again. */
+export type ValidToken = { token: string; identity: SessionIdentity; freshUntil: number };
 
 export type GetTokenOptions = {
   config: HkConfig;
@@ -25,7 +26,8 @@ export async function getValidToken(options: GetTokenOptions): Promise<ValidToke
   if (!seen) throw notLoggedIn();
   if (!needsRefresh(seen, now())) return tokenOf(seen);
   if (!seen.refreshToken) {
-    if (isUnexpired(seen, now())) return tokenOf(seen);
+    // No way to renew it: usable until it expires, and asked for again each time after that.
+    if (isUnexpired(seen, now())) return { ...tokenOf(seen), freshUntil: now() };
     throw loginExpired();
   }
   const { refreshSession } = await import('./refresh-session.ts');
@@ -33,5 +35,5 @@ export async function getValidToken(options: GetTokenOptions): Promise<ValidToke
 }
 
 export function tokenOf(session: CachedSession): ValidToken {
-  return { token: bearerOf(session), identity: identityOf(session) };
+  return { token: bearerOf(session), identity: identityOf(session), freshUntil: refreshDueAt(session) };
 }

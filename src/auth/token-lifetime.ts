@@ -6,9 +6,14 @@ import type { CachedSession } from './token-cache.ts';
 // between our check and the relay's.
 const MARGIN_SEC = 60;
 
-export function needsRefresh(session: CachedSession, nowMs: number): boolean {
+/** When (ms since the epoch) the session's token stops counting as fresh. */
+export function refreshDueAt(session: CachedSession): number {
   const margin = Math.min(MARGIN_SEC, (session.expiresAt - session.issuedAt) / 2);
-  return session.expiresAt - nowMs / 1000 < margin;
+  return (session.expiresAt - margin) * 1000;
+}
+
+export function needsRefresh(session: CachedSession, nowMs: number): boolean {
+  return nowMs > refreshDueAt(session);
 }
 
 export function isUnexpired(session: CachedSession, nowMs: number): boolean {

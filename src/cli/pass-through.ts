@@ -39,6 +39,6 @@ export async function passThrough(kubectlArgs: string[]): Promise<number> {
 
 /** Lives in its own bundle (see main.ts loadCommands for why the path is computed). */
 async function loadGoverned(): Promise<typeof import('./governed-entry.ts')> {
-  const entry = new URL('./commands/governed-entry.js', import.meta.url).href;
+  const entry = new URL('./governed/governed-entry.js', import.meta.url).href;
   return (await import(entry)) as typeof import('./governed-entry.ts');
 }

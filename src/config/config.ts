@@ -1,6 +1,5 @@
 // Reads config.yaml once, validates it at the boundary, then lays env twins and flags over it.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors.ts';
@@ -8,16 +7,23 @@ import { parseDuration } from './duration.ts';
 import type { HkPaths } from './paths.ts';
 import { configSchema } from './schema.ts';
 import type { ConfigFlags, HkConfig, SettingName, SettingSpec } from './schema.ts';
+import { projectYaml, type YamlProjection } from './yaml-cache.ts';
 
 type Env = Record<string, string | undefined>;
 
-// yaml costs ~18 ms to load; the wrapper runs before every kubectl call, so it is loaded only
-// when there is a config.yaml to parse (synchronously: loadConfig stays a plain function).
-const parseYaml = (text: string): unknown => (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 type Source = { label: string; baseDir: string };
 
-export function loadConfig(env: Env, paths: Pick<HkPaths, 'configFile'>, flags: ConfigFlags = {}): HkConfig {
-  const file = readConfigFile(paths.configFile);
+// The wrapper reads config.yaml before every kubectl call, so the parsed document is cached
+// (yaml-cache.ts), except one holding the client secret: that stays in config.yaml alone.
+const wholeDocument: YamlProjection<unknown> = {
+  name: 'config',
+  project: (document) => document,
+  storable: (document) => document !== null && typeof document === 'object' && !Array.isArray(document) && !('client-secret' in document),
+};
+
+/** With `paths.cacheDir`, a config.yaml parsed before is read from the cache. */
+export function loadConfig(env: Env, paths: Pick<HkPaths, 'configFile'> & Partial<Pick<HkPaths, 'cacheDir'>>, flags: ConfigFlags = {}): HkConfig {
+  const file = readConfigFile(paths.configFile, paths.cacheDir ?? null);
   const config: Record<string, unknown> = { configFile: paths.configFile };
   const fileSource = { label: paths.configFile, baseDir: dirname(paths.configFile) };
   for (const [name, spec] of Object.entries(configSchema) as [SettingName, SettingSpec][]) {
@@ -33,7 +39,7 @@ export function loadConfig(env: Env, paths: Pick<HkPaths, 'configFile'>, flags: 
   return config as HkConfig;
 }
 
-function readConfigFile(path: string): Record<string, unknown> {
+function readConfigFile(path: string, cacheDir: string | null): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -43,7 +49,7 @@ function readConfigFile(path: string): Record<string, unknown> {
   }
   let document: unknown;
   try {
-    document = parseYaml(text);
+    document = projectYaml(text, wholeDocument, cacheDir);
   } catch (error) {
     throw new ConfigError('ERR_CONFIG_INVALID', `${path} is not valid YAML: ${(error as Error).message}`);
   }

@@ -11,6 +11,8 @@ export type HkPaths = {
   configFile: string;
   /** 0700 directory holding one 0600 token file per issuer+client. */
   tokenDir: string;
+  /** Parsed YAML files (src/config/yaml-cache.ts); safe to delete at any time. */
+  cacheDir: string;
 };
 
 type Env = Record<string, string | undefined>;
@@ -26,6 +28,7 @@ export function resolvePaths(env: Env = process.env, home: string = homedir()): 
     dataDir,
     configFile: join(configDir, 'config.yaml'),
     tokenDir: join(configDir, 'tokens'),
+    cacheDir: join(dataDir, 'cache'),
   };
 }
 

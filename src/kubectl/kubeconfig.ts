@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { homedir } from 'node:os';
-import { parse } from 'yaml';
+import { projectYaml, type YamlProjection } from '../config/yaml-cache.ts';
 import { ConfigError } from '../errors.ts';
 import type { CommandIntent } from './intent.ts';
 
@@ -17,13 +17,41 @@ export interface KubeTarget {
   namespace: string;
 }
 
-type Named = { name?: unknown; [key: string]: unknown };
-
+/**
+ * The part of a kubeconfig file that decides the target: names, servers and namespaces, never
+ * users or credentials (this is what the YAML cache stores). Entries without a string name are
+ * dropped, as kubectl can never select them.
+ */
 interface KubeconfigFile {
-  'current-context'?: unknown;
-  contexts?: Named[];
-  clusters?: Named[];
+  currentContext: string | null;
+  contexts: { name: string; cluster: string | null; namespace: string | null }[];
+  clusters: { name: string; server: string | null }[];
 }
+
+const targetFields: YamlProjection<KubeconfigFile> = {
+  name: 'kubeconfig-target',
+  project(document) {
+    const doc = isObject(document) ? document : {};
+    return {
+      currentContext: str(doc['current-context']),
+      contexts: namedEntries(doc.contexts, 'context').map(({ name, body }) => ({ name, cluster: str(body.cluster), namespace: str(body.namespace) })),
+      clusters: namedEntries(doc.clusters, 'cluster').map(({ name, body }) => ({ name, server: str(body.server) })),
+    };
+  },
+  storable: () => true,
+};
+
+function namedEntries(list: unknown, bodyKey: string): { name: string; body: Record<string, unknown> }[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((entry: unknown) => {
+    if (!isObject(entry) || typeof entry.name !== 'string') return [];
+    const body = entry[bodyKey];
+    return [{ name: entry.name, body: isObject(body) ? body : {} }];
+  });
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
 export function kubeconfigPaths(intent: CommandIntent, env: NodeJS.ProcessEnv): string[] {
   const explicit = intent.flags.kubeconfig;
@@ -32,7 +60,7 @@ export function kubeconfigPaths(intent: CommandIntent, env: NodeJS.ProcessEnv): 
   return [join(env.HOME ?? homedir(), '.kube', 'config')];
 }
 
-function readKubeconfig(path: string, required: boolean): KubeconfigFile | null {
+function readKubeconfig(path: string, required: boolean, cacheDir: string | null): KubeconfigFile | null {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -42,37 +70,32 @@ function readKubeconfig(path: string, required: boolean): KubeconfigFile | null 
     throw new ConfigError('ERR_KUBECONFIG', `cannot read kubeconfig ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   try {
-    const doc = parse(text) as unknown;
-    return doc !== null && typeof doc === 'object' ? (doc as KubeconfigFile) : {};
+    return projectYaml(text, targetFields, cacheDir);
   } catch (error) {
     throw new ConfigError('ERR_KUBECONFIG', `kubeconfig ${path} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
 }
 
-function findNamed(files: KubeconfigFile[], list: 'contexts' | 'clusters', name: string): Record<string, unknown> | null {
-  for (const file of files) {
-    for (const entry of Array.isArray(file[list]) ? file[list] : []) {
-      if (entry && entry.name === name) {
-        const body = entry[list === 'contexts' ? 'context' : 'cluster'];
-        return body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-      }
-    }
-  }
-  return null;
-}
-
-const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
-
-export function resolveKubeTarget(intent: CommandIntent, env: NodeJS.ProcessEnv): KubeTarget {
+/** `cacheDir`: where parsed kubeconfig files are kept (see yaml-cache.ts); null reads without. */
+export function resolveKubeTarget(intent: CommandIntent, env: NodeJS.ProcessEnv, cacheDir: string | null = null): KubeTarget {
   const explicitFile = typeof intent.flags.kubeconfig === 'string' && intent.flags.kubeconfig !== '';
   const files = kubeconfigPaths(intent, env)
-    .map((path) => readKubeconfig(path, explicitFile))
+    .map((path) => readKubeconfig(path, explicitFile, cacheDir))
     .filter((file): file is KubeconfigFile => file !== null);
-  const context = intent.context ?? files.map((f) => str(f['current-context'])).find((name) => name !== null) ?? null;
-  const contextBody = context === null ? null : findNamed(files, 'contexts', context);
-  const cluster = (typeof intent.flags.cluster === 'string' ? intent.flags.cluster : null) ?? str(contextBody?.cluster);
-  const clusterBody = cluster === null ? null : findNamed(files, 'clusters', cluster);
-  const server = (typeof intent.flags.server === 'string' ? intent.flags.server : null) ?? str(clusterBody?.server);
-  const namespace = intent.namespace || str(contextBody?.namespace) || 'default';
+  // As kubectl merges KUBECONFIG: the first file to set a value wins.
+  const context = intent.context ?? files.map((f) => f.currentContext).find((name) => name !== null) ?? null;
+  const contextEntry = context === null ? undefined : firstNamed(files.map((f) => f.contexts), context);
+  const cluster = (typeof intent.flags.cluster === 'string' ? intent.flags.cluster : null) ?? contextEntry?.cluster ?? null;
+  const clusterEntry = cluster === null ? undefined : firstNamed(files.map((f) => f.clusters), cluster);
+  const server = (typeof intent.flags.server === 'string' ? intent.flags.server : null) ?? clusterEntry?.server ?? null;
+  const namespace = intent.namespace || contextEntry?.namespace || 'default';
   return { context, cluster, server, namespace };
+}
+
+function firstNamed<E extends { name: string }>(lists: E[][], name: string): E | undefined {
+  for (const list of lists) {
+    const found = list.find((entry) => entry.name === name);
+    if (found) return found;
+  }
+  return undefined;
 }

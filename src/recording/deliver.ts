@@ -1,15 +1,14 @@
 // Delivering a finished session to the relay: its .cast (so the relay keeps its own copy, when the
-// relay accepts one that large), then the draft, for which the relay answers with the signed
-// manifest, written beside the .cast. When the relay cannot take it now, the manifest is marked
+// relay accepts one that large) and the draft, for which the relay answers with the signed
+// manifest, written beside the .cast. A small .cast travels inside the close request. When the relay cannot take it now, the manifest is marked
 // unsigned and the draft waits in the spool; nothing about the session is lost either way.
 import { createReadStream } from 'node:fs';
-import { rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { ExitCode, isHkError } from '../errors.ts';
 import type { RelayClient } from '../relay/client.ts';
-import type { SignedManifest } from '../relay/types.ts';
-import type { UnsignedManifest } from './manifest.ts';
-import { claim, DamagedSpoolEntry, pendingFiles, release, setAside, spoolDraft, type ClaimedEntry, type SpoolEntry } from './spool.ts';
+import { INLINE_CAST_MAX_BYTES, type SignedManifest } from '../relay/types.ts';
+import { payloadBytes, type UnsignedManifest } from './manifest.ts';
+import { claim, DamagedSpoolEntry, pendingFiles, release, setAside, spoolClaimed, type ClaimedEntry, type SpoolEntry } from './spool.ts';
 
 export type Delivery =
   | { state: 'signed'; session: string; manifestPath: string; relayCopy: boolean; alreadyClosed: boolean }
@@ -33,25 +32,36 @@ export function writeUnsignedManifest(path: string, entry: SpoolEntry): Promise<
   return writeAtomically(path, `${JSON.stringify(marker, null, 2)}\n`);
 }
 
-/** Uploads what the relay will take and closes the session; throws what the relay said. */
-async function send(client: RelayClient, entry: SpoolEntry): Promise<{ manifest: SignedManifest; alreadyClosed: boolean; uploaded: boolean }> {
+/**
+ * Closes the session with the .cast the relay will take (inside the close request when small,
+ * uploaded first otherwise); throws what the relay said.
+ */
+async function send(client: RelayClient, entry: SpoolEntry): Promise<{ manifest: SignedManifest; alreadyClosed: boolean }> {
   const { draft, castPath } = entry;
-  let uploaded = false;
-  if (draft.cast && castPath) {
-    const size = await stat(castPath).then((info) => info.size, () => null);
-    // A missing or changed file is not uploaded: the relay then records that it holds no copy,
-    // and verify reports the local file as missing or altered. One larger than the relay takes
-    // (it answers 413 at once, from the length) is closed without a relay copy as well.
-    if (size === draft.cast.size) {
-      try {
-        await client.uploadCast(draft.session, createReadStream(castPath), size);
-        uploaded = true;
-      } catch (error) {
-        if (!(isHkError(error) && error.code === 'ERR_CAST_TOO_LARGE')) throw error;
-      }
+  const size = draft.cast && castPath ? await stat(castPath).then((info) => info.size, () => null) : null;
+  // A missing or changed file is not sent: the relay then records that it holds no copy, and
+  // verify reports the local file as missing or altered. One larger than the relay takes (it
+  // answers 413 at once, from the length) is closed without a relay copy as well.
+  if (castPath !== null && size !== null && size === draft.cast?.size) {
+    try {
+      if (size <= INLINE_CAST_MAX_BYTES) return await client.closeSession(draft.session, draft, await readFile(castPath));
+      await client.uploadCast(draft.session, createReadStream(castPath), size);
+    } catch (error) {
+      if (!tooLargeForRelay(error)) throw error;
     }
   }
-  return { ...(await client.closeSession(draft.session, draft)), uploaded };
+  return client.closeSession(draft.session, draft);
+}
+
+const tooLargeForRelay = (error: unknown): boolean => isHkError(error) && error.code === 'ERR_CAST_TOO_LARGE';
+
+/** What the relay signed about its copy of the .cast (verify checks the manifest itself). */
+function attestsRelayCopy(manifest: SignedManifest): boolean {
+  try {
+    return (JSON.parse(payloadBytes(manifest).toString('utf8')) as { relayCopy?: unknown }).relayCopy === true;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether a failed delivery should be tried again later rather than set aside. */
@@ -67,10 +77,10 @@ async function attempt(client: RelayClient, claimed: ClaimedEntry, spoolDir: str
   const { entry, session } = claimed;
   const { manifestPath } = entry;
   try {
-    const { manifest, alreadyClosed, uploaded } = await send(client, entry);
+    const { manifest, alreadyClosed } = await send(client, entry);
     await writeSignedManifest(manifestPath, manifest);
     await rm(claimed.claimPath, { force: true });
-    return { state: 'signed', session, manifestPath, relayCopy: uploaded, alreadyClosed };
+    return { state: 'signed', session, manifestPath, relayCopy: attestsRelayCopy(manifest), alreadyClosed };
   } catch (error) {
     const reason = reasonOf(error);
     await writeUnsignedManifest(manifestPath, entry);
@@ -87,10 +97,7 @@ async function attempt(client: RelayClient, claimed: ClaimedEntry, spoolDir: str
  * mid-delivery leaves it there for the next run rather than losing it.
  */
 export async function deliverSession(client: RelayClient, entry: SpoolEntry, spoolDir: string): Promise<Delivery> {
-  const path = await spoolDraft(spoolDir, entry);
-  const claimed = await claim(spoolDir, basename(path));
-  if (!claimed) return { state: 'pending', session: entry.draft.session, manifestPath: entry.manifestPath, reason: 'another hkubectl is delivering it' };
-  return attempt(client, claimed, spoolDir);
+  return attempt(client, await spoolClaimed(spoolDir, entry), spoolDir);
 }
 
 /**

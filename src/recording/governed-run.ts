@@ -13,7 +13,7 @@ import { obtainDecision, type WaitingNotice } from '../relay/decision-flow.ts';
 import type { AllowAnswer, SubmitBody } from '../relay/types.ts';
 import { deliverSession, syncSpool } from './deliver.ts';
 import { castFileName, manifestFileName, type SessionDraft } from './manifest.ts';
-import type { SpoolEntry } from './spool.ts';
+import { pendingFiles, type SpoolEntry } from './spool.ts';
 import { needsTerminal, readsStdin } from './terminal-verbs.ts';
 import { runKubectlSession, type KubectlSessionResult } from './session.ts';
 
@@ -28,7 +28,7 @@ export async function runGoverned(input: GovernedRunInput): Promise<number> {
   const { env, intent } = input;
   checkWaitFlag(env);
   const loaded = agentConfig(env);
-  const target = resolveKubeTarget(intent, env);
+  const target = resolveKubeTarget(intent, env, loaded.paths.cacheDir);
   // Before the decision: a recording that cannot be written must not cost an approval or leave
   // the relay with a session that never ran.
   const recordingsDir = loaded.config.recordings ?? join(loaded.paths.dataDir, 'recordings');
@@ -46,13 +46,16 @@ export async function runGoverned(input: GovernedRunInput): Promise<number> {
       runId: env.HKUBECTL_RUN_ID ?? null,
     }, config.wait, env);
 
+    const spoolDir = join(paths.dataDir, 'spool');
+    // Looked at while kubectl runs rather than after it: drafts earlier runs left to send.
+    const earlierDrafts = pendingFiles(spoolDir).catch(() => []);
     const result = await runSession(input, allow, recordingsDir);
     await deliverAndReport(client, {
       hk: 1,
       draft: draftOf(allow, result, needsTerminal(intent)),
       castPath: result.cast?.path ?? null,
       manifestPath: join(recordingsDir, manifestFileName(allow.sessionId)),
-    }, join(paths.dataDir, 'spool'), env);
+    }, { spoolDir, earlierDrafts }, env);
     if (result.failure) throw result.failure;
     return result.exitCode;
   } finally {
@@ -75,7 +78,9 @@ function draftOf(allow: AllowAnswer, result: KubectlSessionResult, terminal: boo
  * The command has run, so its exit code stands whatever happens here; a manifest that could not
  * be signed now is said once on stderr and left to the spool (`hkubectl sync`).
  */
-async function deliverAndReport(client: RelayClient, entry: SpoolEntry, spoolDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+async function deliverAndReport(
+  client: RelayClient, entry: SpoolEntry, { spoolDir, earlierDrafts }: { spoolDir: string; earlierDrafts: Promise<string[]> }, env: NodeJS.ProcessEnv,
+): Promise<void> {
   const warn = (code: string, message: string): void => {
     process.stderr.write(outputIsJson(env) ? `${JSON.stringify({ warning: { code, message, session: entry.draft.session } })}\n` : `hkubectl: warning: ${message}\n`);
   };
@@ -89,7 +94,7 @@ async function deliverAndReport(client: RelayClient, entry: SpoolEntry, spoolDir
       warn('WARN_MANIFEST_REFUSED', `the relay refused to sign session ${delivery.session}: ${delivery.reason} (draft kept at ${delivery.keptAt})`);
       return;
     }
-    await syncSpool(client, spoolDir);
+    if ((await earlierDrafts).length > 0) await syncSpool(client, spoolDir);
   } catch (error) {
     warn('WARN_MANIFEST_NOT_WRITTEN', `the manifest of session ${entry.draft.session} could not be written: ${(error as Error).message}; its draft stays in ${spoolDir}`);
   }

@@ -21,12 +21,28 @@ const ENTRY = /^([A-Za-z0-9_-]{1,128})\.json$/;
 const CLAIM = /^([A-Za-z0-9_-]{1,128})\.json\.claim-(\d+)$/;
 
 export async function spoolDraft(spoolDir: string, entry: SpoolEntry): Promise<string> {
-  await mkdir(spoolDir, { recursive: true, mode: 0o700 });
   const path = join(spoolDir, `${entry.draft.session}.json`);
+  await writeEntry(spoolDir, path, entry);
+  return path;
+}
+
+/**
+ * Spools a draft already claimed by this process, for a sender that delivers it right away: the
+ * same as spoolDraft then claim, without the rename and read back. Should this process die, the
+ * claim is taken over like any other left by a dead process.
+ */
+export async function spoolClaimed(spoolDir: string, entry: SpoolEntry): Promise<ClaimedEntry> {
+  const session = entry.draft.session;
+  const claimPath = join(spoolDir, `${session}.json.claim-${process.pid}`);
+  await writeEntry(spoolDir, claimPath, entry);
+  return { entry, claimPath, session };
+}
+
+async function writeEntry(spoolDir: string, path: string, entry: SpoolEntry): Promise<void> {
+  await mkdir(spoolDir, { recursive: true, mode: 0o700 });
   const temporary = `${path}.tmp-${process.pid}`;
   await writeFile(temporary, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
   await rename(temporary, path);
-  return path;
 }
 
 function alive(pid: number): boolean {

@@ -1,6 +1,6 @@
 // The relay client as the agent's side uses it (governed runs, `hkubectl sync`): the relay from
 // config (required), and the agent's login as the bearer token.
-import { getValidToken } from '../auth/session-token.ts';
+import { getValidToken, type ValidToken } from '../auth/session-token.ts';
 import { loadConfig } from '../config/config.ts';
 import { resolvePaths, type HkPaths } from '../config/paths.ts';
 import type { HkConfig } from '../config/schema.ts';
@@ -21,17 +21,18 @@ export function agentConfig(env: NodeJS.ProcessEnv): { config: HkConfig & { rela
 }
 
 /**
- * Reads the login before returning, so a missing or expired one fails here. The first relay call
- * uses that token; later ones (closing a session that may have outlived it) read the cache again,
- * refreshing when due.
+ * Reads the login before returning, so a missing or expired one fails here. Later relay calls
+ * reuse that token while it is fresh; one made after (closing a session that outlived it) reads
+ * the cache again, refreshing when due.
  */
-export async function openAgentRelay(loaded: ReturnType<typeof agentConfig>): Promise<AgentRelay> {
+export async function openAgentRelay(loaded: ReturnType<typeof agentConfig>, now: () => number = Date.now): Promise<AgentRelay> {
   const { config, paths } = loaded;
-  let fresh: string | undefined = (await getValidToken({ config, tokenDir: paths.tokenDir })).token;
+  let held: ValidToken | undefined;
   const token = async (): Promise<string> => {
-    const current = fresh ?? (await getValidToken({ config, tokenDir: paths.tokenDir })).token;
-    fresh = undefined;
-    return current;
+    if (held === undefined || now() >= held.freshUntil) held = await getValidToken({ config, tokenDir: paths.tokenDir, now });
+    return held.token;
   };
-  return { client: createRelayClient({ url: config.relay, token }), config, paths };
+  const client = createRelayClient({ url: config.relay, token });
+  await token();
+  return { client, config, paths };
 }

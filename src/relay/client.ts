@@ -5,15 +5,14 @@
 // The transport is node:http(s) with a keep-alive agent rather than undici: this module is on the
 // path of every governed kubectl command, and loading undici costs more than Node's own start-up
 // (bench/governed.bench.ts), while the calls here are a handful of small JSON requests.
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { JWK } from 'jose';
 import type { SessionDraft } from '../recording/manifest.ts';
 import type { AuditEntry } from './audit-chain.ts';
 import { errorFromAnswer, RelayError, RelayUnreachableError } from './client-errors.ts';
 import type {
-  ApprovalRequest, ApprovalStatus, DecisionAnswer, Health, RequestList, SessionStateFilter, SessionSummary, SignedManifest, SubmitBody, UploadAnswer, Verdict,
+  ApprovalRequest, ApprovalStatus, CloseBody, DecisionAnswer, Health, RequestList, SessionStateFilter, SessionSummary, SignedManifest, SubmitBody, UploadAnswer, Verdict,
 } from './types.ts';
 
 export type TokenSource = string | (() => Promise<string>);
@@ -45,8 +44,9 @@ export type RelayClient = {
   /**
    * Closes the session; the relay answers with the signed manifest. A session closed before
    * (e.g. the answer was lost) gives back the manifest it got then, with `alreadyClosed`.
+   * `cast`: the whole .cast when it is small (INLINE_CAST_MAX_BYTES), kept by the relay as if uploaded.
    */
-  closeSession(sessionId: string, draft: SessionDraft): Promise<{ manifest: SignedManifest; alreadyClosed: boolean }>;
+  closeSession(sessionId: string, draft: SessionDraft, cast?: Buffer): Promise<{ manifest: SignedManifest; alreadyClosed: boolean }>;
   sessions(state?: SessionStateFilter): Promise<SessionSummary[]>;
   sessionManifest(sessionId: string): Promise<SignedManifest>;
   /** The relay's copy of the .cast, as a stream. */
@@ -64,10 +64,9 @@ async function readJson(body: IncomingMessage): Promise<unknown> {
 
 export function createRelayClient(options: RelayClientOptions): RelayClient {
   const base = options.url.replace(/\/+$/, '');
-  const secure = base.startsWith('https:');
-  const agentOptions = { keepAlive: true, keepAliveMsecs: 10_000, maxSockets: options.maxSockets ?? 8 };
-  const agent = secure ? new HttpsAgent({ ...agentOptions, ...(options.ca ? { ca: options.ca } : {}) }) : new HttpAgent(agentOptions);
-  const request = secure ? httpsRequest : httpRequest;
+  const transport = lazyTransport(base.startsWith('https:'), options);
+  // Loading starts now, so it overlaps whatever the caller reads before its first call.
+  void transport.get();
   const timeoutMs = options.timeoutMs ?? 15_000;
   const connectTimeoutMs = 5_000;
 
@@ -85,6 +84,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     } catch (error) {
       throw new RelayUnreachableError(base, error);
     }
+    const { agent, request } = await transport.get();
     return new Promise<Answer>((resolve, reject) => {
       const req = request(url, { method, headers, agent, ...(signal ? { signal } : {}) });
       let answered = false;
@@ -175,9 +175,10 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       const waitMs = Math.ceil(size / 1_000);
       return answerOf(await send({ method: 'PUT', path: `/v1/sessions/${id(sessionId)}/cast`, body, type: 'application/octet-stream', length: size, waitMs }));
     },
-    async closeSession(sessionId, draft) {
+    async closeSession(sessionId, draft, cast) {
+      const body: CloseBody = cast ? { draft, cast: cast.toString('base64') } : { draft };
       try {
-        return { manifest: (await call<{ manifest: SignedManifest }>('POST', `/v1/sessions/${id(sessionId)}/close`, { draft })).manifest, alreadyClosed: false };
+        return { manifest: (await call<{ manifest: SignedManifest }>('POST', `/v1/sessions/${id(sessionId)}/close`, body)).manifest, alreadyClosed: false };
       } catch (error) {
         const manifest = error instanceof RelayError && error.status === 409 ? (error.body as { manifest?: SignedManifest } | null)?.manifest : undefined;
         if (manifest) return { manifest, alreadyClosed: true };
@@ -194,7 +195,27 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       return answer.body;
     },
     close: async () => {
-      agent.destroy();
+      (await transport.started())?.agent.destroy();
     },
   };
+}
+
+type Transport = { agent: Agent; request: (url: URL, options: RequestOptions) => ClientRequest };
+
+/**
+ * node:http or node:https, loaded at the first call. The wrapper loads this client before every
+ * governed command, and node:https (with TLS) alone costs about 5 ms: an http relay never needs it.
+ */
+function lazyTransport(secure: boolean, options: RelayClientOptions): { get(): Promise<Transport>; started(): Promise<Transport> | undefined } {
+  const agentOptions = { keepAlive: true, keepAliveMsecs: 10_000, maxSockets: options.maxSockets ?? 8 };
+  let loading: Promise<Transport> | undefined;
+  const load = async (): Promise<Transport> => {
+    if (secure) {
+      const https = await import('node:https');
+      return { agent: new https.Agent({ ...agentOptions, ...(options.ca ? { ca: options.ca } : {}) }), request: https.request };
+    }
+    const http = await import('node:http');
+    return { agent: new http.Agent(agentOptions), request: http.request };
+  };
+  return { get: () => (loading ??= load()), started: () => loading };
 }

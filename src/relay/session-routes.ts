@@ -12,12 +12,15 @@ import { findAuditEntry } from './audit-read.ts';
 import type { RelayCore } from './core.ts';
 import { personOf } from './decide.ts';
 import type { SessionCastEvent, SessionClosedEvent } from './events.ts';
-import { ApiError, readJson, sendError, sendJson } from './http.ts';
+import { ApiError, MAX_BODY_BYTES, readJson, sendError, sendJson } from './http.ts';
 import { buildManifest } from './session-manifest.ts';
-import { castCopyPath, manifestCopyPath, readManifestCopy, receiveCast, tooLarge, writeManifestCopy } from './session-store.ts';
+import { castCopyPath, manifestCopyPath, readManifestCopy, receiveCast, storeCast, tooLarge, writeManifestCopy, type CastCopy } from './session-store.ts';
 import type { Session } from './state.ts';
 import { summarize } from './session-list.ts';
-import { SESSION_STATES, type SessionStateFilter, type SignedManifest, type UploadAnswer } from './types.ts';
+import { INLINE_CAST_MAX_BYTES, SESSION_STATES, type SessionStateFilter, type SignedManifest, type UploadAnswer } from './types.ts';
+
+/** A close request: the draft, and room for an inline .cast in base64. */
+const CLOSE_BODY_MAX_BYTES = MAX_BODY_BYTES + Math.ceil(INLINE_CAST_MAX_BYTES / 3) * 4;
 
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL, params: string[]) => Promise<void>;
 type Access = { authenticate(req: IncomingMessage): Promise<Identity>; isAuditor(identity: Identity): boolean };
@@ -56,6 +59,19 @@ export function sessionRoutes(core: RelayCore, access: Access): Array<[string, R
     return manifest;
   }
 
+  /** Keeps the session's .cast (one upload at a time) and logs session.cast. */
+  async function keepCast(identity: Identity, id: string, receive: () => Promise<CastCopy>): Promise<CastCopy> {
+    core.uploading.add(id);
+    try {
+      const copy = await receive();
+      const event: SessionCastEvent = { type: 'session.cast', sessionId: id, by: personOf(identity), ...copy };
+      await core.commit(event);
+      return copy;
+    } finally {
+      core.uploading.delete(id);
+    }
+  }
+
   const upload: Route = async (req, res, _url, [id]) => {
     const identity = await access.authenticate(req);
     const session = ownSession(identity, id!);
@@ -68,29 +84,30 @@ export function sessionRoutes(core: RelayCore, access: Access): Array<[string, R
     const type = req.headers['content-type'] ?? '';
     if (!/^application\/octet-stream\b/i.test(type)) refuse(new ApiError(415, 'ERR_UNSUPPORTED_MEDIA_TYPE', `send the .cast as application/octet-stream (got ${JSON.stringify(type)})`));
     if (Number(req.headers['content-length'] ?? 0) > core.maxCastBytes) throw tooLarge(core.maxCastBytes, req);
-    core.uploading.add(id!);
-    try {
-      const copy = await receiveCast(req, core.sessionsDir, id!, core.maxCastBytes);
-      const event: SessionCastEvent = { type: 'session.cast', sessionId: id!, by: personOf(identity), ...copy };
-      await core.commit(event);
-      const answer: UploadAnswer = { sessionId: id!, ...copy };
-      sendJson(res, 200, answer);
-    } finally {
-      core.uploading.delete(id!);
-    }
+    const copy = await keepCast(identity, id!, () => receiveCast(req, core.sessionsDir, id!, core.maxCastBytes));
+    const answer: UploadAnswer = { sessionId: id!, ...copy };
+    sendJson(res, 200, answer);
   };
 
   const close: Route = async (req, res, _url, [id]) => {
     const identity = await access.authenticate(req);
-    const body = await readJson(req);
-    const session = ownSession(identity, id!);
-    if (session.closed) {
+    const body = await readJson(req, CLOSE_BODY_MAX_BYTES);
+    let session = ownSession(identity, id!);
+    const draft = session.closed ? null : draftOf(body, id!);
+    if (draft) {
+      if (core.uploading.has(id!)) throw new ApiError(409, 'ERR_UPLOAD_IN_PROGRESS', `the recording of session ${id} is still being uploaded`);
+      const inline = inlineCastOf(body, draft, core.maxCastBytes);
+      // A retried close finds the copy kept by the first try; checkCopy compares it with the draft.
+      if (inline && !session.upload) {
+        await keepCast(identity, id!, () => storeCast(inline, core.sessionsDir, id!));
+        session = sessionFor(id!);
+      }
+    }
+    if (session.closed || !draft) {
       const manifest = await closedManifest(session);
-      const error = new ApiError(409, 'ERR_SESSION_CLOSED', `session ${id} was already closed at ${session.closed.at}; its manifest is attached`);
+      const error = new ApiError(409, 'ERR_SESSION_CLOSED', `session ${id} was already closed at ${session.closed?.at}; its manifest is attached`);
       return sendError(res, error, { manifest });
     }
-    if (core.uploading.has(id!)) throw new ApiError(409, 'ERR_UPLOAD_IN_PROGRESS', `the recording of session ${id} is still being uploaded`);
-    const draft = draftOf(body, id!);
     const relayCopy = checkCopy(session, draft);
 
     // From reading the head to appending: no await, so the manifest names the entry that records it.
@@ -162,6 +179,26 @@ function draftOf(body: unknown, id: string): SessionDraft {
   }
   if (draft.session !== id) throw new ApiError(400, 'ERR_INVALID_DRAFT', `the draft is for session ${draft.session}, not ${id}`);
   return draft;
+}
+
+/**
+ * The .cast sent inside a close request, checked against the draft before it is kept: a copy
+ * that disagrees with what the draft claims is refused rather than stored.
+ */
+function inlineCastOf(body: unknown, draft: SessionDraft, cap: number): Buffer | null {
+  const raw = (body as { cast?: unknown }).cast;
+  if (raw === undefined) return null;
+  if (typeof raw !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(raw)) throw new ApiError(400, 'ERR_INVALID_CAST', '"cast" must be the .cast file in base64');
+  const bytes = Buffer.from(raw, 'base64');
+  if (bytes.length > Math.min(cap, INLINE_CAST_MAX_BYTES)) {
+    throw new ApiError(413, 'ERR_CAST_TOO_LARGE', `an inline recording may hold at most ${Math.min(cap, INLINE_CAST_MAX_BYTES)} bytes; upload larger ones with PUT /v1/sessions/${draft.session}/cast`);
+  }
+  if (!draft.cast) throw new ApiError(409, 'ERR_CAST_MISMATCH', `a recording of session ${draft.session} was sent, but the draft says nothing was recorded`);
+  const sha256 = sha256Hex(bytes);
+  if (sha256 !== draft.cast.sha256 || bytes.length !== draft.cast.size) {
+    throw new ApiError(409, 'ERR_CAST_MISMATCH', `the recording sent (${sha256}, ${bytes.length} bytes) is not the one the draft describes (${draft.cast.sha256}, ${draft.cast.size} bytes)`);
+  }
+  return bytes;
 }
 
 /** Whether the relay's copy backs the draft; a copy that disagrees with it is refused. */

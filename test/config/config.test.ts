@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -36,6 +36,24 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       issuer: 'https://idp.bank.example/', clientId: 'hkubectl', wait: 300_000, recordings: join(dir, 'casts'),
     });
+  });
+
+  it('reads a config.yaml parsed before from the cache, and checks it as strictly as a parsed one', async () => {
+    const cacheDir = join(dir, 'cache');
+    await writeFile(configFile, 'relay: http://127.0.0.1:7443\nwait: 5m\n');
+    expect(loadConfig({}, { configFile, cacheDir })).toMatchObject({ relay: 'http://127.0.0.1:7443', wait: 300_000 });
+    const [entry] = await readdir(cacheDir);
+    expect(JSON.parse(await readFile(join(cacheDir, entry!), 'utf8')).result).toEqual({ relay: 'http://127.0.0.1:7443', wait: '5m' });
+    // A cached document still goes through validation: a forged entry cannot smuggle a bad value in.
+    await writeFile(join(cacheDir, entry!), JSON.stringify({ v: 1, result: { relay: 'ftp://elsewhere' } }));
+    expect(() => loadConfig({}, { configFile, cacheDir })).toThrow(/"relay".*http\(s\) URL/);
+  });
+
+  it('never copies a config.yaml holding the client secret into the cache', async () => {
+    const cacheDir = join(dir, 'cache');
+    await writeFile(configFile, 'client-id: hkubectl\nclient-secret: not-for-the-cache\n');
+    expect(loadConfig({}, { configFile, cacheDir }).clientSecret).toBe('not-for-the-cache');
+    await expect(readdir(cacheDir)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('lets env twins beat the file and flags beat env', async () => {

@@ -1,6 +1,6 @@
 // The wrapper's reading of kubeconfig must agree with kubectl's own: real kubectl is the oracle.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseIntent } from '../../src/kubectl/parse-intent.ts';
@@ -60,12 +60,50 @@ describe('resolveKubeTarget', () => {
     ['the first file in KUBECONFIG that sets current-context', [], () => ({ KUBECONFIG: `${file('b')}:${file('a')}` })],
     ['a context defined in a later file', ['--context', 'staging-ctx'], () => ({ KUBECONFIG: `${file('a')}:${file('b')}` })],
     ['--kubeconfig over KUBECONFIG', () => ['--kubeconfig', file('a')], () => ({ KUBECONFIG: file('b') })],
-  ] as const)('agrees with kubectl on %s', async (_name, argsOrFn, envFn) => {
+  ] as const)('agrees with kubectl on %s, parsed and from the cache', async (_name, argsOrFn, envFn) => {
     const args = typeof argsOrFn === 'function' ? argsOrFn() : [...argsOrFn];
     const env = { ...process.env, HOME: dir, ...envFn() };
-    const target = resolveKubeTarget(parseIntent(['get', 'pods', ...args]), env);
+    const cacheDir = await mkdtemp(join(dir, 'cache-'));
     const truth = await kubectlSays(args, env);
-    expect({ context: target.context, namespace: target.namespace, server: target.server }).toEqual(truth);
+    const intent = parseIntent(['get', 'pods', ...args]);
+    for (const target of [resolveKubeTarget(intent, env), resolveKubeTarget(intent, env, cacheDir), resolveKubeTarget(intent, env, cacheDir)]) {
+      expect({ context: target.context, namespace: target.namespace, server: target.server }).toEqual(truth);
+    }
+    expect((await readdir(cacheDir)).length).toBeGreaterThan(0);
+  });
+
+  it('keeps names, servers and namespaces of a kubeconfig in the cache, never users or their credentials', async () => {
+    await writeFile(file('with-credentials'), `apiVersion: v1
+kind: Config
+current-context: c
+contexts:
+- name: c
+  context: { cluster: k, user: u, namespace: payments }
+clusters:
+- name: k
+  cluster: { server: "https://127.0.0.1:6443", certificate-authority-data: Q0EtREFUQQ== }
+users:
+- name: u
+  user: { token: kubeconfig-bearer-value, client-key-data: S0VZLURBVEE= }
+`);
+    const cacheDir = await mkdtemp(join(dir, 'cache-'));
+    const target = resolveKubeTarget(parseIntent(['get', 'pods']), { KUBECONFIG: file('with-credentials') }, cacheDir);
+    expect(target).toEqual({ context: 'c', cluster: 'k', server: 'https://127.0.0.1:6443', namespace: 'payments' });
+    const [entry] = await readdir(cacheDir);
+    const cached = await readFile(join(cacheDir, entry!), 'utf8');
+    expect(JSON.parse(cached).result).toEqual({
+      currentContext: 'c', contexts: [{ name: 'c', cluster: 'k', namespace: 'payments' }], clusters: [{ name: 'k', server: 'https://127.0.0.1:6443' }],
+    });
+    expect(cached).not.toMatch(/kubeconfig-bearer-value|S0VZLURBVEE=|Q0EtREFUQQ==|"u"/);
+  });
+
+  it('reads a kubeconfig again once it changes, whatever the cache holds', async () => {
+    const cacheDir = await mkdtemp(join(dir, 'cache-'));
+    const path = file('changing');
+    await writeFile(path, 'current-context: one\ncontexts:\n- name: one\n  context: { namespace: dev }\n');
+    expect(resolveKubeTarget(parseIntent(['get', 'pods']), { KUBECONFIG: path }, cacheDir).namespace).toBe('dev');
+    await writeFile(path, 'current-context: one\ncontexts:\n- name: one\n  context: { namespace: prod }\n');
+    expect(resolveKubeTarget(parseIntent(['get', 'pods']), { KUBECONFIG: path }, cacheDir).namespace).toBe('prod');
   });
 
   it('lets -n win over the context namespace', () => {
@@ -78,8 +116,11 @@ describe('resolveKubeTarget', () => {
     expect(target.context).toBe('prod-ctx');
   });
 
-  it('refuses a kubeconfig it cannot parse rather than guessing the namespace', () => {
+  it('refuses a kubeconfig it cannot parse rather than guessing the namespace, with or without a cache', async () => {
     expect(() => resolveKubeTarget(parseIntent(['get', 'pods']), { KUBECONFIG: file('broken') })).toThrow(/is not valid YAML/);
+    const cacheDir = await mkdtemp(join(dir, 'cache-'));
+    expect(() => resolveKubeTarget(parseIntent(['get', 'pods']), { KUBECONFIG: file('broken') }, cacheDir)).toThrow(/is not valid YAML/);
+    expect(await readdir(cacheDir)).toEqual([]);
   });
 
   it('refuses a --kubeconfig that does not exist', () => {

@@ -2,11 +2,11 @@
 // a time, taken over from a sender that died, and never lost when refused.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { SessionDraft } from '../../src/recording/manifest.ts';
-import { claim, DamagedSpoolEntry, pendingFiles, release, setAside, spoolDraft, type SpoolEntry } from '../../src/recording/spool.ts';
+import { claim, DamagedSpoolEntry, pendingFiles, release, setAside, spoolClaimed, spoolDraft, type SpoolEntry } from '../../src/recording/spool.ts';
 
 const draftOf = (session: string): SessionDraft => ({
   hk: 1, session, cast: { file: `${session}.cast`, sha256: 'ab'.repeat(32), size: 10, events: 2 },
@@ -43,6 +43,19 @@ describe('the spool', () => {
 
     await release(dir, claimed!);
     expect(await pendingFiles(dir)).toEqual(['s-1.json']);
+  });
+
+  it('spools a draft already claimed by its sender, which another sender takes over only once that process is gone', async () => {
+    const claimed = await spoolClaimed(dir, entryOf('s-5'));
+    expect(claimed).toEqual({ entry: entryOf('s-5'), claimPath: join(dir, `s-5.json.claim-${process.pid}`), session: 's-5' });
+    expect((await stat(claimed.claimPath)).mode & 0o777).toBe(0o600);
+    expect(await readdir(dir)).toEqual([`s-5.json.claim-${process.pid}`]);
+    expect(await pendingFiles(dir)).toEqual([]);
+
+    const orphan = join(dir, `s-5.json.claim-${deadPid()}`);
+    await rename(claimed.claimPath, orphan);
+    expect(await pendingFiles(dir)).toEqual([basename(orphan)]);
+    expect((await claim(dir, basename(orphan)))?.entry).toEqual(entryOf('s-5'));
   });
 
   it('lets only one of two senders claim the same draft', async () => {

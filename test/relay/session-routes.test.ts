@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionManifest } from '../../src/recording/manifest.ts';
 import { sha256Hex } from '../../src/relay/audit-chain.ts';
 import { AUDIT_LOG_FILE } from '../../src/relay/server.ts';
-import type { AllowAnswer, ApproveAnswer, SignedManifest } from '../../src/relay/types.ts';
+import { INLINE_CAST_MAX_BYTES, type AllowAnswer, type ApproveAnswer, type SignedManifest } from '../../src/relay/types.ts';
 import { startWorld, type World } from './fixtures.ts';
 import { record } from './session-fixtures.ts';
 
@@ -124,6 +124,67 @@ describe('closing a session', () => {
     const lying = { ...cast.draft, cast: { ...cast.draft.cast!, sha256: 'ab'.repeat(32) } };
     await expect(agent.closeSession(sessionId, lying)).rejects.toMatchObject({ status: 409, code: 'ERR_CAST_MISMATCH', message: expect.stringMatching(/sha256/) });
     expect((await logLines(relay.dataDir)).filter((entry) => entry.type === 'session.closed')).toHaveLength(0);
+  });
+});
+
+describe('closing with the recording inside the close request', () => {
+  // record() refuses to overwrite a .cast: another recording of the same session gets its own directory.
+  const recordAgain = async (sessionId: string, outputBytes: number) => record(await mkdtemp(join(castDir, 'again-')), sessionId, outputBytes);
+
+  it('keeps a small recording sent with the close as its own copy, in one round trip', async () => {
+    const relay = await world.relay();
+    const sessionId = await allowed(relay);
+    const cast = record(castDir, sessionId, 20_000);
+    const { manifest } = await world.client(relay, 'agent-7').closeSession(sessionId, cast.draft, await readFile(cast.path));
+    expect(payloadOf(manifest)).toMatchObject({ cast: cast.draft.cast, relayCopy: true });
+    expect(sha256Hex(await readFile(join(relay.dataDir, 'sessions', `${sessionId}.cast`)))).toBe(cast.draft.cast!.sha256);
+    const entries = await logLines(relay.dataDir);
+    const kept = entries.find((entry) => entry.type === 'session.cast' && entry.sessionId === sessionId)!;
+    expect(kept).toMatchObject({ sha256: cast.draft.cast!.sha256, size: cast.draft.cast!.size });
+    expect(entries.find((entry) => entry.type === 'session.closed' && entry.sessionId === sessionId)!.seq).toBe(kept.seq + 1);
+  });
+
+  it('refuses a recording the draft does not describe (409), one not in base64 (400) and one past the inline limit (413), keeping nothing', async () => {
+    const relay = await world.relay();
+    const sessionId = await allowed(relay);
+    const cast = record(castDir, sessionId);
+    const agent = world.client(relay, 'agent-7');
+    const bytes = await readFile(cast.path);
+    const altered = Buffer.from(bytes);
+    altered.writeUInt8(altered.readUInt8(altered.length - 3) ^ 1, altered.length - 3);
+    await expect(agent.closeSession(sessionId, cast.draft, altered)).rejects.toMatchObject({ status: 409, code: 'ERR_CAST_MISMATCH' });
+    await expect(agent.closeSession(sessionId, { ...cast.draft, cast: null }, bytes)).rejects.toMatchObject({ status: 409, code: 'ERR_CAST_MISMATCH' });
+    const notBase64 = await request(`${relay.url}/v1/sessions/${sessionId}/close`, {
+      method: 'POST', headers: { authorization: `Bearer ${world.tokens['agent-7']}`, 'content-type': 'application/json' }, body: JSON.stringify({ draft: cast.draft, cast: '{"not":"base64"}' }),
+    });
+    expect(notBase64.statusCode).toBe(400);
+    expect(await notBase64.body.json()).toMatchObject({ error: { code: 'ERR_INVALID_CAST' } });
+    const big = await recordAgain(sessionId, 100 * 1024);
+    expect(big.draft.cast!.size).toBeGreaterThan(INLINE_CAST_MAX_BYTES);
+    await expect(agent.closeSession(sessionId, big.draft, await readFile(big.path))).rejects.toMatchObject({ code: 'ERR_CAST_TOO_LARGE' });
+    await expect(stat(join(relay.dataDir, 'sessions', `${sessionId}.cast`))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect((await logLines(relay.dataDir)).filter((entry) => entry.sessionId === sessionId && entry.type !== 'decision')).toEqual([]);
+  });
+
+  it('holds an inline recording to the relay\'s own cap as well', async () => {
+    const relay = await world.relay({ maxCastBytes: 1024 });
+    const sessionId = await allowed(relay);
+    const cast = record(castDir, sessionId, 4_000);
+    await expect(world.client(relay, 'agent-7').closeSession(sessionId, cast.draft, await readFile(cast.path))).rejects.toMatchObject({ code: 'ERR_CAST_TOO_LARGE' });
+  });
+
+  it('signs a retried close whose first try kept the recording, and refuses one that would replace it', async () => {
+    const relay = await world.relay();
+    const sessionId = await allowed(relay);
+    const cast = record(castDir, sessionId);
+    const agent = world.client(relay, 'agent-7');
+    await agent.uploadCast(sessionId, cast.open(), cast.draft.cast!.size);
+    const other = await recordAgain(sessionId, 3_000);
+    await expect(agent.closeSession(sessionId, other.draft, await readFile(other.path))).rejects.toMatchObject({ status: 409, code: 'ERR_CAST_MISMATCH' });
+    const again = await recordAgain(sessionId, 2_000);
+    const { manifest } = await agent.closeSession(sessionId, again.draft, await readFile(again.path));
+    expect(payloadOf(manifest)).toMatchObject({ cast: again.draft.cast, relayCopy: true });
+    expect((await logLines(relay.dataDir)).filter((entry) => entry.type === 'session.cast' && entry.sessionId === sessionId)).toHaveLength(1);
   });
 });
 
