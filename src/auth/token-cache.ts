@@ -3,6 +3,7 @@
 // Writes go to a temp file that is fsync'd and renamed over the old one, so a reader never sees
 // a torn file, even with many hkubectl processes refreshing around it.
 import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '../errors.ts';
@@ -92,25 +93,27 @@ export async function removeFile(file: string): Promise<boolean> {
   }
 }
 
+// Synchronous on purpose: two small files are read before every relay call, and each async step
+// (open, stat, read, close) would wait for an event-loop turn while the wrapper is busy starting up.
 async function readPrivateJson(file: string): Promise<unknown> {
-  let handle;
+  let fd: number;
   try {
-    handle = await open(file, 'r');
+    fd = openSync(file, 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new ConfigError('ERR_TOKEN_CACHE_UNREADABLE', `cannot read the token cache ${file}: ${(error as Error).message}`);
   }
   try {
-    await assertPrivate(dirname(file), 'directory');
-    assertPrivateStats(await handle.stat(), file, 'file');
-    const text = await handle.readFile('utf8');
+    assertPrivateStats(statSync(dirname(file)), dirname(file), 'directory');
+    assertPrivateStats(fstatSync(fd), file, 'file');
+    const text = readFileSync(fd, 'utf8');
     try {
       return JSON.parse(text);
     } catch {
       throw new ConfigError('ERR_TOKEN_CACHE_CORRUPT', `the token cache ${file} is corrupted (not JSON)`, { hint: loginHint });
     }
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 

@@ -47,9 +47,11 @@ export async function runGoverned(input: GovernedRunInput): Promise<number> {
     }, config.wait, env);
 
     const spoolDir = join(paths.dataDir, 'spool');
-    // Looked at while kubectl runs rather than after it: drafts earlier runs left to send.
+    const running = runSession(input, allow, recordingsDir);
+    // Drafts earlier runs left to send, looked for once kubectl is started (off the path to it)
+    // and while it runs rather than after.
     const earlierDrafts = pendingFiles(spoolDir).catch(() => []);
-    const result = await runSession(input, allow, recordingsDir);
+    const result = await running;
     await deliverAndReport(client, {
       hk: 1,
       draft: draftOf(allow, result, needsTerminal(intent)),
