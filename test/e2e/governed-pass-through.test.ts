@@ -4,6 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { HKUBECTL_BIN, kubectl, run } from '../helpers/run.ts';
 import { podOf, startStack, type Stack } from './stack.ts';
 
@@ -58,6 +60,24 @@ describe('a governed command is still kubectl', () => {
     const [ours, theirs] = await Promise.all([stack.hk(args), kubectl(args, { env: stack.env })]);
     expect(ours.code).toBe(theirs.code);
     expect(ours.stderr.toString()).toBe(theirs.stderr.toString());
+  });
+});
+
+describe('a governed command and its login', () => {
+  it('renews a login about to expire before asking the relay, then runs the command', async () => {
+    // The OAuth and lock libraries live in a chunk of the built bundle loaded only for this.
+    const tokenDir = join(stack.env.HKUBECTL_CONFIG_DIR!, 'tokens');
+    const [file] = (await readdir(tokenDir)).filter((name) => name !== 'current.json' && name.endsWith('.json'));
+    const path = join(tokenDir, file!);
+    const cached = JSON.parse(await readFile(path, 'utf8')) as { expiresAt: number; savedAt: number; refreshToken: string };
+    await writeFile(path, JSON.stringify({ ...cached, expiresAt: Math.floor(Date.now() / 1000) + 5 }), { mode: 0o600 });
+
+    const result = await stack.hk(['get', 'pods', '-n', 'staging', '-o', 'name']);
+    expect(result.stderr.toString()).toBe('');
+    expect(result.code).toBe(0);
+    const renewed = JSON.parse(await readFile(path, 'utf8')) as typeof cached;
+    expect(renewed.expiresAt).toBeGreaterThan(Date.now() / 1000 + 60);
+    expect(renewed.savedAt).toBeGreaterThan(cached.savedAt);
   });
 });
 
