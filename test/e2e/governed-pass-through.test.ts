@@ -69,8 +69,10 @@ describe('a governed command and its login', () => {
     const tokenDir = join(stack.env.HKUBECTL_CONFIG_DIR!, 'tokens');
     const [file] = (await readdir(tokenDir)).filter((name) => name !== 'current.json' && name.endsWith('.json'));
     const path = join(tokenDir, file!);
-    const cached = JSON.parse(await readFile(path, 'utf8')) as { expiresAt: number; savedAt: number; refreshToken: string };
-    await writeFile(path, JSON.stringify({ ...cached, expiresAt: Math.floor(Date.now() / 1000) + 5 }), { mode: 0o600 });
+    const cached = JSON.parse(await readFile(path, 'utf8')) as { issuedAt: number; expiresAt: number; savedAt: number };
+    // Issued ten minutes ago and expiring in five seconds: due for refresh whatever the margin rule.
+    const now = Math.floor(Date.now() / 1000);
+    await writeFile(path, JSON.stringify({ ...cached, issuedAt: now - 600, expiresAt: now + 5 }), { mode: 0o600 });
 
     const result = await stack.hk(['get', 'pods', '-n', 'staging', '-o', 'name']);
     expect(result.stderr.toString()).toBe('');
