@@ -1,25 +1,15 @@
 // Faithfulness under governance: with the relay allowing, hkubectl is still kubectl — exact bytes,
 // stdin streamed through, exit codes and signals as a shell reports them. Real kubectl against the
 // sandbox, the dev IdP and the relay (test/e2e/stack.ts).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HKUBECTL_BIN, kubectl, run } from '../helpers/run.ts';
-import { podOf, startStack, type Stack } from './stack.ts';
+import { useStack } from './stack.ts';
 
-let stack: Stack;
-let stagingPod: string;
-
-beforeAll(async () => {
-  stack = await startStack();
-  stagingPod = await podOf(stack, 'staging', 'web');
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const e2e = useStack({ podIn: 'staging' });
 
 describe('a governed command is still kubectl', () => {
   it('prints the same bytes and exit code as kubectl for an allowed read', async () => {
@@ -29,7 +19,7 @@ describe('a governed command is still kubectl', () => {
       ['get', 'pods', '-A', '-o', 'name'],
       ['get', 'pods', 'no-such-pod', '-n', 'staging'],
     ]) {
-      const [ours, theirs] = await Promise.all([stack.hk(args), kubectl(args, { env: stack.env })]);
+      const [ours, theirs] = await Promise.all([e2e.stack.hk(args), kubectl(args, { env: e2e.stack.env })]);
       expect(ours.code).toBe(theirs.code);
       expect(ours.stdout.toString()).toBe(theirs.stdout.toString());
       expect(ours.stderr.toString()).toBe(theirs.stderr.toString());
@@ -38,26 +28,26 @@ describe('a governed command is still kubectl', () => {
 
   it('streams megabytes of stdin to kubectl byte for byte', async () => {
     const payload = randomBytes(4 * 1024 * 1024);
-    const result = await stack.hk(['exec', '-i', stagingPod, '-n', 'staging', '--', 'sha256sum'], { stdin: payload, timeoutMs: 60_000 });
+    const result = await e2e.stack.hk(['exec', '-i', e2e.pod, '-n', 'staging', '--', 'sha256sum'], { stdin: payload, timeoutMs: 60_000 });
     expect(result.stderr.toString()).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout.toString().split(' ')[0]).toBe(createHash('sha256').update(payload).digest('hex'));
   });
 
   it('leaves --hk- words after a `--` to kubectl', async () => {
-    const result = await stack.hk(['exec', stagingPod, '-n', 'staging', '--', 'echo', '--hk-reason', 'x']);
+    const result = await e2e.stack.hk(['exec', e2e.pod, '-n', 'staging', '--', 'echo', '--hk-reason', 'x']);
     expect(result.code).toBe(0);
     expect(result.stdout.toString()).toBe('--hk-reason x\n');
   });
 
   it('returns the container command\'s exit code', async () => {
-    const result = await stack.hk(['exec', stagingPod, '-n', 'staging', '--', 'sh', '-c', 'exit 3']);
+    const result = await e2e.stack.hk(['exec', e2e.pod, '-n', 'staging', '--', 'sh', '-c', 'exit 3']);
     expect(result.code).toBe(3);
   });
 
   it('returns kubectl\'s own error for a flag kubectl rejects, after the relay allowed it', async () => {
     const args = ['get', 'pods', '-n', 'staging', '--no-such-flag'];
-    const [ours, theirs] = await Promise.all([stack.hk(args), kubectl(args, { env: stack.env })]);
+    const [ours, theirs] = await Promise.all([e2e.stack.hk(args), kubectl(args, { env: e2e.stack.env })]);
     expect(ours.code).toBe(theirs.code);
     expect(ours.stderr.toString()).toBe(theirs.stderr.toString());
   });
@@ -66,7 +56,7 @@ describe('a governed command is still kubectl', () => {
 describe('a governed command and its login', () => {
   it('renews a login about to expire before asking the relay, then runs the command', async () => {
     // The OAuth and lock libraries live in a chunk of the built bundle loaded only for this.
-    const tokenDir = join(stack.env.HKUBECTL_CONFIG_DIR!, 'tokens');
+    const tokenDir = join(e2e.stack.env.HKUBECTL_CONFIG_DIR!, 'tokens');
     const [file] = (await readdir(tokenDir)).filter((name) => name !== 'current.json' && name.endsWith('.json'));
     const path = join(tokenDir, file!);
     const cached = JSON.parse(await readFile(path, 'utf8')) as { issuedAt: number; expiresAt: number; savedAt: number };
@@ -74,7 +64,7 @@ describe('a governed command and its login', () => {
     const now = Math.floor(Date.now() / 1000);
     await writeFile(path, JSON.stringify({ ...cached, issuedAt: now - 600, expiresAt: now + 5 }), { mode: 0o600 });
 
-    const result = await stack.hk(['get', 'pods', '-n', 'staging', '-o', 'name']);
+    const result = await e2e.stack.hk(['get', 'pods', '-n', 'staging', '-o', 'name']);
     expect(result.stderr.toString()).toBe('');
     expect(result.code).toBe(0);
     const renewed = JSON.parse(await readFile(path, 'utf8')) as typeof cached;
@@ -86,7 +76,7 @@ describe('a governed command and its login', () => {
 describe('a governed command and signals', () => {
   // `get -w` is an allowed read that runs until it is stopped.
   function startWatch(): { child: ReturnType<typeof spawn>; ready: Promise<void> } {
-    const child = spawn(process.execPath, [HKUBECTL_BIN, 'get', 'deployments', '-n', 'staging', '-w'], { env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [HKUBECTL_BIN, 'get', 'deployments', '-n', 'staging', '-w'], { env: e2e.stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const ready = new Promise<void>((resolve) => {
       child.stdout!.on('data', (chunk: Buffer) => {
         if (chunk.toString().includes('web')) resolve();

@@ -1,23 +1,12 @@
 // A secret masked once in a session stays masked for the rest of it: typed into a shell as
 // `export KEY=…` (masked by the assignment detector), then printed bare by `echo "$KEY"`, where no
 // detector could tell it is one. Real kubectl, sandbox, dev IdP and relay (test/e2e/stack.ts).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { podOf, startStack, type Stack } from './stack.ts';
+import { useStack } from './stack.ts';
 import { eventsOf, LongRun, manifestPayload, namesIn, newSession, readCast } from './sessions.ts';
 
-let stack: Stack;
-let stagingPod: string;
-
-beforeAll(async () => {
-  stack = await startStack();
-  stagingPod = await podOf(stack, 'staging', 'web');
-});
-
-afterAll(async () => {
-  LongRun.killAll();
-  await stack?.close();
-});
+const e2e = useStack({ podIn: 'staging' });
 
 function fragmentsOf(value: string, size: number): string[] {
   return Array.from({ length: value.length - size + 1 }, (_, at) => value.slice(at, at + size));
@@ -25,16 +14,16 @@ function fragmentsOf(value: string, size: number): string[] {
 
 describe('an interactive shell that prints a secret it was given', () => {
   it('masks the echoed value for the agent and in the recording, as the exported one was', async () => {
-    const before = await namesIn(stack.recordings);
+    const before = await namesIn(e2e.stack.recordings);
     // A fresh fake AWS secret access key each run (40 characters, like a real one).
     const key = randomBytes(30).toString('base64');
-    const shell = new LongRun(['exec', '-it', stagingPod, '-n', 'staging', '--', 'sh'], stack.env);
+    const shell = new LongRun(['exec', '-it', e2e.pod, '-n', 'staging', '--', 'sh'], e2e.stack.env);
     shell.child.stdin!.end(`export AWS_SECRET_ACCESS_KEY=${key}\necho "$AWS_SECRET_ACCESS_KEY"\nexit\n`);
     const { code, signal } = await shell.exited;
     expect(signal).toBeNull();
     expect(code).toBe(0);
 
-    const { castPath, manifestPath } = await newSession(stack.recordings, before);
+    const { castPath, manifestPath } = await newSession(e2e.stack.recordings, before);
     const cast = await readCast(castPath);
     const input = eventsOf(cast, 'i');
     const output = eventsOf(cast, 'o');

@@ -2,45 +2,38 @@
 // plays, and a manifest the relay signed; interactive verbs in a pseudo-terminal; guardrails that
 // leave nothing behind; a killed hkubectl that leaves a valid partial recording and an unclosed
 // session at the relay. Real kubectl, sandbox, dev IdP and relay (test/e2e/stack.ts).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLocalJWKSet, flattenedVerify } from 'jose';
 import { spawn } from 'node:child_process';
 import { HKUBECTL_BIN, hkubectl, KUBECTL, kubectl } from '../helpers/run.ts';
-import { podOf, startStack, type Stack } from './stack.ts';
+import { useStack } from './stack.ts';
 import {
   eventsOf, expectedPlayback, isRunning, LongRun, manifestPayload, namesIn, newSession, playInAsciinema, readCast, readManifestFile,
 } from './sessions.ts';
 
-let stack: Stack;
-let stagingPod: string;
+const e2e = useStack({ podIn: 'staging' });
+
 let jwksUrl: string;
 
 beforeAll(async () => {
-  stack = await startStack();
-  stagingPod = await podOf(stack, 'staging', 'web');
-  jwksUrl = `${stack.relay.url}/v1/jwks`;
-});
-
-afterAll(async () => {
-  LongRun.killAll();
-  await stack?.close();
+  jwksUrl = `${e2e.stack.relay.url}/v1/jwks`;
 });
 
 const sumOf = (counts: Record<string, number>): number => Object.values(counts).reduce((a, b) => a + b, 0);
 
 describe('an allowed read', () => {
   it('leaves a recording asciinema plays and a relay-signed manifest that verifies', async () => {
-    const before = await namesIn(stack.recordings);
+    const before = await namesIn(e2e.stack.recordings);
     const args = ['get', 'deployments', '-n', 'staging'];
-    const result = await stack.hk(args);
+    const result = await e2e.stack.hk(args);
     expect(result.stderr.toString()).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout.toString()).toMatch(/^NAME\s+READY.*\nweb\s+1\/1/);
 
-    const { session, castPath, manifestPath } = await newSession(stack.recordings, before);
+    const { session, castPath, manifestPath } = await newSession(e2e.stack.recordings, before);
     const cast = await readCast(castPath);
     expect(cast.header).toMatchObject({ command: 'kubectl get deployments -n staging', hk: { v: 1, session } });
     // The agent and the recording got the same (masked) bytes.
@@ -68,15 +61,15 @@ describe('an allowed read', () => {
     expect(cast.events[0]).toEqual([expect.any(Number), 'm', `decision: allow by rule reads (risk ${manifest.decision.risk.score})`]);
     expect(manifest.cast.sha256).toBe(createHash('sha256').update(await readFile(castPath)).digest('hex'));
 
-    const verified = await stack.hk(['verify', manifestPath, '--jwks', jwksUrl]);
+    const verified = await e2e.stack.hk(['verify', manifestPath, '--jwks', jwksUrl]);
     expect(verified.code).toBe(0);
     expect(verified.stdout.toString()).toMatch(new RegExp(`^verified\\s+${session}\\b`, 'm'));
   });
 
   it('has a manifest any JOSE library verifies with the relay\'s published keys, and verify catches an edited recording', async () => {
-    const before = await namesIn(stack.recordings);
-    expect((await stack.hk(['get', 'pods', '-n', 'staging'])).code).toBe(0);
-    const { session, castPath, manifestPath } = await newSession(stack.recordings, before);
+    const before = await namesIn(e2e.stack.recordings);
+    expect((await e2e.stack.hk(['get', 'pods', '-n', 'staging'])).code).toBe(0);
+    const { session, castPath, manifestPath } = await newSession(e2e.stack.recordings, before);
 
     const jwks = await (await fetch(jwksUrl)).json() as Parameters<typeof createLocalJWKSet>[0];
     const jws = await readManifestFile(manifestPath) as { payload: string; protected: string; signature: string };
@@ -85,11 +78,11 @@ describe('an allowed read', () => {
     expect(JSON.parse(Buffer.from(payload).toString()).session).toBe(session);
 
     // An auditor's copy where one byte of the output was changed.
-    const copy = await mkdtemp(join(stack.root, 'tampered-'));
+    const copy = await mkdtemp(join(e2e.stack.root, 'tampered-'));
     await copyFile(manifestPath, join(copy, `${session}.manifest.json`));
     const text = await readFile(castPath, 'utf8');
     await writeFile(join(copy, `${session}.cast`), text.replace('Running', 'Runnin9'));
-    const tampered = await stack.hk(['verify', copy, '--jwks', jwksUrl]);
+    const tampered = await e2e.stack.hk(['verify', copy, '--jwks', jwksUrl]);
     expect(tampered.code).toBe(1);
     expect(tampered.stdout.toString()).toMatch(new RegExp(`^TAMPERED\\s+${session}\\b[^\\n]*\\n.*the recording was altered`, 'm'));
   });
@@ -98,7 +91,7 @@ describe('an allowed read', () => {
 describe('an agent that stops reading', () => {
   /** Starts a command, reads its first bytes, then closes the pipe, as `| head -c 100` does. */
   function readFirstBytes(command: string, args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-    const child = spawn(command, args, { env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env: e2e.stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout.once('data', () => child.stdout.destroy());
@@ -108,22 +101,22 @@ describe('an agent that stops reading', () => {
   it('gives kubectl the broken pipe kubectl alone would get, and still closes the session', async () => {
     // Output far larger than a pipe holds, so kubectl is still writing when the reader leaves.
     const data = randomBytes(1_500_000).toString('base64').replace(/.{100}/g, '$&\n');
-    await writeFile(join(stack.root, 'big.txt'), data);
-    const created = await kubectl(['create', 'configmap', 'big', '-n', 'staging', `--from-file=big.txt=${join(stack.root, 'big.txt')}`], { env: stack.env });
+    await writeFile(join(e2e.stack.root, 'big.txt'), data);
+    const created = await kubectl(['create', 'configmap', 'big', '-n', 'staging', `--from-file=big.txt=${join(e2e.stack.root, 'big.txt')}`], { env: e2e.stack.env });
     expect(created.code).toBe(0);
     const args = ['get', 'configmap', 'big', '-n', 'staging', '-o', 'yaml'];
 
     const alone = await readFirstBytes(KUBECTL, args);
     expect(alone.signal).toBe('SIGPIPE');
 
-    const before = await namesIn(stack.recordings);
+    const before = await namesIn(e2e.stack.recordings);
     const governed = await readFirstBytes(process.execPath, [HKUBECTL_BIN, ...args]);
-    // As a shell reports kubectl's death by SIGPIPE, and no stack trace from hkubectl.
+    // As a shell reports kubectl's death by SIGPIPE, and no e2e.stack trace from hkubectl.
     expect(governed).toEqual({ code: 128 + 13, signal: null, stderr: '' });
-    const { manifestPath, castPath } = await newSession(stack.recordings, before);
+    const { manifestPath, castPath } = await newSession(e2e.stack.recordings, before);
     expect(await manifestPayload(manifestPath)).toMatchObject({ exitCode: 141, signal: 'SIGPIPE' });
     expect((await readCast(castPath)).events.at(-1)).toEqual([expect.any(Number), 'm', 'exit 141']);
-    expect((await stack.hk(['verify', manifestPath, '--jwks', jwksUrl])).code).toBe(0);
+    expect((await e2e.stack.hk(['verify', manifestPath, '--jwks', jwksUrl])).code).toBe(0);
   });
 });
 
@@ -132,18 +125,18 @@ describe('reading a Secret', () => {
 
   beforeAll(async () => {
     // The oracle: what plain kubectl prints, base64 and decoded.
-    const plain = await kubectl(['get', 'secret', 'db-credentials', '-n', 'prod', '-o', 'json'], { env: stack.env });
+    const plain = await kubectl(['get', 'secret', 'db-credentials', '-n', 'prod', '-o', 'json'], { env: e2e.stack.env });
     const data = (JSON.parse(plain.stdout.toString()) as { data: Record<string, string> }).data;
     expect(Buffer.from(data.password!, 'base64').toString()).toBe('s3cr3t-Pa55w0rd!');
     secretValues = [data.password!, data.url!, 's3cr3t-Pa55w0rd!', Buffer.from(data.url!, 'base64').toString()];
   });
 
   async function readMasked(output: string[]): Promise<{ stdout: string; cast: string; manifest: Record<string, any> }> {
-    const before = await namesIn(stack.recordings);
-    const result = await stack.hk(['get', 'secret', 'db-credentials', '-n', 'prod', ...output]);
+    const before = await namesIn(e2e.stack.recordings);
+    const result = await e2e.stack.hk(['get', 'secret', 'db-credentials', '-n', 'prod', ...output]);
     expect(result.stderr.toString()).toBe('');
     expect(result.code).toBe(0);
-    const { castPath, manifestPath } = await newSession(stack.recordings, before);
+    const { castPath, manifestPath } = await newSession(e2e.stack.recordings, before);
     return { stdout: result.stdout.toString(), cast: await readFile(castPath, 'utf8'), manifest: await manifestPayload(manifestPath) };
   }
 
@@ -186,7 +179,7 @@ describe('reading a Secret', () => {
   // A decoded value has no key or structure the masker could recognise, so the policy refuses
   // templates that decode Secrets instead of letting them print in clear.
   it('refuses a go-template that decodes the password, printing nothing of it', async () => {
-    const result = await stack.hk(['get', 'secret', 'db-credentials', '-n', 'prod', '-o', 'go-template={{.data.password | base64decode}}']);
+    const result = await e2e.stack.hk(['get', 'secret', 'db-credentials', '-n', 'prod', '-o', 'go-template={{.data.password | base64decode}}']);
     expect(result.code).toBe(77);
     expect(result.stdout.toString()).toBe('');
     expect(result.stderr.toString()).toMatch(/^hkubectl: blocked by guardrail \(rule no-secret-decoding-templates, risk \d+\): a template that decodes Secret values/);
@@ -196,27 +189,27 @@ describe('reading a Secret', () => {
 
 describe('a guardrail', () => {
   it('blocks deleting a namespace with exit 77 and one line, runs nothing and records nothing', async () => {
-    const before = await namesIn(stack.recordings);
-    const sessionsBefore = await stack.client('alice').sessions('all');
-    const result = await stack.hk(['delete', 'namespace', 'prod']);
+    const before = await namesIn(e2e.stack.recordings);
+    const sessionsBefore = await e2e.stack.client('alice').sessions('all');
+    const result = await e2e.stack.hk(['delete', 'namespace', 'prod']);
     expect(result.code).toBe(77);
     expect(result.stdout.toString()).toBe('');
     const lines = result.stderr.toString().split('\n').filter(Boolean);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^hkubectl: blocked by guardrail \(rule no-namespace-delete, risk \d+\): deleting a namespace is blocked/);
-    expect(await namesIn(stack.recordings)).toEqual(before);
-    expect(await stack.client('alice').sessions('all')).toHaveLength(sessionsBefore.length);
-    const still = await kubectl(['get', 'namespace', 'prod', '-o', 'jsonpath={.status.phase}'], { env: stack.env });
+    expect(await namesIn(e2e.stack.recordings)).toEqual(before);
+    expect(await e2e.stack.client('alice').sessions('all')).toHaveLength(sessionsBefore.length);
+    const still = await kubectl(['get', 'namespace', 'prod', '-o', 'jsonpath={.status.phase}'], { env: e2e.stack.env });
     expect(still.stdout.toString()).toBe('Active');
   });
 });
 
 describe('an interactive shell', () => {
   it('runs `exec -it` in a pseudo-terminal with piped input, records masked input and output, and returns the shell\'s exit code', async () => {
-    const before = await namesIn(stack.recordings);
+    const before = await namesIn(e2e.stack.recordings);
     // A fresh fake credential each run, typed in two pieces so the masker sees it cut in two.
     const secret = randomBytes(30).toString('base64');
-    const shell = new LongRun(['exec', '-it', stagingPod, '-n', 'staging', '--', 'sh'], stack.env);
+    const shell = new LongRun(['exec', '-it', e2e.pod, '-n', 'staging', '--', 'sh'], e2e.stack.env);
     shell.child.stdin!.write('echo hi-from-pty\n');
     await shell.waitFor('stdout', /(?<!echo )hi-from-pty\r\n/);
     shell.child.stdin!.write(`export AWS_SECRET_ACCESS_KEY=${secret.slice(0, 15)}`);
@@ -229,7 +222,7 @@ describe('an interactive shell', () => {
     // A terminal, not a pipe: lines end in \r\n.
     expect(shell.stdout).toMatch(/(?<!echo )hi-from-pty\r\n/);
 
-    const { castPath, manifestPath } = await newSession(stack.recordings, before);
+    const { castPath, manifestPath } = await newSession(e2e.stack.recordings, before);
     const cast = await readCast(castPath);
     const input = eventsOf(cast, 'i');
     const output = eventsOf(cast, 'o');
@@ -249,18 +242,18 @@ describe('an interactive shell', () => {
     const played = await playInAsciinema(castPath);
     expect(played.code).toBe(0);
     expect(played.output).toBe(expectedPlayback(cast));
-    expect((await stack.hk(['verify', manifestPath, '--jwks', jwksUrl])).code).toBe(0);
+    expect((await e2e.stack.hk(['verify', manifestPath, '--jwks', jwksUrl])).code).toBe(0);
   });
 });
 
 describe('a port-forward', () => {
   it('forwards HTTP to the pod from a pseudo-terminal and, stopped with SIGTERM, closes its session', async () => {
-    const before = await namesIn(stack.recordings);
-    const forward = new LongRun(['port-forward', `pod/${stagingPod}`, '0:80', '-n', 'staging'], stack.env);
+    const before = await namesIn(e2e.stack.recordings);
+    const forward = new LongRun(['port-forward', `pod/${e2e.pod}`, '0:80', '-n', 'staging'], e2e.stack.env);
     const [, port] = await forward.waitFor('stdout', /Forwarding from 127\.0\.0\.1:(\d+) -> 80/);
     const answer = await fetch(`http://127.0.0.1:${port}/`);
     expect(answer.status).toBe(200);
-    expect(await answer.text()).toContain(`hello from staging/${stagingPod}`);
+    expect(await answer.text()).toContain(`hello from staging/${e2e.pod}`);
     await forward.waitFor('stdout', /Handling connection for/);
 
     const kubectlPid = await forward.kubectlPid();
@@ -271,22 +264,22 @@ describe('a port-forward', () => {
     expect(code).toBe(143);
     expect(isRunning(kubectlPid)).toBe(false);
 
-    const { session, castPath, manifestPath } = await newSession(stack.recordings, before);
+    const { session, castPath, manifestPath } = await newSession(e2e.stack.recordings, before);
     const cast = await readCast(castPath);
     expect(eventsOf(cast, 'o')).toContain(`Forwarding from 127.0.0.1:${port} -> 80\r\n`);
     expect(eventsOf(cast, 'o')).toContain(`Handling connection for ${port}\r\n`);
     expect(await manifestPayload(manifestPath)).toMatchObject({ terminal: true, exitCode: 143, command: { verb: 'port-forward' } });
-    const verified = await stack.hk(['verify', manifestPath, '--jwks', jwksUrl]);
+    const verified = await e2e.stack.hk(['verify', manifestPath, '--jwks', jwksUrl]);
     expect(verified.code).toBe(0);
-    const unclosed = await stack.client('alice').sessions('unclosed');
+    const unclosed = await e2e.stack.client('alice').sessions('unclosed');
     expect(unclosed.map((s) => s.sessionId)).not.toContain(session);
   });
 });
 
 describe('a hkubectl killed mid-session', () => {
   it('leaves a valid partial recording, no manifest, and a session the relay lists as unclosed', async () => {
-    const before = await namesIn(stack.recordings);
-    const watch = new LongRun(['get', 'deployments', '-w', '-n', 'staging'], stack.env);
+    const before = await namesIn(e2e.stack.recordings);
+    const watch = new LongRun(['get', 'deployments', '-w', '-n', 'staging'], e2e.stack.env);
     await watch.waitFor('stdout', /^web\s/m);
     const kubectlPid = await watch.kubectlPid();
     watch.child.kill('SIGKILL');
@@ -294,7 +287,7 @@ describe('a hkubectl killed mid-session', () => {
     // A SIGKILLed hkubectl cannot take its kubectl down (see the report): the test does.
     if (isRunning(kubectlPid)) process.kill(kubectlPid, 'SIGKILL');
 
-    const { session, castPath, manifestPath } = await newSession(stack.recordings, before);
+    const { session, castPath, manifestPath } = await newSession(e2e.stack.recordings, before);
     const cast = await readCast(castPath);
     expect(eventsOf(cast, 'o')).toMatch(/^web\s/m);
     expect(cast.events.map(([, code]) => code)).not.toContain('i');
@@ -304,7 +297,7 @@ describe('a hkubectl killed mid-session', () => {
     expect(played.code).toBe(0);
     expect(played.output).toBe(expectedPlayback(cast));
 
-    const audit = await hkubectl(['audit', 'sessions', '--relay', stack.relay.url], { env: stack.envOf('alice') });
+    const audit = await hkubectl(['audit', 'sessions', '--relay', e2e.stack.relay.url], { env: e2e.stack.envOf('alice') });
     expect(audit.code).toBe(0);
     const line = audit.stdout.toString().split('\n').find((l) => l.includes(session));
     expect(line).toMatch(/agent-7: kubectl get deployments -w -n staging .*UNCLOSED/);
