@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface YamlProjection<T> {
   /** Names the projection in the cache; change it when the shape of `project`'s result changes. */
@@ -33,7 +33,7 @@ export function projectYaml<T>(text: string, projection: YamlProjection<T>, cach
     if (cached !== undefined) return cached;
   }
   const result = projection.project(parseYaml(text));
-  if (entry !== null && cacheDir !== null && projection.storable(result)) writeEntry(cacheDir, entry, result);
+  if (entry !== null && projection.storable(result)) writeEntry(entry, result);
   return result;
 }
 
@@ -51,7 +51,8 @@ function readEntry<T>(entry: string): T | undefined {
   }
 }
 
-function writeEntry(cacheDir: string, entry: string, result: unknown): void {
+function writeEntry(entry: string, result: unknown): void {
+  const cacheDir = dirname(entry);
   const temporary = `${entry}.tmp-${process.pid}`;
   try {
     mkdirSync(cacheDir, { recursive: true, mode: 0o700 });

@@ -1,9 +1,9 @@
 // `<dir>/jwks.json`: the relay's public keys beside the recordings, where `hkubectl verify`,
 // `replay`, `play` and `audit export` look for them. Public members only: the private halves never
 // leave the relay's data dir.
-import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JWK } from 'jose';
+import { writeFileAtomically } from '../recording/write-atomically.ts';
 
 export const JWKS_FILE = 'jwks.json';
 
@@ -12,9 +12,8 @@ export type Jwks = { keys: JWK[] };
 export async function writeJwksBeside(dir: string, relayJwks: Jwks): Promise<{ path: string; jwks: Jwks }> {
   const path = join(dir, JWKS_FILE);
   const jwks: Jwks = { keys: relayJwks.keys.map(publicOnly) };
-  const partial = `${path}.${process.pid}.tmp`;
-  await writeFile(partial, `${JSON.stringify(jwks, null, 2)}\n`);
-  await rename(partial, path);
+  // Public keys: readable by anyone who verifies.
+  await writeFileAtomically(path, `${JSON.stringify(jwks, null, 2)}\n`, 0o644);
   return { path, jwks };
 }
 

@@ -84,18 +84,11 @@ export function resolveKubeTarget(intent: CommandIntent, env: NodeJS.ProcessEnv,
     .filter((file): file is KubeconfigFile => file !== null);
   // As kubectl merges KUBECONFIG: the first file to set a value wins.
   const context = intent.context ?? files.map((f) => f.currentContext).find((name) => name !== null) ?? null;
-  const contextEntry = context === null ? undefined : firstNamed(files.map((f) => f.contexts), context);
+  const contextEntry = files.flatMap((f) => f.contexts).find((entry) => entry.name === context);
   const cluster = (typeof intent.flags.cluster === 'string' ? intent.flags.cluster : null) ?? contextEntry?.cluster ?? null;
-  const clusterEntry = cluster === null ? undefined : firstNamed(files.map((f) => f.clusters), cluster);
+  const clusterEntry = files.flatMap((f) => f.clusters).find((entry) => entry.name === cluster);
   const server = (typeof intent.flags.server === 'string' ? intent.flags.server : null) ?? clusterEntry?.server ?? null;
   const namespace = intent.namespace || contextEntry?.namespace || 'default';
   return { context, cluster, server, namespace };
 }
 
-function firstNamed<E extends { name: string }>(lists: E[][], name: string): E | undefined {
-  for (const list of lists) {
-    const found = list.find((entry) => entry.name === name);
-    if (found) return found;
-  }
-  return undefined;
-}

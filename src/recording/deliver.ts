@@ -1,13 +1,15 @@
 // Delivering a finished session to the relay: its .cast (so the relay keeps its own copy, when the
 // relay accepts one that large) and the draft, for which the relay answers with the signed
-// manifest, written beside the .cast. A small .cast travels inside the close request. When the relay cannot take it now, the manifest is marked
-// unsigned and the draft waits in the spool; nothing about the session is lost either way.
+// manifest, written beside the .cast. A small .cast travels inside the close request. When the
+// relay cannot take it now, the manifest is marked unsigned and the draft waits in the spool;
+// nothing about the session is lost either way.
 import { createReadStream } from 'node:fs';
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { ExitCode, isHkError } from '../errors.ts';
 import type { RelayClient } from '../relay/client.ts';
 import { INLINE_CAST_MAX_BYTES, type SignedManifest } from '../relay/types.ts';
 import { payloadBytes, type UnsignedManifest } from './manifest.ts';
+import { writeFileAtomically } from './write-atomically.ts';
 import { claim, DamagedSpoolEntry, pendingFiles, release, setAside, spoolClaimed, type ClaimedEntry, type SpoolEntry } from './spool.ts';
 
 export type Delivery =
@@ -18,18 +20,12 @@ export type Delivery =
   /** manifestPath is null when the spooled draft itself was damaged. */
   | { state: 'refused'; session: string; manifestPath: string | null; reason: string; keptAt: string };
 
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temporary = `${path}.tmp-${process.pid}`;
-  await writeFile(temporary, text, { mode: 0o600 });
-  await rename(temporary, path);
-}
-
 export const writeSignedManifest = (path: string, manifest: SignedManifest): Promise<void> =>
-  writeAtomically(path, `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileAtomically(path, `${JSON.stringify(manifest, null, 2)}\n`);
 
 export function writeUnsignedManifest(path: string, entry: SpoolEntry): Promise<void> {
   const marker: UnsignedManifest = { hk: 1, unsigned: true, draft: entry.draft };
-  return writeAtomically(path, `${JSON.stringify(marker, null, 2)}\n`);
+  return writeFileAtomically(path, `${JSON.stringify(marker, null, 2)}\n`);
 }
 
 /**

@@ -2,9 +2,10 @@
 // the next run or `hkubectl sync` delivers them. One JSON file per session; a sender claims a
 // file by renaming it, so two hkubectl processes never send the same session at once, and a
 // claim left by a process that died is taken over.
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ManifestFormatError, parseDraft, type SessionDraft } from './manifest.ts';
+import { writeFileAtomically } from './write-atomically.ts';
 
 export type SpoolEntry = {
   hk: 1;
@@ -20,29 +21,17 @@ export type ClaimedEntry = { entry: SpoolEntry; claimPath: string; session: stri
 const ENTRY = /^([A-Za-z0-9_-]{1,128})\.json$/;
 const CLAIM = /^([A-Za-z0-9_-]{1,128})\.json\.claim-(\d+)$/;
 
-export async function spoolDraft(spoolDir: string, entry: SpoolEntry): Promise<string> {
-  const path = join(spoolDir, `${entry.draft.session}.json`);
-  await writeEntry(spoolDir, path, entry);
-  return path;
-}
-
 /**
- * Spools a draft already claimed by this process, for a sender that delivers it right away: the
- * same as spoolDraft then claim, without the rename and read back. Should this process die, the
- * claim is taken over like any other left by a dead process.
+ * Spools a draft already claimed by this process, which delivers it right away. Should this
+ * process die, the claim is taken over like any other left by a dead process; a delivery that
+ * fails for now releases it (`release`) for the next run or `hkubectl sync`.
  */
 export async function spoolClaimed(spoolDir: string, entry: SpoolEntry): Promise<ClaimedEntry> {
   const session = entry.draft.session;
   const claimPath = join(spoolDir, `${session}.json.claim-${process.pid}`);
-  await writeEntry(spoolDir, claimPath, entry);
-  return { entry, claimPath, session };
-}
-
-async function writeEntry(spoolDir: string, path: string, entry: SpoolEntry): Promise<void> {
   await mkdir(spoolDir, { recursive: true, mode: 0o700 });
-  const temporary = `${path}.tmp-${process.pid}`;
-  await writeFile(temporary, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
-  await rename(temporary, path);
+  await writeFileAtomically(claimPath, `${JSON.stringify(entry)}\n`);
+  return { entry, claimPath, session };
 }
 
 function alive(pid: number): boolean {
@@ -110,7 +99,7 @@ export async function release(spoolDir: string, claimed: ClaimedEntry): Promise<
 /** Moves an entry the relay refused for good out of the way, keeping it and the reason. */
 export async function setAside(spoolDir: string, claimed: ClaimedEntry, reason: string): Promise<string> {
   const path = join(await refusedDir(spoolDir), `${claimed.session}.json`);
-  await writeFile(path, `${JSON.stringify({ ...claimed.entry, refused: reason })}\n`, { mode: 0o600 });
+  await writeFileAtomically(path, `${JSON.stringify({ ...claimed.entry, refused: reason })}\n`);
   await rm(claimed.claimPath, { force: true });
   return path;
 }

@@ -7,13 +7,10 @@ import { ConfigError } from '../errors.ts';
 
 export type ReadOptions = { since?: Date | null; limit?: number; upToSeq?: number; fromSeq?: number };
 
-/** The most recent `limit` entries at or after `since`, oldest first. */
-export async function readAuditEntries(file: string, options: ReadOptions = {}): Promise<AuditEntry[]> {
-  const since = options.since?.getTime() ?? Number.NEGATIVE_INFINITY;
-  const limit = options.limit ?? Number.POSITIVE_INFINITY;
-  const kept: AuditEntry[] = [];
+/** Every complete entry, oldest first, read a line at a time; a line it cannot read stops it with an error. */
+export async function* auditEntries(file: string): AsyncGenerator<AuditEntry> {
   for await (const line of readLogLines(file)) {
-    if (!line.terminated) break; // being written right now, or torn: not an entry yet
+    if (!line.terminated) return; // being written right now, or torn: not an entry yet
     let entry: AuditEntry;
     try {
       entry = JSON.parse(line.text) as AuditEntry;
@@ -23,6 +20,16 @@ export async function readAuditEntries(file: string, options: ReadOptions = {}):
     if (entry.v !== AUDIT_LOG_VERSION) {
       throw new ConfigError('ERR_AUDIT_LOG_VERSION', `${file}: entry ${entry.seq} has audit-log version ${JSON.stringify(entry.v)}; this hkubectl reads version ${AUDIT_LOG_VERSION}`);
     }
+    yield entry;
+  }
+}
+
+/** The most recent `limit` entries at or after `since`, oldest first. */
+export async function readAuditEntries(file: string, options: ReadOptions = {}): Promise<AuditEntry[]> {
+  const since = options.since?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  const kept: AuditEntry[] = [];
+  for await (const entry of auditEntries(file)) {
     if (options.upToSeq !== undefined && entry.seq > options.upToSeq) break;
     if (options.fromSeq !== undefined && entry.seq < options.fromSeq) continue;
     if (Date.parse(entry.ts) < since) continue;

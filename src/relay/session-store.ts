@@ -39,10 +39,12 @@ export function tooLarge(cap: number, req: IncomingMessage): ApiError {
 /** Streams the request body to `<dir>/<session>.cast`; refuses (413) past `cap` bytes. */
 export function receiveCast(req: IncomingMessage, dir: string, sessionId: string, cap: number): Promise<CastCopy> {
   return writeCastCopy(dir, sessionId, async (write) => {
+    let received = 0;
     for (;;) {
       const chunk = await nextChunk(req);
       if (chunk === null) return;
-      if (write.size + chunk.length > cap) throw tooLarge(cap, req);
+      received += chunk.length;
+      if (received > cap) throw tooLarge(cap, req);
       await write(chunk);
     }
   });
@@ -53,21 +55,19 @@ export function storeCast(bytes: Buffer, dir: string, sessionId: string): Promis
   return writeCastCopy(dir, sessionId, (write) => write(bytes));
 }
 
-type CastWrite = ((chunk: Buffer) => Promise<void>) & { readonly size: number };
-
 /** Writes, hashes and counts the chunks `fill` gives, then fsyncs and renames into place. */
-async function writeCastCopy(dir: string, sessionId: string, fill: (write: CastWrite) => Promise<void>): Promise<CastCopy> {
+async function writeCastCopy(dir: string, sessionId: string, fill: (write: (chunk: Buffer) => Promise<void>) => Promise<void>): Promise<CastCopy> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const part = join(dir, `${castFileName(sessionId)}.${randomUUID()}.part`);
   const handle = await open(part, 'wx', 0o600);
   const hash = createHash('sha256');
   let size = 0;
-  const write = Object.defineProperty(async (chunk: Buffer) => {
+  const write = async (chunk: Buffer): Promise<void> => {
     size += chunk.length;
     hash.update(chunk);
     let written = 0;
     while (written < chunk.length) written += (await handle.write(chunk, written)).bytesWritten;
-  }, 'size', { get: () => size }) as CastWrite;
+  };
   try {
     await fill(write);
     await handle.sync();

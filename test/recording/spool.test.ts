@@ -6,7 +6,7 @@ import { mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { SessionDraft } from '../../src/recording/manifest.ts';
-import { claim, DamagedSpoolEntry, pendingFiles, release, setAside, spoolClaimed, spoolDraft, type SpoolEntry } from '../../src/recording/spool.ts';
+import { claim, DamagedSpoolEntry, pendingFiles, release, setAside, spoolClaimed, type SpoolEntry } from '../../src/recording/spool.ts';
 
 const draftOf = (session: string): SessionDraft => ({
   hk: 1, session, cast: { file: `${session}.cast`, sha256: 'ab'.repeat(32), size: 10, events: 2 },
@@ -14,6 +14,9 @@ const draftOf = (session: string): SessionDraft => ({
   masking: { profile: 'standard', counts: {} },
 });
 const entryOf = (session: string): SpoolEntry => ({ hk: 1, draft: draftOf(session), castPath: `/r/${session}.cast`, manifestPath: `/r/${session}.manifest.json` });
+
+/** A draft left waiting, as a delivery that failed for now leaves it: spooled claimed, then released. */
+const spoolDraft = async (dir: string, entry: SpoolEntry): Promise<void> => release(dir, await spoolClaimed(dir, entry));
 
 /** A pid that is certainly not running: a child that has already exited. */
 const deadPid = (): number => spawnSync(process.execPath, ['-e', '0']).pid!;
