@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HKUBECTL_BIN, kubectl, run } from '../helpers/run.ts';
-import { useStack } from './stack.ts';
+import { useStack } from './use-stack.ts';
 
 const e2e = useStack({ podIn: 'staging' });
 

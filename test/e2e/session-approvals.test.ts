@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { kubectl } from '../helpers/run.ts';
-import { useStack } from './stack.ts';
+import { useStack } from './use-stack.ts';
 import { eventsOf, LongRun, manifestPayload, namesIn, newSession, readCast } from './sessions.ts';
 
 const e2e = useStack({ podIn: 'prod' });

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { kubectl } from '../helpers/run.ts';
-import { useStack } from './stack.ts';
+import { useStack } from './use-stack.ts';
 import { LongRun, manifestPayload, namesIn, newSession, readManifestFile } from './sessions.ts';
 
 const e2e = useStack();

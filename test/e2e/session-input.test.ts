@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { HKUBECTL_BIN, run } from '../helpers/run.ts';
-import { useStack } from './stack.ts';
+import { useStack } from './use-stack.ts';
 import { eventsOf, manifestPayload, namesIn, newSession, readCast } from './sessions.ts';
 
 const e2e = useStack({ podIn: 'staging' });

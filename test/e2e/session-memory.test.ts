@@ -3,7 +3,7 @@
 // detector could tell it is one. Real kubectl, sandbox, dev IdP and relay (test/e2e/stack.ts).
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { useStack } from './stack.ts';
+import { useStack } from './use-stack.ts';
 import { eventsOf, LongRun, manifestPayload, namesIn, newSession, readCast } from './sessions.ts';
 
 const e2e = useStack({ podIn: 'staging' });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createLocalJWKSet, flattenedVerify } from 'jose';
 import { spawn } from 'node:child_process';
 import { HKUBECTL_BIN, hkubectl, KUBECTL, kubectl } from '../helpers/run.ts';
-import { useStack } from './stack.ts';
+import { useStack } from './use-stack.ts';
 import {
   eventsOf, expectedPlayback, isRunning, LongRun, manifestPayload, namesIn, newSession, playInAsciinema, readCast, readManifestFile,
 } from './sessions.ts';

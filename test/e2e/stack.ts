@@ -13,9 +13,7 @@ import { parseSeedYaml } from '../../src/sandbox/seed.ts';
 import { DEMO_SEED } from '../../src/sandbox/seeds/demo.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { loginFor, type Person } from '../relay/fixtures.ts';
-import { afterAll, beforeAll } from 'vitest';
 import { hkubectl, kubectl, type RunOptions, type RunResult } from '../helpers/run.ts';
-import { LongRun } from './sessions.ts';
 
 export interface Stack {
   root: string;
@@ -99,24 +97,4 @@ export async function podOf(stack: Stack, namespace: string, app: string): Promi
   const pod = pods.stdout.toString().trim().split('\n')[0]!.replace('pod/', '');
   if (pods.code !== 0 || !pod.startsWith(`${app}-`)) throw new Error(`no ${app} pod in ${namespace}: ${pods.stderr.toString()}`);
   return pod;
-}
-
-export type StackForTests = { stack: Stack; /** The first `web` pod in `podIn`. */ pod: string };
-
-/**
- * One stack for the test file that calls this at its top: started before its tests (with the
- * name of a `web` pod, when `podIn` names its namespace), stopped after them, with any LongRun
- * they left behind killed. The fields are set once the stack is up.
- */
-export function useStack(options: { podIn?: string } = {}): StackForTests {
-  const fixture = {} as StackForTests;
-  beforeAll(async () => {
-    fixture.stack = await startStack();
-    if (options.podIn) fixture.pod = await podOf(fixture.stack, options.podIn, 'web');
-  });
-  afterAll(async () => {
-    LongRun.killAll();
-    await fixture.stack?.close();
-  });
-  return fixture;
 }
