@@ -3,7 +3,7 @@
 import { getValidToken } from '../auth/session-token.ts';
 import { loadConfig } from '../config/config.ts';
 import { resolvePaths } from '../config/paths.ts';
-import { createRelayClient, type RelayClient } from '../relay/client.ts';
+import { createRelayClient, type RelayClient } from '../relay/client/client.ts';
 
 export function approverRelayClient(configDir: string, relayUrl: string): RelayClient {
   const env = { HKUBECTL_CONFIG_DIR: configDir };

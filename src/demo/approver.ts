@@ -3,7 +3,7 @@
 // prompted the way `hkubectl approvals` prompts an approver.
 import { input, select } from '@inquirer/prompts';
 import type { ChalkInstance } from 'chalk';
-import type { ApprovalRequest, Verdict } from '../relay/types.ts';
+import type { ApprovalRequest, Verdict } from '../contract/relay-api.ts';
 import type { DemoStep } from './script.ts';
 
 export type ApproverAnswer = { verdict: Verdict; justification: string };

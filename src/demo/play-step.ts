@@ -3,9 +3,9 @@
 // story says (allowed / blocked / held for approval).
 import type { ChalkInstance } from 'chalk';
 import { ExitCode } from '../errors.ts';
-import { details, outcome } from '../relay/inbox/format.ts';
-import type { RelayClient } from '../relay/client.ts';
-import type { ApprovalRequest, Verdict } from '../relay/types.ts';
+import { details, outcome } from '../relay/client/approval-format.ts';
+import type { RelayClient } from '../relay/client/client.ts';
+import type { ApprovalRequest, Verdict } from '../contract/relay-api.ts';
 import { childController } from './abort.ts';
 import type { Approver } from './approver.ts';
 import { DemoFailedError, lastLine } from './demo-error.ts';

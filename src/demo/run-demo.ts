@@ -5,8 +5,8 @@
 import { join } from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import { reportLines } from '../recording/verify-report.ts';
-import type { RelayClient } from '../relay/client.ts';
-import { AUDIT_LOG_FILE } from '../relay/server.ts';
+import type { RelayClient } from '../relay/client/client.ts';
+import { AUDIT_LOG_FILE } from '../relay/server/server.ts';
 import { agentEnvironment } from './agent-env.ts';
 import { approverRelayClient } from './approver-client.ts';
 import type { Approver } from './approver.ts';

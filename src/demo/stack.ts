@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startDevIdp, type DevIdp } from '../auth/dev-idp.ts';
 import { createTokenVerifier } from '../auth/verify-token.ts';
 import { defaultPolicy } from '../policy/index.ts';
-import { startRelay, type Relay } from '../relay/server.ts';
+import { startRelay, type Relay } from '../relay/server/server.ts';
 import { startSandbox, type Sandbox } from '../sandbox/index.ts';
 import { parseSeedYaml } from '../sandbox/seed.ts';
 import { DEMO_SEED } from '../sandbox/seeds/demo.ts';

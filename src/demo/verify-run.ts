@@ -4,10 +4,10 @@
 // so a recording the wrapper failed to write shows up as missing rather than going unnoticed.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { castFileName, manifestFileName } from '../recording/manifest.ts';
+import { castFileName, manifestFileName } from '../contract/manifest.ts';
 import { auditLogFile } from '../recording/verify-chain.ts';
 import { verifySessions, type SessionVerification, type VerificationStatus } from '../recording/verify.ts';
-import type { RelayClient } from '../relay/client.ts';
+import type { RelayClient } from '../relay/client/client.ts';
 import { DemoFailedError } from './demo-error.ts';
 import type { Jwks } from './jwks-file.ts';
 

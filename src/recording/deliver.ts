@@ -6,9 +6,9 @@
 import { createReadStream } from 'node:fs';
 import { readFile, rm, stat } from 'node:fs/promises';
 import { ExitCode, isHkError } from '../errors.ts';
-import type { RelayClient } from '../relay/client.ts';
-import { INLINE_CAST_MAX_BYTES, type SignedManifest } from '../relay/types.ts';
-import { payloadBytes, type UnsignedManifest } from './manifest.ts';
+import type { RelayClient } from '../relay/client/client.ts';
+import { INLINE_CAST_MAX_BYTES, type SignedManifest } from '../contract/relay-api.ts';
+import { payloadBytes, type UnsignedManifest } from '../contract/manifest.ts';
 import { writeFileAtomically } from './write-atomically.ts';
 import { claim, DamagedSpoolEntry, pendingFiles, release, setAside, spoolClaimed, type ClaimedEntry, type SpoolEntry } from './spool.ts';
 

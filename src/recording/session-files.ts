@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { UsageError } from '../errors.ts';
 import type { AsciicastHeader } from './asciicast.ts';
 import { parseHeader } from './cast-reader.ts';
-import { castFileName, manifestFileName } from './manifest.ts';
+import { castFileName, manifestFileName } from '../contract/manifest.ts';
 
 export type SessionFiles = { session: string; dir: string; manifestPath: string | null; castPath: string | null };
 

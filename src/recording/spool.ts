@@ -4,7 +4,7 @@
 // claim left by a process that died is taken over.
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ManifestFormatError, parseDraft, type SessionDraft } from './manifest.ts';
+import { ManifestFormatError, parseDraft, type SessionDraft } from '../contract/manifest.ts';
 import { writeFileAtomically } from './write-atomically.ts';
 
 export type SpoolEntry = {

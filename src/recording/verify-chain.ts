@@ -2,10 +2,10 @@
 // `session.closed` entry and the hash of the entry before it; that entry carries the sha256 of
 // the manifest's payload. So a manifest cannot be swapped, replayed or dropped from the record
 // without the log disagreeing. Entries come from the log file itself or from a running relay.
-import { sha256Hex, type AuditEntry } from '../relay/audit-chain.ts';
-import { describeBrokenLink, scanAuditLog } from '../relay/audit-scan.ts';
-import type { RelayClient } from '../relay/client.ts';
-import type { SessionManifest } from './manifest.ts';
+import { sha256Hex, type AuditEntry } from '../contract/audit-chain.ts';
+import { describeBrokenLink, scanAuditLog } from '../relay/server/store/audit-scan.ts';
+import type { RelayClient } from '../relay/client/client.ts';
+import type { SessionManifest } from '../contract/manifest.ts';
 
 export type ChainEntries = {
   /** The entries at the asked seqs that the source has (a missing seq is simply absent). */

@@ -6,8 +6,8 @@ import { dirname, join, resolve } from 'node:path';
 import { loadConfig } from '../config/config.ts';
 import { resolvePaths } from '../config/paths.ts';
 import { ConfigError } from '../errors.ts';
-import { relayClientFor } from '../relay/cli-client.ts';
-import type { RelayClient } from '../relay/client.ts';
+import { relayClientFor } from '../relay/client/cli-client.ts';
+import type { RelayClient } from '../relay/client/client.ts';
 import { auditLogFile, relayLog, type ChainSource } from './verify-chain.ts';
 import { loadJwks, type Jwks } from './verify-signature.ts';
 

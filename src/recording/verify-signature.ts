@@ -5,7 +5,7 @@ import { flattenedVerify, importJWK, type JWK } from 'jose';
 import { readFile } from 'node:fs/promises';
 import { request } from 'undici';
 import { ConfigError } from '../errors.ts';
-import { MANIFEST_TYP, protectedHeader, type FlattenedJws } from './manifest.ts';
+import { MANIFEST_TYP, protectedHeader, type FlattenedJws } from '../contract/manifest.ts';
 
 export type Jwks = { keys: JWK[] };
 

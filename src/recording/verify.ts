@@ -3,10 +3,10 @@
 // relay's audit log) does the manifest sit where the log says it does. One status per session,
 // with what changed, so an auditor knows which file to distrust.
 import { readFile } from 'node:fs/promises';
-import { sha256Hex } from '../relay/audit-chain.ts';
+import { sha256Hex } from '../contract/audit-chain.ts';
 import {
   ManifestFormatError, parseManifestDocument, parseManifestPayload, payloadBytes, type SessionDraft, type SessionManifest,
-} from './manifest.ts';
+} from '../contract/manifest.ts';
 import { digestFile, findSessions, readCastHeader, type SessionFiles } from './session-files.ts';
 import { chainProblems, type ChainSource } from './verify-chain.ts';
 import { checkSignature, type Jwks } from './verify-signature.ts';

@@ -7,10 +7,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { castFileName, isSessionId, manifestFileName } from '../recording/manifest.ts';
-import { relayClientFor } from '../relay/cli-client.ts';
-import type { RelayClient } from '../relay/client.ts';
-import { RelayError } from '../relay/client-errors.ts';
+import { castFileName, isSessionId, manifestFileName } from '../contract/manifest.ts';
+import { relayClientFor } from '../relay/client/cli-client.ts';
+import type { RelayClient } from '../relay/client/client.ts';
+import { RelayError } from '../relay/client/client-errors.ts';
 import { loadJwks } from './recordings-dir.ts';
 import type { OpenedSource } from './session-source.ts';
 

@@ -3,7 +3,7 @@
 // the relay's signature verified; `displayPayload` is the unverified payload of a manifest that
 // failed, shown to the auditor (marked as such) but never acted on.
 import { readFile } from 'node:fs/promises';
-import { parseManifestDocument, payloadBytes } from '../recording/manifest.ts';
+import { parseManifestDocument, payloadBytes } from '../contract/manifest.ts';
 import { verifySessions, type SessionVerification } from '../recording/verify.ts';
 import type { Jwks } from '../recording/verify-signature.ts';
 import type { VerificationStatus } from './session-model.ts';

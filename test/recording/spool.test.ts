@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { SessionDraft } from '../../src/recording/manifest.ts';
+import type { SessionDraft } from '../../src/contract/manifest.ts';
 import { claim, DamagedSpoolEntry, pendingFiles, release, setAside, spoolClaimed, type SpoolEntry } from '../../src/recording/spool.ts';
 
 const draftOf = (session: string): SessionDraft => ({

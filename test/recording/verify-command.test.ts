@@ -3,8 +3,8 @@
 import { mkdtemp, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUDIT_LOG_FILE, type Relay } from '../../src/relay/server.ts';
-import type { AllowAnswer } from '../../src/relay/types.ts';
+import { AUDIT_LOG_FILE, type Relay } from '../../src/relay/server/server.ts';
+import type { AllowAnswer } from '../../src/contract/relay-api.ts';
 import { hkubectl } from '../helpers/run.ts';
 import { startWorld, type Person, type World } from '../relay/fixtures.ts';
 import { closeRecorded } from './verify-fixtures.ts';

@@ -2,8 +2,8 @@
 // <dir>/<session>.cast and <dir>/<session>.manifest.json.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Relay } from '../../src/relay/server.ts';
-import type { AllowAnswer } from '../../src/relay/types.ts';
+import type { Relay } from '../../src/relay/server/server.ts';
+import type { AllowAnswer } from '../../src/contract/relay-api.ts';
 import type { World } from '../relay/fixtures.ts';
 import { record } from '../relay/session-fixtures.ts';
 

@@ -2,10 +2,10 @@
 import { copyFile, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManifestVersionError } from '../../src/recording/manifest.ts';
+import { ManifestVersionError } from '../../src/contract/manifest.ts';
 import { auditLogFile, relayLog } from '../../src/recording/verify-chain.ts';
 import { verifySessions } from '../../src/recording/verify.ts';
-import { AUDIT_LOG_FILE, type Relay } from '../../src/relay/server.ts';
+import { AUDIT_LOG_FILE, type Relay } from '../../src/relay/server/server.ts';
 import { startWorld, type World } from '../relay/fixtures.ts';
 import { record } from '../relay/session-fixtures.ts';
 import { closeRecorded } from './verify-fixtures.ts';

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import pty from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUDIT_LOG_FILE, type Relay } from '../../src/relay/server.ts';
-import type { ApproveAnswer } from '../../src/relay/types.ts';
+import { AUDIT_LOG_FILE, type Relay } from '../../src/relay/server/server.ts';
+import type { ApproveAnswer } from '../../src/contract/relay-api.ts';
 import { HKUBECTL_BIN, hkubectl } from '../helpers/run.ts';
 import { startWorld, type Person, type World } from './fixtures.ts';
 

@@ -7,8 +7,8 @@ import { startDevIdp, type DevIdp } from '../../src/auth/dev-idp.ts';
 import { getValidToken } from '../../src/auth/session-token.ts';
 import { createTokenVerifier } from '../../src/auth/verify-token.ts';
 import { defaultPolicy } from '../../src/policy/index.ts';
-import { createRelayClient, type RelayClient } from '../../src/relay/client.ts';
-import { startRelay, type Relay, type RelayOptions } from '../../src/relay/server.ts';
+import { createRelayClient, type RelayClient } from '../../src/relay/client/client.ts';
+import { startRelay, type Relay, type RelayOptions } from '../../src/relay/server/server.ts';
 import { configFor, loginAs } from '../auth/fixtures/login.ts';
 
 export type Person = 'agent-7' | 'alice' | 'bob';

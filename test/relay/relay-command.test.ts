@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLocalJWKSet, flattenedVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRelayClient } from '../../src/relay/client.ts';
+import { createRelayClient } from '../../src/relay/client/client.ts';
 import { generateSandboxTls } from '../../src/sandbox/tls.ts';
 import { HKUBECTL_BIN, hkubectl } from '../helpers/run.ts';
 import { startWorld, type World } from './fixtures.ts';

@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { CastWriter } from '../../src/recording/cast-writer.ts';
-import type { SessionDraft } from '../../src/recording/manifest.ts';
+import type { SessionDraft } from '../../src/contract/manifest.ts';
 
 export type Recording = { path: string; draft: SessionDraft; open(): Readable };
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mirrorWith } from '../../src/replay/relay-mirror.ts';
 import { checkDirectory } from '../../src/replay/verification.ts';
-import type { AllowAnswer } from '../../src/relay/types.ts';
+import type { AllowAnswer } from '../../src/contract/relay-api.ts';
 import { startWorld, type World } from '../relay/fixtures.ts';
 import { record } from '../relay/session-fixtures.ts';
 

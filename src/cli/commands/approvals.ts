@@ -3,10 +3,10 @@
 import { Command, Option } from 'commander';
 import { parseDuration } from '../../config/duration.ts';
 import { UsageError } from '../../errors.ts';
-import { relayClientFor } from '../../relay/cli-client.ts';
-import { showCommand } from '../../relay/command-line.ts';
-import { statusFailure, statusText } from '../../relay/status.ts';
-import { waitForAnswer } from '../../relay/wait.ts';
+import { relayClientFor } from '../../relay/client/cli-client.ts';
+import { showCommand } from '../../contract/command-line.ts';
+import { statusFailure, statusText } from '../../relay/client/status.ts';
+import { waitForAnswer } from '../../relay/client/wait.ts';
 import { outputIsJson } from '../exit.ts';
 
 type Common = { relay?: string; output?: 'text' | 'json' };
@@ -61,7 +61,7 @@ export default function command(): Command {
           else for (const request of list.requests) process.stdout.write(`${request.id}\t${request.requester.subject}\t${request.namespace ?? '-'}\t${showCommand(request.argv)}\n`);
           return;
         }
-        const [{ runInbox }, { default: chalk }] = await Promise.all([import('../../relay/inbox/inbox.ts'), import('chalk')]);
+        const [{ runInbox }, { default: chalk }] = await Promise.all([import('../inbox.ts'), import('chalk')]);
         await runInbox(client, { watch: options.watch ?? false, color: chalk, output: process.stdout });
       } finally {
         await client.close();

@@ -5,14 +5,14 @@ import { Command, Option } from 'commander';
 import { parseDuration } from '../../config/duration.ts';
 import { resolvePaths } from '../../config/paths.ts';
 import { ConfigError, UsageError } from '../../errors.ts';
-import { auditLine } from '../../relay/audit-format.ts';
-import { readAuditEntries } from '../../relay/audit-read.ts';
-import { describeBrokenLink, logExists, scanAuditLog } from '../../relay/audit-scan.ts';
-import { relayClientFor } from '../../relay/cli-client.ts';
-import { AUDIT_LOG_FILE } from '../../relay/server.ts';
+import { auditLine } from './audit-format.ts';
+import { readAuditEntries } from '../../relay/server/store/audit-read.ts';
+import { describeBrokenLink, logExists, scanAuditLog } from '../../relay/server/store/audit-scan.ts';
+import { relayClientFor } from '../../relay/client/cli-client.ts';
+import { AUDIT_LOG_FILE } from '../../relay/server/server.ts';
 import { outputIsJson } from '../exit.ts';
 import { exportCommand } from '../../replay/export-command.ts';
-import { sessionsCommand } from '../../relay/sessions-command.ts';
+import { sessionsCommand } from './audit-sessions.ts';
 
 const dataOption = () => new Option('--data <dir>', "the relay's data directory (default $XDG_DATA_HOME/hkubectl/relay)");
 

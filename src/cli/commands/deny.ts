@@ -1,6 +1,6 @@
 // `hkubectl deny ID --reason …`.
 import type { Command } from 'commander';
-import { reviewCommand } from '../../relay/review-command.ts';
+import { reviewCommand } from './review.ts';
 
 export default function command(): Command {
   return reviewCommand('deny');

@@ -1,6 +1,6 @@
 // `hkubectl relay`: run the policy relay. Thin: the work is in src/relay/.
 import { Command } from 'commander';
-import { runRelay, type RelayFlags } from '../../relay/run.ts';
+import { runRelay, type RelayFlags } from '../../relay/server/run.ts';
 
 export default function command(): Command {
   return new Command('relay')

@@ -18,7 +18,7 @@ export default function command(): Command {
     )
     .addOption(new Option('-o, --output <format>', 'output format: text, or json (one object per session)').choices(['text', 'json']))
     .action(async (flags: { output?: 'text' | 'json' }) => {
-      const { agentConfig, openAgentRelay } = await import('../../relay/agent-client.ts');
+      const { agentConfig, openAgentRelay } = await import('../../relay/client/agent-client.ts');
       const { syncSpool } = await import('../../recording/deliver.ts');
       const { pendingFiles } = await import('../../recording/spool.ts');
       const json = (flags.output ?? (outputIsJson() ? 'json' : 'text')) === 'json';

@@ -2,8 +2,8 @@
 // export over a long log holds one entry, not the log. Lines are refused as `audit log` refuses
 // them (not JSON, a version this hkubectl does not know); whether they chain is checked later,
 // in audit-segment.ts, like a segment from any source.
-import type { AuditEntry } from '../../relay/audit-chain.ts';
-import { auditEntries } from '../../relay/audit-read.ts';
+import type { AuditEntry } from '../../contract/audit-chain.ts';
+import { auditEntries } from '../../relay/server/store/audit-read.ts';
 
 /** Entries stamped from `since` to `upTo` (both included), oldest first. */
 export async function* auditEntriesBetween(file: string, since: Date, upTo: Date): AsyncGenerator<AuditEntry> {

@@ -3,7 +3,7 @@
 // `session.closed` entry, and which allowed sessions left no recording in the bundle (the
 // relay's record of what a wrapper may have skipped). Entries are taken one at a time, as they
 // are copied into the bundle, so a long segment is never held whole.
-import { checkLine, type AuditEntry } from '../../relay/audit-chain.ts';
+import { checkLine, type AuditEntry } from '../../contract/audit-chain.ts';
 
 export interface SegmentCheck {
   entries: number;

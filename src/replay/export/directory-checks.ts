@@ -6,7 +6,7 @@
 import { opendir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../../errors.ts';
-import { castFileName, manifestFileName } from '../../recording/manifest.ts';
+import { castFileName, manifestFileName } from '../../contract/manifest.ts';
 import { checkSession, type Jwks, type SessionCheck } from '../verification.ts';
 import { unordered } from './concurrency.ts';
 

@@ -2,7 +2,7 @@
 // and checked as it goes (hash chain, the manifests' links into it, allowed sessions with no
 // recording), so a segment of any length costs the memory of one entry. A session's chain link
 // and whether it was recorded are read back from disk when an entry names it.
-import type { AuditEntry } from '../../relay/audit-chain.ts';
+import type { AuditEntry } from '../../contract/audit-chain.ts';
 import { allowedSessionOf, chainLinkProblems, segmentChecker, type AllowedSession } from './audit-segment.ts';
 import type { BundleSink } from './bundle-sink.ts';
 import type { VerificationReport } from './report.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GENESIS, sealEntry, type AuditEntry, type AuditEvent } from '../../../src/relay/audit-chain.ts';
+import { GENESIS, sealEntry, type AuditEntry, type AuditEvent } from '../../../src/contract/audit-chain.ts';
 import { exportBundle, type ExportRequest } from '../../../src/replay/export/export-bundle.ts';
 import { launchBrowser, type TestBrowser } from '../browser.ts';
 import { relayKeys, tempDir, writeSession, type TestRelayKeys } from '../fixtures.ts';

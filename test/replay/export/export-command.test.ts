@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GENESIS, sealEntry, type AuditEntry, type AuditEvent } from '../../../src/relay/audit-chain.ts';
-import { KEYS_FILE } from '../../../src/relay/keys.ts';
-import { AUDIT_LOG_FILE } from '../../../src/relay/server.ts';
+import { GENESIS, sealEntry, type AuditEntry, type AuditEvent } from '../../../src/contract/audit-chain.ts';
+import { KEYS_FILE } from '../../../src/relay/server/keys.ts';
+import { AUDIT_LOG_FILE } from '../../../src/relay/server/server.ts';
 import { hkubectl } from '../../helpers/run.ts';
 import { relayKeys, tempDir, writeSession } from '../fixtures.ts';
 

@@ -1,0 +1,32 @@
+// One readable line per audit entry, for `hkubectl audit log`.
+import type { AuditEntry } from '../../contract/audit-chain.ts';
+
+type Loose = AuditEntry & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export function auditLine(entry: AuditEntry): string {
+  const e = entry as Loose;
+  const head = `${e.ts}  #${e.seq}  ${e.type.padEnd(15)} `;
+  switch (e.type) {
+    case 'decision': {
+      const who = e.requester?.subject ?? '?';
+      const extra = [e.requestId ? `request ${e.requestId}` : '', e.consumes ? 'uses approval' : '', e.reason ? `reason "${e.reason}"` : ''].filter(Boolean).join(', ');
+      return `${head}${String(e.outcome).toUpperCase().padEnd(8)}${who}: ${e.command}  [${e.rule}, risk ${e.risk?.score}]${extra ? `  ${extra}` : ''}`;
+    }
+    case 'review':
+      return `${head}${String(e.verdict).toUpperCase().padEnd(8)}${e.by?.subject}: request ${e.requestId} (${e.command}): ${e.justification}`;
+    case 'expire':
+      return `${head}request ${e.requestId} (${e.command})`;
+    case 'session.cast':
+      return `${head}session ${e.sessionId}: relay copy of the recording, ${e.size} bytes, sha256 ${e.sha256} (from ${e.by?.subject})`;
+    case 'session.closed': {
+      const cast = e.castSha256 ? `cast sha256 ${e.castSha256}${e.relayCopy ? ' (relay holds a copy)' : ''}` : 'not recorded';
+      return `${head}session ${e.sessionId}: ${e.command} exited ${e.exitCode}${e.signal ? ` (${e.signal})` : ''}; manifest sha256 ${e.manifestSha256} signed by ${e.kid}; ${cast}`;
+    }
+    case 'repair':
+      return `${head}cut ${e.truncatedBytes} damaged bytes at byte ${e.truncatedAtByte} (sha256 ${e.truncatedSha256}): ${e.reason}`;
+    default: {
+      const { v, seq, ts, type, prev, hash, ...rest } = e;
+      return `${head}${JSON.stringify(rest)}`;
+    }
+  }
+}

@@ -1,0 +1,57 @@
+// `hkubectl audit sessions`: the sessions the relay allowed, by default those never closed —
+// approved commands with no signed manifest, i.e. what a wrapper may have skipped or lost.
+// From a running relay (--relay) or straight from its data directory (--data).
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import { outputIsJson } from '../exit.ts';
+import { parseDuration } from '../../config/duration.ts';
+import { resolvePaths } from '../../config/paths.ts';
+import { ConfigError, UsageError } from '../../errors.ts';
+import { logExists } from '../../relay/server/store/audit-scan.ts';
+import { relayClientFor } from '../../relay/client/cli-client.ts';
+import { AUDIT_LOG_FILE } from '../../relay/server/server.ts';
+import { inState, sessionLine, sessionsFromLog } from '../../relay/server/session-list.ts';
+import type { SessionStateFilter, SessionSummary } from '../../contract/relay-api.ts';
+
+type Flags = { state: SessionStateFilter; olderThan?: string; data?: string; relay?: string; output?: string };
+
+async function fromDataDir(data: string | undefined): Promise<SessionSummary[]> {
+  const file = join(data ?? join(resolvePaths(process.env).dataDir, 'relay'), AUDIT_LOG_FILE);
+  if (!(await logExists(file))) throw new ConfigError('ERR_NO_AUDIT_LOG', `no audit log at ${file}`, { hint: "pass --data with the relay's data directory, or --relay URL" });
+  return sessionsFromLog(file);
+}
+
+async function fromRelay(flags: Flags): Promise<SessionSummary[]> {
+  const client = relayClientFor(flags);
+  try {
+    return await client.sessions(flags.state);
+  } finally {
+    await client.close();
+  }
+}
+
+export function sessionsCommand(): Command {
+  return new Command('sessions')
+    .description(
+      'List sessions the relay allowed, from its audit log. By default only those never closed: approved commands with no signed ' +
+        'manifest, i.e. what a wrapper may have skipped or lost (a session still running is listed too; see --older-than).',
+    )
+    .addOption(new Option('--state <state>', 'which sessions: unclosed, closed or all').choices(['unclosed', 'closed', 'all']).default('unclosed'))
+    .option('--older-than <duration>', 'only sessions opened at least this long ago (e.g. 10m), to leave out ones still running')
+    .option('--data <dir>', "the relay's data directory (default $XDG_DATA_HOME/hkubectl/relay)")
+    .option('--relay <url>', 'ask a running relay instead of reading a data directory (needs an approver or auditor login)')
+    .addOption(new Option('-o, --output <format>', 'output format: text, or json (an array)').choices(['text', 'json']))
+    .action(async (flags: Flags) => {
+      const age = flags.olderThan === undefined ? 0 : parseDuration(flags.olderThan);
+      if (age === undefined) throw new UsageError('ERR_BAD_DURATION', `--older-than must be a duration such as 10m or 1h, not "${flags.olderThan}"`);
+      const list = flags.relay !== undefined && flags.data === undefined ? await fromRelay(flags) : await fromDataDir(flags.data);
+      const cutoff = Date.now() - age;
+      const shown = list.filter((summary) => inState(summary, flags.state) && Date.parse(summary.openedAt) <= cutoff);
+      if ((flags.output ?? (outputIsJson() ? 'json' : 'text')) === 'json') {
+        process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+        return;
+      }
+      for (const summary of shown) process.stdout.write(`${sessionLine(summary)}\n`);
+      if (shown.length === 0) process.stderr.write(`no ${flags.state === 'all' ? '' : `${flags.state} `}sessions\n`);
+    });
+}

@@ -1,0 +1,135 @@
+// The relay's JSON API (version 1): request bodies and answers, shared by server and client.
+import type { CommandIntent } from '../kubectl/intent.ts';
+import type { MaskProfile, RiskScore } from '../policy/types.ts';
+import type { FlattenedJws, SessionDraft } from './manifest.ts';
+
+export const API_VERSION = 'v1';
+
+/** Who asked or answered, as the relay verified it from the bearer token. */
+export type Person = { subject: string; issuer: string; email?: string; groups: string[] };
+
+export type SubmitBody = {
+  /** The kubectl arguments exactly as the agent gave them (hkubectl's own --hk- flags removed). */
+  argv: string[];
+  /** The client's own parse; the relay parses argv itself and only notes a disagreement. */
+  intent?: CommandIntent;
+  context?: string | null;
+  cluster?: string | null;
+  /** The namespace kubectl will use when argv names none (the kubeconfig context's). */
+  namespace?: string | null;
+  reason?: string | null;
+  agent?: string | null;
+  runId?: string | null;
+};
+
+export type AllowAnswer = {
+  decision: 'allow';
+  sessionId: string;
+  rule: string;
+  message: string;
+  risk: RiskScore;
+  mask: MaskProfile;
+  record: boolean;
+  /** Set when this allow used up an approval. */
+  requestId?: string;
+};
+
+export type DenyAnswer = { decision: 'deny'; rule: string; message: string; risk: RiskScore; guardrail: boolean; requestId?: string };
+
+export type ApproveAnswer = {
+  decision: 'approve';
+  requestId: string;
+  rule: string;
+  message: string;
+  risk: RiskScore;
+  approverGroups: string[];
+  expiresAt: string;
+  /** How long the policy suggests the wrapper waits for an answer. */
+  waitSec: number;
+};
+
+export type DecisionAnswer = AllowAnswer | DenyAnswer | ApproveAnswer;
+
+export const APPROVAL_STATUSES = ['pending', 'approved', 'denied', 'expired', 'consumed'] as const;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+
+export type Verdict = 'approve' | 'deny';
+
+export type Review = { verdict: Verdict; by: Person; justification: string; at: string };
+
+export type ApprovalRequest = {
+  id: string;
+  status: ApprovalStatus;
+  /** sha256 of issuer, subject, kube context, cluster and the exact argv: what an approval is bound to. */
+  fingerprint: string;
+  requester: Person;
+  /** argv with credential flag values masked. */
+  argv: string[];
+  verb: string;
+  namespace: string | null;
+  context: string | null;
+  cluster: string | null;
+  reason: string | null;
+  agent: string | null;
+  runId: string | null;
+  rule: string;
+  message: string;
+  risk: RiskScore;
+  approverGroups: string[];
+  createdAt: string;
+  expiresAt: string;
+  review: Review | null;
+  consumedAt: string | null;
+  sessionId: string | null;
+};
+
+export type ReviewBody = { verdict: Verdict; justification: string };
+
+export type RequestList = {
+  /** Changes whenever any request is created, reviewed, used or expires; pass it back as `since`. */
+  version: number;
+  requests: ApprovalRequest[];
+};
+
+export type ApiErrorBody = { error: { code: string; message: string; reason?: string } };
+
+export type SignedManifest = FlattenedJws;
+
+export const SESSION_STATES = ['unclosed', 'closed', 'all'] as const;
+export type SessionStateFilter = (typeof SESSION_STATES)[number];
+
+/** One allowed session as the relay sees it (GET /v1/sessions). */
+export type SessionSummary = {
+  sessionId: string;
+  requester: Person;
+  command: string;
+  rule: string;
+  risk: number;
+  /** The approval this session used up, if any. */
+  requestId: string | null;
+  openedAt: string;
+  closed: boolean;
+  closedAt: string | null;
+  /** The audit-log seq of its session.closed entry. */
+  closedSeq: number | null;
+  exitCode: number | null;
+  manifestSha256: string | null;
+  /** Whether the relay holds a copy of the .cast (uploaded, or uploaded and then closed with it). */
+  relayCopy: boolean;
+};
+
+/**
+ * `cast`: the whole .cast, base64, for one of at most INLINE_CAST_MAX_BYTES: the relay keeps it
+ * as if uploaded, and the session closes in one round trip instead of two.
+ */
+export type CloseBody = { draft: SessionDraft; cast?: string };
+/** Largest .cast sent inside the close request; larger ones are uploaded first (PUT …/cast). */
+export const INLINE_CAST_MAX_BYTES = 128 * 1024;
+export type CloseAnswer = { manifest: SignedManifest };
+export type UploadAnswer = { sessionId: string; sha256: string; size: number };
+
+export type Health = {
+  ok: true; api: typeof API_VERSION; seq: number; kid: string;
+  /** The largest .cast the relay accepts: a wrapper with a larger one closes without uploading (relayCopy: false). */
+  maxCastBytes: number;
+};

@@ -1,0 +1,59 @@
+// How relay answers become hkubectl errors. Callers branch on `code` (the relay's own code, e.g.
+// ERR_SELF_REVIEW) or on the class; the exit code follows what the user can do about it.
+import { ConfigError, DeniedError, ExitCode, HkError, TemporaryError, UsageError } from '../../errors.ts';
+import type { ApiErrorBody } from '../../contract/relay-api.ts';
+
+/** The relay could not be reached or did not answer: fail closed, try again later (exit 75). */
+export class RelayUnreachableError extends TemporaryError {
+  constructor(readonly relayUrl: string, cause: unknown) {
+    super('ERR_RELAY_UNREACHABLE', `cannot reach the policy relay at ${relayUrl}: ${describe(cause)}`, {
+      cause, hint: 'nothing was run; check HKUBECTL_RELAY (or --relay) and that the relay is up, then retry',
+    });
+  }
+}
+
+/** 401: the relay does not accept our token (exit 78: log in again). */
+export class RelayAuthError extends ConfigError {
+  constructor(readonly relayUrl: string, readonly status: number, code: string, message: string, readonly reason: string | undefined) {
+    super(code, `the relay at ${relayUrl} refused the login token: ${message}`, { hint: 'run `hkubectl login` and retry', details: { reason } });
+  }
+}
+
+/** 403: authenticated, but not allowed to do this (exit 77). */
+export class RelayForbiddenError extends DeniedError {
+  constructor(readonly relayUrl: string, readonly status: number, code: string, message: string) {
+    super(code, message);
+  }
+}
+
+/** Any other refusal, with the relay's status and code (409 already reviewed, 410 expired, 404…). */
+export class RelayError extends HkError {
+  constructor(readonly relayUrl: string, readonly status: number, code: string, message: string, readonly body: unknown = null) {
+    super(code, message, exitCodeFor(status));
+  }
+}
+
+function exitCodeFor(status: number): number {
+  if (status === 409 || status === 410) return ExitCode.denied;
+  if (status >= 500) return ExitCode.temporary;
+  if (status >= 400) return ExitCode.usage;
+  return ExitCode.software;
+}
+
+export function errorFromAnswer(relayUrl: string, status: number, body: unknown): HkError {
+  const error = (body as Partial<ApiErrorBody> | null)?.error;
+  const code = typeof error?.code === 'string' ? error.code : `ERR_RELAY_HTTP_${status}`;
+  const message = typeof error?.message === 'string' ? error.message : `the relay at ${relayUrl} answered HTTP ${status}`;
+  if (status === 401) return new RelayAuthError(relayUrl, status, code, message, error?.reason);
+  if (status === 403) return new RelayForbiddenError(relayUrl, status, code, message);
+  if (status === 400 || status === 413 || status === 415) return new UsageError(code, message);
+  return new RelayError(relayUrl, status, code, message, body);
+}
+
+function describe(cause: unknown): string {
+  const error = cause as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = error.code ?? error.cause?.code;
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'it did not answer in time';
+  return error.message ?? String(cause);
+}

@@ -1,0 +1,121 @@
+// relay.yaml → a validated RelayConfig. Every problem names its line and key
+// (`relay.yaml:7: issuers[0].audience: must be a non-empty string`), and a file with any
+// problem is refused whole. Relative paths are relative to the file.
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { isScalar, LineCounter, parseDocument } from 'yaml';
+import type { TrustedIssuer } from '../../auth/verify-token.ts';
+import { ConfigError } from '../../errors.ts';
+import { YamlReader, type Problem } from '../../policy/yaml-reader.ts';
+
+export type Listen = { host: string; port: number };
+
+export type RelayConfig = {
+  listen: Listen | null;
+  dataDir: string | null;
+  /** null: the policy hkubectl ships. */
+  policyFile: string | null;
+  tls: { certFile: string; keyFile: string } | null;
+  issuers: TrustedIssuer[];
+  auditorGroups: string[];
+  maxWaitSec: number | null;
+};
+
+const TOP = ['version', 'listen', 'data', 'policy', 'tls', 'issuers', 'auditors', 'maxWait'];
+const ISSUER = ['issuer', 'audience', 'groupsClaim', 'groupsPrefix', 'jwksUri', 'allowedAlgs'];
+
+export class RelayConfigError extends ConfigError {
+  constructor(readonly file: string, readonly problems: Problem[]) {
+    const [first] = problems;
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+    super('ERR_RELAY_CONFIG_INVALID', `${first ? formatProblem(file, first) : `${file}: invalid relay configuration`}${more}`, {
+      details: { problems: problems.map((problem) => formatProblem(file, problem)) },
+    });
+  }
+}
+
+const formatProblem = (file: string, problem: Problem) => `${file}:${problem.line}: ${problem.path ? `${problem.path}: ` : ''}${problem.message}`;
+
+export function parseListen(text: string): Listen | null {
+  const match = /^(\[[0-9a-fA-F:]+\]|[\w.-]+):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[2]);
+  if (!match || port > 65535) return null;
+  return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
+}
+
+export async function loadRelayConfigFile(file: string): Promise<RelayConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError('ERR_RELAY_CONFIG_UNREADABLE', `cannot read relay configuration ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  return parseRelayConfig(text, file);
+}
+
+export function parseRelayConfig(text: string, file: string): RelayConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new RelayConfigError(file, doc.errors.map((error) => ({ line: lines.linePos(error.pos[0]).line, path: '', message: `YAML: ${error.message.split('\n')[0]}` })));
+  }
+  const reader = new YamlReader(doc, lines);
+  const top = reader.map(doc.contents, '', TOP);
+  if (top === null) throw new RelayConfigError(file, reader.problems);
+  const base = dirname(file);
+  const path = (value: string | null) => (value === null ? null : isAbsolute(value) ? value : resolve(base, value));
+  const has = (key: string) => top.has(key) && !reader.isAbsent(top.get(key));
+
+  const version = reader.resolve(top.get('version'));
+  if (!top.has('version')) reader.problem(doc.contents, 'version', 'required (write "version: 1" at the top)');
+  else if (!isScalar(version) || version.value !== 1) reader.problem(version, 'version', 'unsupported version (this hkubectl reads relay configuration version 1)');
+
+  let listen: Listen | null = null;
+  if (has('listen')) {
+    const value = reader.string(top.get('listen'), 'listen');
+    listen = value === null ? null : parseListen(value);
+    if (value !== null && listen === null) reader.problem(top.get('listen'), 'listen', 'must be HOST:PORT, e.g. 127.0.0.1:7443');
+  }
+  let tls: RelayConfig['tls'] = null;
+  if (has('tls')) {
+    const fields = reader.map(top.get('tls'), 'tls', ['cert', 'key']);
+    const cert = fields?.has('cert') ? reader.string(fields.get('cert'), 'tls.cert') : null;
+    const key = fields?.has('key') ? reader.string(fields.get('key'), 'tls.key') : null;
+    if (fields && (!fields.has('cert') || !fields.has('key'))) reader.problem(top.get('tls'), 'tls', 'needs both cert and key (PEM files)');
+    if (cert !== null && key !== null) tls = { certFile: path(cert)!, keyFile: path(key)! };
+  }
+  const issuers: TrustedIssuer[] = [];
+  if (!has('issuers')) reader.problem(doc.contents, 'issuers', 'required: the identity providers whose tokens the relay accepts');
+  else {
+    (reader.seq(top.get('issuers'), 'issuers') ?? []).forEach((node, index) => {
+      const at = `issuers[${index}]`;
+      const fields = reader.map(node, at, ISSUER);
+      if (fields === null) return;
+      if (!fields.has('issuer')) reader.problem(node, `${at}.issuer`, 'required (the issuer URL, exactly as in its tokens)');
+      if (!fields.has('audience')) reader.problem(node, `${at}.audience`, 'required (the client id or resource the tokens are issued for)');
+      const issuer = fields.has('issuer') ? reader.string(fields.get('issuer'), `${at}.issuer`) : null;
+      if (issuer !== null && !/^https?:\/\//.test(issuer)) reader.problem(fields.get('issuer'), `${at}.issuer`, 'must be an http(s) URL');
+      const audience = fields.has('audience') ? reader.strings(fields.get('audience'), `${at}.audience`) : null;
+      if (issuer === null || audience === null) return;
+      const trusted: TrustedIssuer = { issuer, audience: audience.length === 1 ? audience[0]! : audience };
+      if (fields.has('groupsClaim')) trusted.groupsClaim = reader.string(fields.get('groupsClaim'), `${at}.groupsClaim`) ?? undefined;
+      if (fields.has('groupsPrefix')) trusted.groupsPrefix = reader.string(fields.get('groupsPrefix'), `${at}.groupsPrefix`) ?? undefined;
+      if (fields.has('jwksUri')) trusted.jwksUri = reader.string(fields.get('jwksUri'), `${at}.jwksUri`) ?? undefined;
+      if (fields.has('allowedAlgs')) trusted.allowedAlgs = reader.strings(fields.get('allowedAlgs'), `${at}.allowedAlgs`) ?? undefined;
+      issuers.push(trusted);
+    });
+  }
+  let auditorGroups: string[] = [];
+  if (has('auditors')) {
+    const fields = reader.map(top.get('auditors'), 'auditors', ['groups']);
+    auditorGroups = (fields?.has('groups') ? reader.strings(fields.get('groups'), 'auditors.groups') : null) ?? [];
+  }
+  const config: RelayConfig = {
+    listen, tls, issuers, auditorGroups,
+    dataDir: path(has('data') ? reader.string(top.get('data'), 'data') : null),
+    policyFile: path(has('policy') ? reader.string(top.get('policy'), 'policy') : null),
+    maxWaitSec: has('maxWait') ? reader.duration(top.get('maxWait'), 'maxWait') : null,
+  };
+  if (reader.problems.length > 0) throw new RelayConfigError(file, reader.problems.sort((a, b) => a.line - b.line));
+  return config;
+}

@@ -1,0 +1,102 @@
+// The relay's manifest-signing keys: Ed25519, created on first start, kept in `keys.json`
+// (mode 0600) in the data dir. Rotation makes a new key current and keeps the old *public* keys
+// in the JWKS, so manifests signed before a rotation still verify; old private keys are dropped.
+import { createPrivateKey, randomUUID, sign, type JsonWebKeyInput, type KeyObject } from 'node:crypto';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { calculateJwkThumbprint, exportJWK, FlattenedSign, generateKeyPair, importJWK, type JWK } from 'jose';
+import { ConfigError } from '../../errors.ts';
+import type { SignedManifest } from '../../contract/relay-api.ts';
+
+type StoredKey = { kid: string; createdAt: string; publicJwk: JWK; privateJwk?: JWK; retiredAt?: string };
+type KeyFile = { v: 1; current: string; keys: StoredKey[] };
+
+export type KeyStore = {
+  kid(): string;
+  jwks(): { keys: JWK[] };
+  signManifest(payload: unknown): Promise<SignedManifest>;
+  /**
+   * Signs `payload` (the exact bytes) with the current key, synchronously: a session's manifest
+   * names the audit-log seq of the entry that records it, so nothing may be appended between
+   * reading the log's head and appending that entry — and jose only signs asynchronously.
+   * Same output as jose's FlattenedSign (RFC 7515 §7.2.2, EdDSA over `protected.payload`).
+   */
+  signNow(payload: Uint8Array): SignedManifest;
+  /** Makes a new key current; returns the new and previous kid. */
+  rotate(): Promise<{ kid: string; previousKid: string }>;
+};
+
+export const KEYS_FILE = 'keys.json';
+export const MANIFEST_TYPE = 'hk-manifest+json';
+
+async function newKey(now: Date): Promise<StoredKey> {
+  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const publicJwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  return { kid, createdAt: now.toISOString(), publicJwk: { ...publicJwk, kid, alg: 'EdDSA', use: 'sig' }, privateJwk: await exportJWK(privateKey) };
+}
+
+/** Opens the key store in `dataDir`; `created` tells whether a first key was made just now. */
+export async function openKeyStore(dataDir: string, now: () => Date = () => new Date()): Promise<{ store: KeyStore; created: boolean }> {
+  const file = join(dataDir, KEYS_FILE);
+  let state: KeyFile;
+  let created = false;
+  try {
+    state = JSON.parse(await readFile(file, 'utf8')) as KeyFile;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new ConfigError('ERR_RELAY_KEYS_UNREADABLE', `cannot read the relay's signing keys ${file}: ${(error as Error).message}`, { cause: error });
+    }
+    const key = await newKey(now());
+    state = { v: 1, current: key.kid, keys: [key] };
+    await save(dataDir, file, state);
+    created = true;
+  }
+  if (state.v !== 1) throw new ConfigError('ERR_RELAY_KEYS_VERSION', `${file} has key-file version ${JSON.stringify(state.v)}; this hkubectl reads version 1`);
+  let signer = await signerOf(state, file);
+
+  return {
+    created,
+    store: {
+      kid: () => state.current,
+      jwks: () => ({ keys: state.keys.map((key) => key.publicJwk) }),
+      async signManifest(payload) {
+        const bytes = new TextEncoder().encode(JSON.stringify(payload));
+        return new FlattenedSign(bytes).setProtectedHeader({ alg: 'EdDSA', kid: signer.kid, typ: MANIFEST_TYPE }).sign(signer.key) as Promise<SignedManifest>;
+      },
+      signNow(payload) {
+        const header = Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: signer.kid, typ: MANIFEST_TYPE })).toString('base64url');
+        const body = Buffer.from(payload).toString('base64url');
+        const signature = sign(null, Buffer.from(`${header}.${body}`), signer.keyObject).toString('base64url');
+        return { payload: body, protected: header, signature };
+      },
+      async rotate() {
+        const previousKid = state.current;
+        const at = now();
+        const key = await newKey(at);
+        const keys = state.keys.map((old) => (old.kid === previousKid ? { kid: old.kid, createdAt: old.createdAt, publicJwk: old.publicJwk, retiredAt: at.toISOString() } : old));
+        state = { v: 1, current: key.kid, keys: [...keys, key] };
+        await save(dataDir, file, state);
+        signer = await signerOf(state, file);
+        return { kid: key.kid, previousKid };
+      },
+    },
+  };
+}
+
+async function signerOf(state: KeyFile, file: string) {
+  const current = state.keys.find((key) => key.kid === state.current);
+  if (!current?.privateJwk) throw new ConfigError('ERR_RELAY_KEYS_INVALID', `${file} holds no private key for its current kid ${state.current}`);
+  const keyObject: KeyObject = createPrivateKey({ key: current.privateJwk as JsonWebKeyInput['key'], format: 'jwk' });
+  return { kid: current.kid, key: await importJWK(current.privateJwk, 'EdDSA'), keyObject };
+}
+
+// Written to a temporary file with mode 0600 from the start, then renamed: a reader never sees a
+// half-written key file and the private key is never world-readable, not even for a moment.
+async function save(dataDir: string, file: string, state: KeyFile): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const temporary = `${file}.${randomUUID()}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600, flush: true });
+  await chmod(temporary, 0o600);
+  await rename(temporary, file);
+}

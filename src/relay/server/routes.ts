@@ -1,0 +1,201 @@
+// The relay's HTTP API, version 1. Every route but health and the JWKS needs a verified bearer
+// token; every state change goes through core.commit, so it is in the audit log before the answer.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Identity } from '../../auth/identity.ts';
+import { isHkError } from '../../errors.ts';
+import { mayView, reviewRefusal, statusAt } from './approvals.ts';
+import { readAuditEntries } from './store/audit-read.ts';
+import type { RelayCore } from './core.ts';
+import { decide, personOf } from './decide.ts';
+import type { ReviewEvent } from '../../contract/audit-events.ts';
+import { ApiError, readJson, sendError, sendJson } from './http.ts';
+import { ANY_REQUEST } from './notifier.ts';
+import type { ApprovalRequest, Health, RequestList } from '../../contract/relay-api.ts';
+import { reviewBody, submitBody } from './validate.ts';
+import { sessionRoutes } from './session-routes.ts';
+import { showCommand } from '../../contract/command-line.ts';
+
+type Route = (req: IncomingMessage, res: ServerResponse, url: URL, params: string[]) => Promise<void>;
+
+export function createRoutes(core: RelayCore): (req: IncomingMessage, res: ServerResponse) => void {
+  const view = (request: ApprovalRequest): ApprovalRequest => ({ ...request, status: statusAt(request, core.now()) });
+  const inGroups = (identity: Identity, groups: ReadonlySet<string>) => identity.groups.some((group) => groups.has(group));
+
+  async function authenticate(req: IncomingMessage): Promise<Identity> {
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer[ ]+([^ ]+)$/i.exec(header);
+    if (!match) {
+      throw new ApiError(401, 'ERR_UNAUTHENTICATED', 'this call needs an "Authorization: Bearer <token>" header (run hkubectl login)', 'missing', {
+        'www-authenticate': 'Bearer realm="hkubectl-relay"',
+      });
+    }
+    try {
+      return await core.verifier.verify(match[1]!);
+    } catch (error) {
+      if (isHkError(error) && 'reason' in error) {
+        throw new ApiError(401, error.code, error.message, String(error.reason), {
+          'www-authenticate': `Bearer realm="hkubectl-relay", error="invalid_token"`,
+        });
+      }
+      throw error;
+    }
+  }
+
+  function requestFor(identity: Identity, id: string): ApprovalRequest {
+    const request = core.state.requests.get(id);
+    if (!request) throw new ApiError(404, 'ERR_NO_SUCH_REQUEST', `no approval request ${id}`);
+    if (!mayView(request, personOf(identity))) throw new ApiError(403, 'ERR_FORBIDDEN', `${identity.subject} may not see request ${id}`);
+    return request;
+  }
+
+  function waitMs(url: URL): number {
+    const raw = url.searchParams.get('timeout');
+    if (raw === null) return 0;
+    const ms = Number(raw);
+    if (!Number.isFinite(ms) || ms < 0) throw new ApiError(400, 'ERR_INVALID_QUERY', '"timeout" must be a number of milliseconds');
+    return Math.min(ms, core.maxWaitMs);
+  }
+
+  // A client that goes away mid long-poll must not leave a timer behind.
+  function closeSignal(res: ServerResponse): AbortSignal {
+    const controller = new AbortController();
+    res.once('close', () => controller.abort());
+    return controller.signal;
+  }
+
+  const health: Route = async (_req, res) => {
+    const body: Health = { ok: true, api: 'v1', seq: core.log.head().seq, kid: core.keys.kid(), maxCastBytes: core.maxCastBytes };
+    sendJson(res, 200, body);
+  };
+
+  const jwks: Route = async (_req, res) => sendJson(res, 200, core.keys.jwks(), { 'cache-control': 'public, max-age=300' });
+
+  const submit: Route = async (req, res) => {
+    const identity = await authenticate(req);
+    const body = submitBody(await readJson(req));
+    const { event, answer } = decide({ policy: core.policy, state: core.state, nowMs: core.now(), randomId: core.randomId }, identity, body);
+    await core.commit(event);
+    sendJson(res, 200, answer);
+  };
+
+  const list: Route = async (req, res, url) => {
+    const identity = await authenticate(req);
+    if (!inGroups(identity, core.approverGroups)) {
+      throw new ApiError(403, 'ERR_NOT_APPROVER', `${identity.subject} is in none of the approver groups (${[...core.approverGroups].join(', ')})`);
+    }
+    const since = url.searchParams.get('since');
+    const timeout = waitMs(url);
+    if (since !== null && Number(since) === core.publishedVersion() && timeout > 0) {
+      await core.notifier.wait(ANY_REQUEST, timeout, closeSignal(res));
+    }
+    const wanted = url.searchParams.get('status') ?? 'pending';
+    const person = personOf(identity);
+    const requests = [...core.state.requests.values()].map(view)
+      .filter((request) => (wanted === 'all' || request.status === wanted) && mayView(request, person))
+      .slice(-500);
+    const body: RequestList = { version: core.publishedVersion(), requests };
+    sendJson(res, 200, body);
+  };
+
+  const getOne: Route = async (req, res, _url, [id]) => {
+    const identity = await authenticate(req);
+    sendJson(res, 200, view(requestFor(identity, id!)));
+  };
+
+  const wait: Route = async (req, res, url, [id]) => {
+    const identity = await authenticate(req);
+    const timeout = waitMs(url);
+    const signal = closeSignal(res);
+    const deadline = core.now() + timeout;
+    let request = requestFor(identity, id!);
+    // Loop: a wake-up may be for a change that leaves the request pending.
+    while (view(request).status === 'pending' && core.now() < deadline && !signal.aborted) {
+      const left = Math.min(deadline - core.now(), Date.parse(request.expiresAt) - core.now());
+      if (left <= 0) break;
+      await core.notifier.wait(id!, left, signal);
+      request = requestFor(identity, id!);
+    }
+    if (!signal.aborted) sendJson(res, 200, view(request));
+  };
+
+  const review: Route = async (req, res, _url, [id]) => {
+    const identity = await authenticate(req);
+    const body = reviewBody(await readJson(req));
+    const request = core.state.requests.get(id!);
+    if (!request) throw new ApiError(404, 'ERR_NO_SUCH_REQUEST', `no approval request ${id}`);
+    const refusal = reviewRefusal(request, personOf(identity), body.verdict, body.justification, core.now());
+    if (refusal) {
+      // The relay has just seen the expiry: note it now rather than at the next sweep.
+      if (refusal.status === 410 && request.status !== 'expired') await core.commit({ type: 'expire', requestId: request.id, command: showCommand(request.argv) });
+      throw new ApiError(refusal.status, refusal.code, refusal.message);
+    }
+    const event: ReviewEvent = { type: 'review', requestId: request.id, verdict: body.verdict, by: personOf(identity), justification: body.justification, command: showCommand(request.argv) };
+    await core.commit(event);
+    sendJson(res, 200, view(core.state.requests.get(request.id)!));
+  };
+
+  const audit: Route = async (req, res, url) => {
+    const identity = await authenticate(req);
+    if (!inGroups(identity, core.auditorGroups)) {
+      throw new ApiError(403, 'ERR_NOT_AUDITOR', `${identity.subject} is in none of the groups that may read the audit log (${[...core.auditorGroups].join(', ')})`);
+    }
+    const since = url.searchParams.get('since');
+    const limit = Math.min(Number(url.searchParams.get('limit') ?? 1000) || 1000, 10_000);
+    const seqParam = (name: string) => {
+      const raw = url.searchParams.get(name);
+      if (raw === null) return undefined;
+      const seq = Number(raw);
+      if (!Number.isSafeInteger(seq) || seq < 0) throw new ApiError(400, 'ERR_INVALID_QUERY', `"${name}" must be an audit-log seq (a whole number)`);
+      return seq;
+    };
+    const fromSeq = seqParam('fromSeq');
+    const toSeq = seqParam('toSeq');
+    const head = core.log.head().seq;
+    const entries = await readAuditEntries(core.log.file, {
+      since: since === null ? null : new Date(since), limit, upToSeq: toSeq === undefined ? head : Math.min(toSeq, head), ...(fromSeq === undefined ? {} : { fromSeq }),
+    });
+    sendJson(res, 200, { entries });
+  };
+
+  const table: Array<[string, RegExp, Route]> = [
+    ['GET', /^\/v1\/health$/, health],
+    ['GET', /^\/v1\/jwks$/, jwks],
+    ['GET', /^\/\.well-known\/jwks\.json$/, jwks],
+    ['POST', /^\/v1\/decisions$/, submit],
+    ['GET', /^\/v1\/requests$/, list],
+    ['GET', /^\/v1\/requests\/([\w-]+)$/, getOne],
+    ['GET', /^\/v1\/requests\/([\w-]+)\/wait$/, wait],
+    ['POST', /^\/v1\/requests\/([\w-]+)\/review$/, review],
+    ['GET', /^\/v1\/audit$/, audit],
+    ...sessionRoutes(core, { authenticate, isAuditor: (identity) => inGroups(identity, core.auditorGroups) }),
+  ];
+
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://relay');
+    let allowed: string[] = [];
+    for (const [method, pattern, route] of table) {
+      const match = pattern.exec(url.pathname);
+      if (!match) continue;
+      if (method !== req.method) {
+        allowed.push(method);
+        continue;
+      }
+      route(req, res, url, match.slice(1)).catch((error: unknown) => fail(res, error));
+      return;
+    }
+    allowed = [...new Set(allowed)];
+    fail(res, allowed.length > 0
+      ? new ApiError(405, 'ERR_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${url.pathname}`, undefined, { allow: allowed.join(', ') })
+      : new ApiError(404, 'ERR_NOT_FOUND', `no such endpoint ${url.pathname} (this relay speaks API v1)`));
+  };
+}
+
+function fail(res: ServerResponse, error: unknown): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (error instanceof ApiError) return sendError(res, error);
+  if (isHkError(error) && error.exitCode === 75) return sendError(res, new ApiError(503, error.code, error.message));
+  sendError(res, new ApiError(500, 'ERR_INTERNAL', `internal relay error: ${(error as Error).message}`));
+}

@@ -1,0 +1,131 @@
+// startRelay: the policy relay as an HTTP(S) server on a given address, importable by tests and
+// `hkubectl demo`, and run by `hkubectl relay`. State comes from the audit log in `dataDir`
+// (replayed at start); one relay per data dir, enforced with a lock file.
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import lockfile from 'proper-lockfile';
+import type { TokenVerifier } from '../../auth/verify-token.ts';
+import { ConfigError } from '../../errors.ts';
+import type { Policy } from '../../policy/types.ts';
+import { openAuditLog, type AuditLog } from './store/audit-log.ts';
+import { allApproverGroups, createCore, type RelayCore } from './core.ts';
+import { openKeyStore, type KeyStore } from './keys.ts';
+import { createNotifier } from './notifier.ts';
+import { createRoutes } from './routes.ts';
+import { DEFAULT_MAX_CAST_BYTES, SESSIONS_DIR } from './store/session-blobs.ts';
+import { RelayState } from './state.ts';
+import { startExpirySweep } from './sweep.ts';
+
+export const AUDIT_LOG_FILE = 'audit.jsonl';
+
+export type RelayOptions = {
+  dataDir: string;
+  policy: Policy;
+  verifier: TokenVerifier;
+  listen?: { host: string; port: number };
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Cut off a damaged last audit-log line (and log that) instead of refusing to start. */
+  repairLog?: boolean;
+  /** Make a new signing key current at start (old public keys stay in the JWKS). */
+  rotateKey?: boolean;
+  /** Groups that may read the audit log besides the approver groups. */
+  auditorGroups?: string[];
+  /** Longest long-poll the relay holds open. */
+  maxWaitMs?: number;
+  /** Largest .cast a wrapper may upload (default 1 GiB). */
+  maxCastBytes?: number;
+  now?: () => number;
+  randomId?: () => string;
+};
+
+export type Relay = {
+  url: string;
+  dataDir: string;
+  keys: KeyStore;
+  log: AuditLog;
+  state: RelayState;
+  rotateKey(): Promise<{ kid: string; previousKid: string }>;
+  stop(): Promise<void>;
+};
+
+export async function startRelay(options: RelayOptions): Promise<Relay> {
+  const now = options.now ?? Date.now;
+  const clock = () => new Date(now());
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  const release = await lockDataDir(options.dataDir);
+  let log: AuditLog | undefined;
+  try {
+    const state = new RelayState();
+    log = await openAuditLog({ file: join(options.dataDir, AUDIT_LOG_FILE), repair: options.repairLog ?? false, now: clock, onEntry: (entry) => state.apply(entry) });
+    const opened = await openKeyStore(options.dataDir, clock);
+    const approverGroups = allApproverGroups(options.policy);
+    const core = createCore({
+      policy: options.policy, state, log, keys: opened.store, notifier: createNotifier(), verifier: options.verifier, now,
+      randomId: options.randomId ?? randomUUID, approverGroups,
+      auditorGroups: new Set([...approverGroups, ...(options.auditorGroups ?? [])]), maxWaitMs: options.maxWaitMs ?? 60_000,
+      sessionsDir: join(options.dataDir, SESSIONS_DIR), maxCastBytes: options.maxCastBytes ?? DEFAULT_MAX_CAST_BYTES, uploading: new Set(),
+    });
+    if (opened.created) await core.commit({ type: 'key-created', kid: opened.store.kid() });
+    const rotateKey = async () => {
+      const rotated = await opened.store.rotate();
+      await core.commit({ type: 'key-rotated', ...rotated });
+      return rotated;
+    };
+    if (options.rotateKey) await rotateKey();
+    await core.commit({ type: 'relay-start', policy: options.policy.source, policyRules: options.policy.rules.length, kid: opened.store.kid() });
+    const sweep = startExpirySweep(core);
+    const server = await listen(core, options);
+    const address = server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    let stopping: Promise<void> | undefined;
+    return {
+      url: `${options.tls ? 'https' : 'http'}://${host}:${address.port}`,
+      dataDir: options.dataDir, keys: opened.store, log, state, rotateKey,
+      stop() {
+        stopping ??= (async () => {
+          sweep.stop();
+          core.notifier.notifyAll();
+          server.closeAllConnections();
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+          await log!.close();
+          await release();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await log?.close();
+    await release();
+    throw error;
+  }
+}
+
+async function listen(core: RelayCore, options: RelayOptions): Promise<Server> {
+  const handler = createRoutes(core);
+  const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
+  server.keepAliveTimeout = 30_000;
+  server.headersTimeout = 35_000;
+  // Long-polls may legitimately last up to maxWaitMs, and a recording upload (up to 1 GiB by
+  // default) needs minutes on a slow link.
+  server.requestTimeout = Math.max((options.maxWaitMs ?? 60_000) + 30_000, 30 * 60_000);
+  const { host, port } = options.listen ?? { host: '127.0.0.1', port: 0 };
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => reject(new ConfigError('ERR_RELAY_LISTEN', `cannot listen on ${host}:${port}: ${error.message}`, { cause: error })));
+    server.listen(port, host, resolve);
+  });
+  return server;
+}
+
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  try {
+    return await lockfile.lock(dataDir, { lockfilePath: join(dataDir, 'relay.lock'), stale: 15_000, update: 5_000, realpath: false });
+  } catch (error) {
+    throw new ConfigError('ERR_RELAY_DATA_LOCKED', `another relay is using the data directory ${dataDir}`, {
+      hint: 'stop that relay first, or give this one its own --data directory', cause: error,
+    });
+  }
+}

@@ -1,0 +1,214 @@
+// Session endpoints (API v1): the wrapper uploads its .cast and closes the session with a draft;
+// the relay signs the manifest and logs `session.closed`; auditors list sessions (unclosed ones
+// are what a wrapper may have skipped) and fetch the relay's copies.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Identity } from '../../auth/identity.ts';
+import { ManifestFormatError, ManifestVersionError, parseDraft, type SessionDraft } from '../../contract/manifest.ts';
+import { samePerson } from './approvals.ts';
+import { sha256Hex } from '../../contract/audit-chain.ts';
+import { findAuditEntry } from './store/audit-read.ts';
+import type { RelayCore } from './core.ts';
+import { personOf } from './decide.ts';
+import type { SessionCastEvent, SessionClosedEvent } from '../../contract/audit-events.ts';
+import { ApiError, MAX_BODY_BYTES, readJson, sendError, sendJson } from './http.ts';
+import { buildManifest } from './session-manifest.ts';
+import { castCopyPath, manifestCopyPath, readManifestCopy, receiveCast, storeCast, tooLarge, writeManifestCopy, type CastCopy } from './store/session-blobs.ts';
+import type { Session } from './state.ts';
+import { summarize } from './session-list.ts';
+import { INLINE_CAST_MAX_BYTES, SESSION_STATES, type SessionStateFilter, type SignedManifest, type UploadAnswer } from '../../contract/relay-api.ts';
+
+/** A close request: the draft, and room for an inline .cast in base64. */
+const CLOSE_BODY_MAX_BYTES = MAX_BODY_BYTES + Math.ceil(INLINE_CAST_MAX_BYTES / 3) * 4;
+
+type Route = (req: IncomingMessage, res: ServerResponse, url: URL, params: string[]) => Promise<void>;
+type Access = { authenticate(req: IncomingMessage): Promise<Identity>; isAuditor(identity: Identity): boolean };
+
+export function sessionRoutes(core: RelayCore, access: Access): Array<[string, RegExp, Route]> {
+  function sessionFor(id: string): Session {
+    const session = core.state.sessions.get(id);
+    if (!session) throw new ApiError(404, 'ERR_NO_SUCH_SESSION', `no session ${id} (sessions are created by an allow decision)`);
+    return session;
+  }
+
+  function ownSession(identity: Identity, id: string): Session {
+    const session = sessionFor(id);
+    if (!samePerson(session.decision.requester, identity)) {
+      throw new ApiError(403, 'ERR_NOT_YOUR_SESSION', `session ${id} was allowed for ${session.decision.requester.subject}, not ${identity.subject}`);
+    }
+    return session;
+  }
+
+  function readable(identity: Identity, id: string): Session {
+    const session = sessionFor(id);
+    if (!access.isAuditor(identity) && !samePerson(session.decision.requester, identity)) {
+      throw new ApiError(403, 'ERR_NOT_AUDITOR', `${identity.subject} may not read session ${id} (its owner and auditors may)`);
+    }
+    return session;
+  }
+
+  /** The signed manifest of a closed session: the relay's file copy, else the log's (and the copy is rewritten). */
+  async function closedManifest(session: Session): Promise<SignedManifest> {
+    const copy = await readManifestCopy(core.sessionsDir, session.sessionId);
+    if (copy && sha256Hex(Buffer.from(copy.payload, 'base64url')) === session.closed?.manifestSha256) return copy;
+    const entry = await findAuditEntry(core.log.file, session.sessionId, (e) => e.type === 'session.closed' && e.sessionId === session.sessionId);
+    const manifest = (entry as (SessionClosedEvent & { seq: number }) | null)?.manifest;
+    if (!manifest) throw new ApiError(500, 'ERR_MANIFEST_LOST', `session ${session.sessionId} is closed but its manifest is in neither the log nor ${manifestCopyPath(core.sessionsDir, session.sessionId)}`);
+    await writeManifestCopy(core.sessionsDir, session.sessionId, manifest);
+    return manifest;
+  }
+
+  /** Keeps the session's .cast (one upload at a time) and logs session.cast. */
+  async function keepCast(identity: Identity, id: string, receive: () => Promise<CastCopy>): Promise<CastCopy> {
+    core.uploading.add(id);
+    try {
+      const copy = await receive();
+      const event: SessionCastEvent = { type: 'session.cast', sessionId: id, by: personOf(identity), ...copy };
+      await core.commit(event);
+      return copy;
+    } finally {
+      core.uploading.delete(id);
+    }
+  }
+
+  const upload: Route = async (req, res, _url, [id]) => {
+    const identity = await access.authenticate(req);
+    const session = ownSession(identity, id!);
+    const refuse = (error: ApiError) => {
+      req.resume();
+      throw error;
+    };
+    if (session.closed) refuse(new ApiError(409, 'ERR_SESSION_CLOSED', `session ${id} is already closed; its recording can no longer change`));
+    if (core.uploading.has(id!)) refuse(new ApiError(409, 'ERR_UPLOAD_IN_PROGRESS', `another upload for session ${id} is in progress`));
+    const type = req.headers['content-type'] ?? '';
+    if (!/^application\/octet-stream\b/i.test(type)) refuse(new ApiError(415, 'ERR_UNSUPPORTED_MEDIA_TYPE', `send the .cast as application/octet-stream (got ${JSON.stringify(type)})`));
+    if (Number(req.headers['content-length'] ?? 0) > core.maxCastBytes) throw tooLarge(core.maxCastBytes, req);
+    const copy = await keepCast(identity, id!, () => receiveCast(req, core.sessionsDir, id!, core.maxCastBytes));
+    const answer: UploadAnswer = { sessionId: id!, ...copy };
+    sendJson(res, 200, answer);
+  };
+
+  const close: Route = async (req, res, _url, [id]) => {
+    const identity = await access.authenticate(req);
+    const body = await readJson(req, CLOSE_BODY_MAX_BYTES);
+    let session = ownSession(identity, id!);
+    const draft = session.closed ? null : draftOf(body, id!);
+    if (draft) {
+      if (core.uploading.has(id!)) throw new ApiError(409, 'ERR_UPLOAD_IN_PROGRESS', `the recording of session ${id} is still being uploaded`);
+      const inline = inlineCastOf(body, draft, core.maxCastBytes);
+      // A retried close finds the copy kept by the first try; checkCopy compares it with the draft.
+      if (inline && !session.upload) {
+        await keepCast(identity, id!, () => storeCast(inline, core.sessionsDir, id!));
+        session = sessionFor(id!);
+      }
+    }
+    if (session.closed || !draft) {
+      const manifest = await closedManifest(session);
+      const error = new ApiError(409, 'ERR_SESSION_CLOSED', `session ${id} was already closed at ${session.closed?.at}; its manifest is attached`);
+      return sendError(res, error, { manifest });
+    }
+    const relayCopy = checkCopy(session, draft);
+
+    // From reading the head to appending: no await, so the manifest names the entry that records it.
+    const head = core.log.head();
+    const chain = { seq: head.seq + 1, prev: head.hash };
+    const payload = buildManifest({
+      session, draft, approval: session.requestId ? core.state.requests.get(session.requestId) : undefined, relayCopy, chain,
+      issuedAt: new Date(core.now()).toISOString(),
+    });
+    const bytes = Buffer.from(JSON.stringify(payload));
+    const manifest = core.keys.signNow(bytes);
+    const event: SessionClosedEvent = {
+      type: 'session.closed', sessionId: id!, by: personOf(identity), command: session.decision.command, kid: core.keys.kid(),
+      manifestSha256: sha256Hex(bytes), castSha256: draft.cast?.sha256 ?? null, castSize: draft.cast?.size ?? null, relayCopy,
+      exitCode: draft.exitCode, signal: draft.signal, manifest,
+    };
+    await core.commit(event);
+    await writeManifestCopy(core.sessionsDir, id!, manifest);
+    sendJson(res, 200, { manifest });
+  };
+
+  const list: Route = async (req, res, url) => {
+    const identity = await access.authenticate(req);
+    if (!access.isAuditor(identity)) throw new ApiError(403, 'ERR_NOT_AUDITOR', `${identity.subject} is in none of the approver or auditor groups`);
+    const wanted = (url.searchParams.get('state') ?? 'all') as SessionStateFilter;
+    if (!SESSION_STATES.includes(wanted)) throw new ApiError(400, 'ERR_INVALID_QUERY', `"state" must be one of ${SESSION_STATES.join(', ')}`);
+    const limit = Math.min(Number(url.searchParams.get('limit') ?? 1000) || 1000, 10_000);
+    const sessions = [...core.state.sessions.values()]
+      .filter((session) => wanted === 'all' || (wanted === 'closed') === (session.closed !== null))
+      .slice(-limit)
+      .map(summarize);
+    sendJson(res, 200, { sessions });
+  };
+
+  const manifest: Route = async (req, res, _url, [id]) => {
+    const session = readable(await access.authenticate(req), id!);
+    if (!session.closed) throw new ApiError(404, 'ERR_SESSION_UNCLOSED', `session ${id} was never closed, so it has no manifest`);
+    sendJson(res, 200, await closedManifest(session));
+  };
+
+  const cast: Route = async (req, res, _url, [id]) => {
+    const session = readable(await access.authenticate(req), id!);
+    const path = castCopyPath(core.sessionsDir, id!);
+    const size = session.upload ? await stat(path).then((info) => info.size, () => null) : null;
+    if (size === null) throw new ApiError(404, 'ERR_NO_RELAY_COPY', `the relay holds no recording of session ${id}`);
+    res.writeHead(200, { 'content-type': 'application/x-asciicast', 'content-length': size, 'cache-control': 'no-store' });
+    createReadStream(path).on('error', () => res.destroy()).pipe(res);
+  };
+
+  return [
+    ['GET', /^\/v1\/sessions$/, list],
+    ['PUT', /^\/v1\/sessions\/([\w-]+)\/cast$/, upload],
+    ['GET', /^\/v1\/sessions\/([\w-]+)\/cast$/, cast],
+    ['POST', /^\/v1\/sessions\/([\w-]+)\/close$/, close],
+    ['GET', /^\/v1\/sessions\/([\w-]+)\/manifest$/, manifest],
+  ];
+}
+
+function draftOf(body: unknown, id: string): SessionDraft {
+  const raw = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as { draft?: unknown }).draft : undefined;
+  let draft: SessionDraft;
+  try {
+    draft = parseDraft(raw, 'request body');
+  } catch (error) {
+    if (error instanceof ManifestFormatError || error instanceof ManifestVersionError) {
+      throw new ApiError(400, 'ERR_INVALID_DRAFT', (error as Error).message);
+    }
+    throw error;
+  }
+  if (draft.session !== id) throw new ApiError(400, 'ERR_INVALID_DRAFT', `the draft is for session ${draft.session}, not ${id}`);
+  return draft;
+}
+
+/**
+ * The .cast sent inside a close request, checked against the draft before it is kept: a copy
+ * that disagrees with what the draft claims is refused rather than stored.
+ */
+function inlineCastOf(body: unknown, draft: SessionDraft, cap: number): Buffer | null {
+  const raw = (body as { cast?: unknown }).cast;
+  if (raw === undefined) return null;
+  if (typeof raw !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(raw)) throw new ApiError(400, 'ERR_INVALID_CAST', '"cast" must be the .cast file in base64');
+  const bytes = Buffer.from(raw, 'base64');
+  if (bytes.length > Math.min(cap, INLINE_CAST_MAX_BYTES)) {
+    throw new ApiError(413, 'ERR_CAST_TOO_LARGE', `an inline recording may hold at most ${Math.min(cap, INLINE_CAST_MAX_BYTES)} bytes; upload larger ones with PUT /v1/sessions/${draft.session}/cast`);
+  }
+  if (!draft.cast) throw new ApiError(409, 'ERR_CAST_MISMATCH', `a recording of session ${draft.session} was sent, but the draft says nothing was recorded`);
+  const sha256 = sha256Hex(bytes);
+  if (sha256 !== draft.cast.sha256 || bytes.length !== draft.cast.size) {
+    throw new ApiError(409, 'ERR_CAST_MISMATCH', `the recording sent (${sha256}, ${bytes.length} bytes) is not the one the draft describes (${draft.cast.sha256}, ${draft.cast.size} bytes)`);
+  }
+  return bytes;
+}
+
+/** Whether the relay's copy backs the draft; a copy that disagrees with it is refused. */
+function checkCopy(session: Session, draft: SessionDraft): boolean {
+  const copy = session.upload;
+  if (!copy) return false;
+  if (!draft.cast) throw new ApiError(409, 'ERR_CAST_MISMATCH', `a recording of session ${session.sessionId} was uploaded, but the draft says nothing was recorded`);
+  const changed = [copy.sha256 !== draft.cast.sha256 ? 'sha256' : '', copy.size !== draft.cast.size ? 'size' : ''].filter(Boolean);
+  if (changed.length > 0) {
+    throw new ApiError(409, 'ERR_CAST_MISMATCH', `the draft's cast ${changed.join(' and ')} (${draft.cast.sha256}, ${draft.cast.size} bytes) differ from the uploaded copy (${copy.sha256}, ${copy.size} bytes)`);
+  }
+  return true;
+}

@@ -1,0 +1,89 @@
+// What the relay knows, derived only from audit-log entries folded in order: pending and past
+// approval requests, and sessions. The same `apply` runs when the relay starts (replaying the
+// log) and for each new entry, so a restart cannot remember anything differently.
+import type { AuditEntry } from '../../contract/audit-chain.ts';
+import { consumed, expired, reviewed } from './approvals.ts';
+import type { DecisionEvent, ExpireEvent, ReviewEvent, SessionCastEvent, SessionClosedEvent } from '../../contract/audit-events.ts';
+import type { ApprovalRequest } from '../../contract/relay-api.ts';
+
+/** An allowed command: what the relay decided (to fill its manifest), and how far it got. */
+export type Session = {
+  sessionId: string;
+  /** The allow decision, as logged. */
+  decision: DecisionEvent & AuditEntry;
+  openedAt: string;
+  requestId: string | null;
+  /** The relay's own copy of the .cast, once uploaded. */
+  upload: { sha256: string; size: number; at: string } | null;
+  closed: { at: string; seq: number; manifestSha256: string; exitCode: number; relayCopy: boolean } | null;
+};
+
+export class RelayState {
+  readonly requests = new Map<string, ApprovalRequest>();
+  /** fingerprint → id of the latest request for that exact command. */
+  readonly latestByFingerprint = new Map<string, string>();
+  readonly sessions = new Map<string, Session>();
+  /** Bumped by every change to a request; lets inboxes long-poll for "anything new". */
+  version = 0;
+
+  apply(entry: AuditEntry): void {
+    switch (entry.type) {
+      case 'decision': return this.decision(entry as unknown as DecisionEvent & AuditEntry);
+      case 'review': return this.review(entry as unknown as ReviewEvent & AuditEntry);
+      case 'expire': return this.expire(entry as unknown as ExpireEvent & AuditEntry);
+      case 'session.cast': return this.upload(entry as unknown as SessionCastEvent & AuditEntry);
+      case 'session.closed': return this.close(entry as unknown as SessionClosedEvent & AuditEntry);
+      default: // start, key and repair events change no request
+    }
+  }
+
+  latestFor(fingerprint: string): ApprovalRequest | undefined {
+    const id = this.latestByFingerprint.get(fingerprint);
+    return id === undefined ? undefined : this.requests.get(id);
+  }
+
+  private decision(event: DecisionEvent & AuditEntry): void {
+    if (event.sessionId) {
+      this.sessions.set(event.sessionId, {
+        sessionId: event.sessionId, decision: event, openedAt: event.ts, requestId: event.consumes ?? null, upload: null, closed: null,
+      });
+    }
+    if (event.consumes) this.update(event.consumes, (request) => consumed(request, event.sessionId ?? '', event.ts));
+    if (event.outcome !== 'approve' || !event.newRequest || !event.requestId) return;
+    this.requests.set(event.requestId, {
+      id: event.requestId, status: 'pending', fingerprint: event.fingerprint, requester: event.requester,
+      argv: event.argv, verb: event.verb, namespace: event.namespace, context: event.context, cluster: event.cluster,
+      reason: event.reason, agent: event.agent, runId: event.runId, rule: event.rule, message: event.message, risk: event.risk,
+      approverGroups: event.approverGroups ?? [], createdAt: event.ts, expiresAt: event.expiresAt ?? event.ts,
+      review: null, consumedAt: null, sessionId: null,
+    });
+    this.latestByFingerprint.set(event.fingerprint, event.requestId);
+    this.version += 1;
+  }
+
+  private review(event: ReviewEvent & AuditEntry): void {
+    this.update(event.requestId, (request) => reviewed(request, { verdict: event.verdict, by: event.by, justification: event.justification, at: event.ts }));
+  }
+
+  private expire(event: ExpireEvent & AuditEntry): void {
+    this.update(event.requestId, expired);
+  }
+
+  private upload(event: SessionCastEvent & AuditEntry): void {
+    const session = this.sessions.get(event.sessionId);
+    if (session) session.upload = { sha256: event.sha256, size: event.size, at: event.ts };
+  }
+
+  private close(event: SessionClosedEvent & AuditEntry): void {
+    const session = this.sessions.get(event.sessionId);
+    if (!session) return;
+    session.closed = { at: event.ts, seq: event.seq, manifestSha256: event.manifestSha256, exitCode: event.exitCode, relayCopy: event.relayCopy };
+  }
+
+  private update(id: string, change: (request: ApprovalRequest) => ApprovalRequest): void {
+    const request = this.requests.get(id);
+    if (!request) return;
+    this.requests.set(id, change(request));
+    this.version += 1;
+  }
+}
