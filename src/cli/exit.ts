@@ -1,8 +1,11 @@
 // The one place where hkubectl's own failures become a stderr line and an exit code.
+import type { OutputFormat } from '../config/own-options.ts';
 import { ExitCode, isHkError } from '../errors.ts';
+import { runOptions } from './run-options.ts';
 
-export function outputIsJson(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.HKUBECTL_OUTPUT === 'json';
+/** Whether hkubectl's own messages are JSON in this run (`--hk-output json` or HKUBECTL_OUTPUT). */
+export function outputIsJson(): boolean {
+  return runOptions().output === 'json';
 }
 
 /** Formats an error as the single `hkubectl:` line (or JSON object) the contract promises. */
@@ -19,8 +22,8 @@ export function formatFailure(error: unknown, json: boolean): { line: string; ex
   return { line: oneLine, exitCode };
 }
 
-export function reportFailure(error: unknown): number {
-  const { line, exitCode } = formatFailure(error, outputIsJson());
+export function reportFailure(error: unknown, output: OutputFormat = runOptions().output): number {
+  const { line, exitCode } = formatFailure(error, output === 'json');
   process.stderr.write(`${line}\n`);
   return exitCode;
 }

@@ -1,29 +1,34 @@
 // Entry point. Decides, before loading anything heavy, whether argv is one of hkubectl's own
 // commands or a kubectl command line to pass through: the pass-through path must cost little
 // more than one Node start-up (see bench/passthrough.bench.ts).
+import { outputFormatOf, resolveOwnOptions } from '../config/own-options.ts';
 import { splitOwnFlags } from './own-flags.ts';
 import { reportFailure } from './exit.ts';
 import { OWN_COMMAND_NAMES } from './own-command-names.ts';
-import { UsageError } from '../errors.ts';
 import { passThrough } from './pass-through.ts';
+import { setRunOptions } from './run-options.ts';
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const split = splitOwnFlags(argv);
-  // Own flags become their env twins, so every module reads one source (flag wins over env).
-  Object.assign(process.env, split.own);
-  validateOwnEnv(process.env);
-  if (split.problem) throw split.problem;
+  try {
+    // Own flags and their env twins become one typed value here, at the edge, and are passed down.
+    const options = resolveOwnOptions(split.own, env);
+    setRunOptions(options, env, split.own);
+    if (split.problem) throw split.problem;
 
-  const word = split.kubectlArgs[0];
-  if (!split.forcedKubectl && word !== undefined && OWN_COMMAND_NAMES.has(word)) {
-    const { runOwnCommand } = await loadCommands();
-    return runOwnCommand(word, split.kubectlArgs.slice(1));
+    const word = split.kubectlArgs[0];
+    if (!split.forcedKubectl && word !== undefined && OWN_COMMAND_NAMES.has(word)) {
+      const { runOwnCommand } = await loadCommands();
+      return await runOwnCommand(word, split.kubectlArgs.slice(1), { options, env, ownFlags: split.own });
+    }
+    if (options.help && !split.forcedKubectl) {
+      const { printOwnHelp } = await loadCommands();
+      return await printOwnHelp();
+    }
+    return await passThrough(split.kubectlArgs, options, env);
+  } catch (error) {
+    return reportFailure(error, outputFormatOf(split.own, env));
   }
-  if (process.env.HKUBECTL_HELP === 'true' && !split.forcedKubectl) {
-    const { printOwnHelp } = await loadCommands();
-    return printOwnHelp();
-  }
-  return passThrough(split.kubectlArgs);
 }
 
 /**
@@ -36,15 +41,7 @@ async function loadCommands(): Promise<typeof import('./commands-entry.ts')> {
   return (await import(entry)) as typeof import('./commands-entry.ts');
 }
 
-function validateOwnEnv(env: NodeJS.ProcessEnv): void {
-  const output = env.HKUBECTL_OUTPUT;
-  if (output !== undefined && output !== 'text' && output !== 'json') {
-    env.HKUBECTL_OUTPUT = 'text';
-    throw new UsageError('ERR_OWN_FLAG_VALUE', `--hk-output must be text or json, not "${output}"`);
-  }
-}
-
-main(process.argv.slice(2)).then(
+main(process.argv.slice(2), process.env).then(
   (code) => {
     process.exitCode = code;
   },

@@ -2,7 +2,9 @@
 // silenced so that the single `hkubectl:` line (src/cli/exit.ts) is the only thing a user sees.
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../errors.ts';
+import type { OwnFlagValues, OwnOptions } from '../config/own-options.ts';
 import { ownCommands } from './registry.ts';
+import { setRunOptions } from './run-options.ts';
 
 function quietly(command: Command): void {
   command.exitOverride();
@@ -10,7 +12,11 @@ function quietly(command: Command): void {
   for (const sub of command.commands) quietly(sub);
 }
 
-export async function runOwnCommand(name: string, args: string[]): Promise<number> {
+type FromMain = { options: OwnOptions; env: NodeJS.ProcessEnv; ownFlags: OwnFlagValues };
+
+/** `run` is what main.ts resolved: set again here, since own commands are a bundle of their own. */
+export async function runOwnCommand(name: string, args: string[], run?: FromMain): Promise<number> {
+  if (run) setRunOptions(run.options, run.env, run.ownFlags);
   const load = ownCommands[name];
   if (!load) throw new UsageError('ERR_UNKNOWN_COMMAND', `unknown command ${name}`);
   const command = await (await load()).default();

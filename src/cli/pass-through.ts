@@ -1,6 +1,7 @@
 // `hkubectl <kubectl args>`: run the real kubectl with exactly these args — handed straight over
 // when the command can print nothing sensitive, masked when it is local, and decided by the relay,
 // masked and recorded when it reaches a cluster.
+import type { OwnOptions } from '../config/own-options.ts';
 import { ConfigError } from '../errors.ts';
 import type { CommandIntent } from '../kubectl/intent.ts';
 import { locateKubectl } from '../kubectl/locate.ts';
@@ -20,20 +21,20 @@ export function printsNothingSensitive(intent: CommandIntent): boolean {
   return SELF_DESCRIBING_VERBS.has(intent.verb);
 }
 
-export async function passThrough(kubectlArgs: string[]): Promise<number> {
-  const depth = Number(process.env.HKUBECTL_DEPTH ?? '0') || 0;
+export async function passThrough(kubectlArgs: string[], options: OwnOptions, processEnv: NodeJS.ProcessEnv): Promise<number> {
+  const depth = Number(processEnv.HKUBECTL_DEPTH ?? '0') || 0;
   if (depth >= MAX_DEPTH) {
     throw new ConfigError('ERR_KUBECTL_IS_SELF', 'the kubectl found on PATH runs hkubectl again (a wrapper loop)', {
       hint: 'set HKUBECTL_KUBECTL to the real kubectl binary',
     });
   }
-  const kubectlPath = locateKubectl({ env: process.env, selfPath: process.argv[1] ?? '' });
-  const env = { ...process.env, HKUBECTL_DEPTH: String(depth + 1) };
+  const kubectlPath = locateKubectl({ env: processEnv, selfPath: process.argv[1] ?? '' });
+  const env = { ...processEnv, HKUBECTL_DEPTH: String(depth + 1) };
   const intent = parseIntent(kubectlArgs);
   if (printsNothingSensitive(intent)) return runKubectlInherited(kubectlPath, kubectlArgs, env);
 
   const governed = await loadGoverned();
-  const input = { kubectlPath, args: kubectlArgs, intent, env };
+  const input = { kubectlPath, args: kubectlArgs, intent, env, options };
   return contactsCluster(intent) ? governed.runGoverned(input) : governed.runLocal(input);
 }
 

@@ -21,8 +21,14 @@ const wholeDocument: YamlProjection<unknown> = {
   storable: (document) => document !== null && typeof document === 'object' && !Array.isArray(document) && !('client-secret' in document),
 };
 
-/** With `paths.cacheDir`, a config.yaml parsed before is read from the cache. */
-export function loadConfig(env: Env, paths: Pick<HkPaths, 'configFile'> & Partial<Pick<HkPaths, 'cacheDir'>>, flags: ConfigFlags = {}): HkConfig {
+/**
+ * With `paths.cacheDir`, a config.yaml parsed before is read from the cache. `flagPrefix` is how
+ * the flags were spelt, so an error names the one the user typed (`--relay` of an own command,
+ * `--hk-relay` on a kubectl command line).
+ */
+export function loadConfig(
+  env: Env, paths: Pick<HkPaths, 'configFile'> & Partial<Pick<HkPaths, 'cacheDir'>>, flags: ConfigFlags = {}, flagPrefix = '--',
+): HkConfig {
   const file = readConfigFile(paths.configFile, paths.cacheDir ?? null);
   const config: Record<string, unknown> = { configFile: paths.configFile };
   const fileSource = { label: paths.configFile, baseDir: dirname(paths.configFile) };
@@ -30,7 +36,7 @@ export function loadConfig(env: Env, paths: Pick<HkPaths, 'configFile'> & Partia
     const flag = flags[name];
     const fromEnv = env[spec.env];
     let value: unknown;
-    if (flag !== undefined) value = coerce(spec, flag, { label: `--${spec.key}`, baseDir: process.cwd() });
+    if (flag !== undefined) value = coerce(spec, flag, { label: `${flagPrefix}${spec.key}`, baseDir: process.cwd() });
     else if (fromEnv !== undefined && fromEnv !== '') value = coerce(spec, fromEnv, { label: spec.env, baseDir: process.cwd() });
     else if (file[spec.key] !== undefined) value = coerce(spec, file[spec.key], fileSource);
     else if (spec.default !== undefined) value = spec.default;

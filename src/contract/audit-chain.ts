@@ -3,14 +3,29 @@
 // where `hash` is the sha256 (hex) of the line's text without its `,"hash":"…"` tail, so it
 // covers every byte before it, `prev` included: changing any line breaks every later link.
 import { createHash } from 'node:crypto';
+import type { AuditEvent } from './audit-events.ts';
+
+export type { AuditEvent } from './audit-events.ts';
 
 export const AUDIT_LOG_VERSION = 1;
 /** `prev` of the first entry. */
 export const GENESIS = '0'.repeat(64);
 
-export type AuditEvent = { type: string } & Record<string, unknown>;
+/** What sealing adds to every event: its place in the chain. */
+export type EntryHeader = { v: 1; seq: number; ts: string; prev: string; hash: string };
 
-export type AuditEntry = AuditEvent & { v: 1; seq: number; ts: string; prev: string; hash: string };
+/** One line of the log: an event with its header (a union itself, so `type` narrows it). */
+export type AuditEntry = AuditEvent & EntryHeader;
+
+/** An entry of one type, e.g. `EntryOf<'decision'>`. */
+/**
+ * What the chain format itself can seal: any object with a `type`. The relay only ever appends
+ * `AuditEvent`s (RelayCore.commit takes nothing else); the format stays open so that readers and
+ * tests of the chain do not depend on the event list.
+ */
+export type SealableEvent = { type: string } & Record<string, unknown>;
+
+export type EntryOf<T extends AuditEvent['type']> = Extract<AuditEvent, { type: T }> & EntryHeader;
 
 const RESERVED = new Set(['v', 'seq', 'ts', 'type', 'prev', 'hash']);
 const HASH_TAIL = /,"hash":"([0-9a-f]{64})"\}$/;
@@ -20,7 +35,7 @@ export function sha256Hex(text: string | Uint8Array): string {
 }
 
 /** The line (without newline) for `event` as entry `seq` after the entry whose hash is `prev`. */
-export function sealEntry(event: AuditEvent, seq: number, ts: string, prev: string): { line: string; entry: AuditEntry } {
+export function sealEntry(event: SealableEvent | AuditEvent, seq: number, ts: string, prev: string): { line: string; entry: AuditEntry } {
   const body: Record<string, unknown> = { v: AUDIT_LOG_VERSION, seq, ts, type: event.type, prev };
   for (const [key, value] of Object.entries(event)) if (!RESERVED.has(key)) body[key] = value;
   const unsealed = JSON.stringify(body);

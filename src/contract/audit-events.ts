@@ -1,24 +1,12 @@
-// The events the relay writes to its audit log. The log is the relay's only state: everything
-// in memory (state.ts) is these events folded in order, at start and as they happen.
+// The events the relay writes to its audit log, as one union discriminated by `type`. The log is
+// the relay's only state: everything in memory (relay/server/state.ts) is these events folded in
+// order, at start and as they happen; `audit log`, `audit verify`, `verify` and `audit export`
+// read the same union.
 import type { RiskScore } from '../policy/types.ts';
 import type { MaskProfile } from '../policy/types.ts';
-import type { Person, SignedManifest, Verdict } from './relay-api.ts';
-
-export type CommandFields = {
-  requester: Person;
-  /** argv with credential flag values masked. */
-  argv: string[];
-  /** The same, as one readable line. */
-  command: string;
-  fingerprint: string;
-  verb: string;
-  namespace: string | null;
-  context: string | null;
-  cluster: string | null;
-  reason: string | null;
-  agent: string | null;
-  runId: string | null;
-};
+import type { SignedManifest } from './manifest.ts';
+import type { Person } from './person.ts';
+import type { CommandFields, Verdict } from './relay-api.ts';
 
 export type DecisionEvent = CommandFields & {
   type: 'decision';
@@ -71,4 +59,20 @@ export type SessionClosedEvent = {
   manifest: SignedManifest;
 };
 
-export type RelayEvent = DecisionEvent | ReviewEvent | ExpireEvent | SessionCastEvent | SessionClosedEvent;
+/** The relay started with this policy and signing key. */
+export type RelayStartEvent = { type: 'relay-start'; policy: string; policyRules: number; kid: string };
+
+/** The relay made its first signing key. */
+export type KeyCreatedEvent = { type: 'key-created'; kid: string };
+
+/** A new signing key became current; the old public key stays in the JWKS. */
+export type KeyRotatedEvent = { type: 'key-rotated'; kid: string; previousKid: string };
+
+/** A damaged last line (a crash mid-write) was cut off at start, with `--repair-log`. */
+export type RepairEvent = { type: 'repair'; truncatedAtByte: number; truncatedBytes: number; truncatedSha256: string; reason: string };
+
+export type AuditEvent =
+  | DecisionEvent | ReviewEvent | ExpireEvent | SessionCastEvent | SessionClosedEvent
+  | RelayStartEvent | KeyCreatedEvent | KeyRotatedEvent | RepairEvent;
+
+export type AuditEventType = AuditEvent['type'];

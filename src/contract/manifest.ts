@@ -3,6 +3,7 @@
 // §7.2.2), and the unsigned marker written while the relay is unreachable. Validation happens
 // here, once, for every reader; a version this hkubectl does not know is refused, never guessed.
 import type { MaskProfile, RiskScore } from '../policy/types.ts';
+import type { Person } from './person.ts';
 import { HkError, ExitCode } from '../errors.ts';
 
 export const MANIFEST_VERSION = 1;
@@ -24,13 +25,12 @@ export type SessionDraft = {
   masking: { profile: string; counts: Record<string, number> };
 };
 
-export type ManifestPerson = { subject: string; issuer: string; email?: string; groups: string[] };
 
 export type SessionManifest = Omit<SessionDraft, 'hk' | 'session'> & {
   hk: 1;
   session: string;
   issuedAt: string;
-  identity: ManifestPerson;
+  identity: Person;
   command: { argv: string[]; verb: string; namespace: string | null; context: string | null; cluster: string | null };
   decision: { decision: 'allow'; rule: string; message: string; risk: RiskScore; mask: MaskProfile; record: boolean };
   approval: null | {
@@ -52,6 +52,9 @@ export type SessionManifest = Omit<SessionDraft, 'hk' | 'session'> & {
 export type UnsignedManifest = { hk: 1; unsigned: true; draft: SessionDraft };
 
 export type FlattenedJws = { payload: string; protected: string; signature: string };
+
+/** A manifest as the relay signs it: JWS flattened JSON serialization, EdDSA, with a `kid`. */
+export type SignedManifest = FlattenedJws;
 
 export type ManifestDocument = { kind: 'signed'; jws: FlattenedJws } | { kind: 'unsigned'; marker: UnsignedManifest };
 

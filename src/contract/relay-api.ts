@@ -1,12 +1,14 @@
 // The relay's JSON API (version 1): request bodies and answers, shared by server and client.
 import type { CommandIntent } from '../kubectl/intent.ts';
 import type { MaskProfile, RiskScore } from '../policy/types.ts';
-import type { FlattenedJws, SessionDraft } from './manifest.ts';
+import type { SignedManifest, SessionDraft } from './manifest.ts';
 
 export const API_VERSION = 'v1';
 
-/** Who asked or answered, as the relay verified it from the bearer token. */
-export type Person = { subject: string; issuer: string; email?: string; groups: string[] };
+import type { Person } from './person.ts';
+
+export type { Person } from './person.ts';
+export type { SignedManifest } from './manifest.ts';
 
 export type SubmitBody = {
   /** The kubectl arguments exactly as the agent gave them (hkubectl's own --hk- flags removed). */
@@ -57,14 +59,15 @@ export type Verdict = 'approve' | 'deny';
 
 export type Review = { verdict: Verdict; by: Person; justification: string; at: string };
 
-export type ApprovalRequest = {
-  id: string;
-  status: ApprovalStatus;
-  /** sha256 of issuer, subject, kube context, cluster and the exact argv: what an approval is bound to. */
-  fingerprint: string;
+/** A command as the relay records and shows it: in decisions, approval requests and the audit log. */
+export type CommandFields = {
   requester: Person;
   /** argv with credential flag values masked. */
   argv: string[];
+  /** The same, as one readable line. */
+  command: string;
+  /** sha256 of issuer, subject, kube context, cluster and the exact argv: what an approval is bound to. */
+  fingerprint: string;
   verb: string;
   namespace: string | null;
   context: string | null;
@@ -72,6 +75,11 @@ export type ApprovalRequest = {
   reason: string | null;
   agent: string | null;
   runId: string | null;
+};
+
+export type ApprovalRequest = Omit<CommandFields, 'command'> & {
+  id: string;
+  status: ApprovalStatus;
   rule: string;
   message: string;
   risk: RiskScore;
@@ -92,8 +100,6 @@ export type RequestList = {
 };
 
 export type ApiErrorBody = { error: { code: string; message: string; reason?: string } };
-
-export type SignedManifest = FlattenedJws;
 
 export const SESSION_STATES = ['unclosed', 'closed', 'all'] as const;
 export type SessionStateFilter = (typeof SESSION_STATES)[number];

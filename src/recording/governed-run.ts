@@ -2,8 +2,8 @@
 // masked, recorded session. Nothing runs without an allow (fail closed).
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { outputIsJson } from '../cli/exit.ts';
 import { parseDuration } from '../config/duration.ts';
+import type { OwnOptions } from '../config/own-options.ts';
 import { ConfigError, TemporaryError, UsageError, isHkError } from '../errors.ts';
 import type { CommandIntent } from '../kubectl/intent.ts';
 import { resolveKubeTarget } from '../kubectl/kubeconfig.ts';
@@ -21,13 +21,15 @@ export interface GovernedRunInput {
   kubectlPath: string;
   args: string[];
   intent: CommandIntent;
+  /** The environment kubectl runs with (and where hkubectl's files are: HKUBECTL_CONFIG_DIR…, KUBECONFIG). */
   env: NodeJS.ProcessEnv;
+  options: OwnOptions;
 }
 
 export async function runGoverned(input: GovernedRunInput): Promise<number> {
-  const { env, intent } = input;
-  checkWaitFlag(env);
-  const loaded = agentConfig(env);
+  const { env, intent, options } = input;
+  checkWaitFlag(options.wait);
+  const loaded = agentConfig(env, options.settings);
   const target = resolveKubeTarget(intent, env, loaded.paths.cacheDir);
   // Before the decision: a recording that cannot be written must not cost an approval or leave
   // the relay with a session that never ran.
@@ -41,10 +43,10 @@ export async function runGoverned(input: GovernedRunInput): Promise<number> {
       context: target.context,
       cluster: target.server ?? target.cluster,
       namespace: target.namespace,
-      reason: env.HKUBECTL_REASON ?? null,
-      agent: env.HKUBECTL_AGENT ?? null,
-      runId: env.HKUBECTL_RUN_ID ?? null,
-    }, config.wait, env);
+      reason: options.reason,
+      agent: options.agent,
+      runId: options.runId,
+    }, config.wait, options);
 
     const spoolDir = join(paths.dataDir, 'spool');
     const running = runSession(input, allow, recordingsDir);
@@ -57,7 +59,7 @@ export async function runGoverned(input: GovernedRunInput): Promise<number> {
       draft: draftOf(allow, result, needsTerminal(intent)),
       castPath: result.cast?.path ?? null,
       manifestPath: join(recordingsDir, manifestFileName(allow.sessionId)),
-    }, { spoolDir, earlierDrafts }, env);
+    }, { spoolDir, earlierDrafts }, options);
     if (result.failure) throw result.failure;
     return result.exitCode;
   } finally {
@@ -81,10 +83,10 @@ function draftOf(allow: AllowAnswer, result: KubectlSessionResult, terminal: boo
  * be signed now is said once on stderr and left to the spool (`hkubectl sync`).
  */
 async function deliverAndReport(
-  client: RelayClient, entry: SpoolEntry, { spoolDir, earlierDrafts }: { spoolDir: string; earlierDrafts: Promise<string[]> }, env: NodeJS.ProcessEnv,
+  client: RelayClient, entry: SpoolEntry, { spoolDir, earlierDrafts }: { spoolDir: string; earlierDrafts: Promise<string[]> }, options: OwnOptions,
 ): Promise<void> {
   const warn = (code: string, message: string): void => {
-    process.stderr.write(outputIsJson(env) ? `${JSON.stringify({ warning: { code, message, session: entry.draft.session } })}\n` : `hkubectl: warning: ${message}\n`);
+    process.stderr.write(options.output === 'json' ? `${JSON.stringify({ warning: { code, message, session: entry.draft.session } })}\n` : `hkubectl: warning: ${message}\n`);
   };
   try {
     const delivery = await deliverSession(client, entry, spoolDir);
@@ -107,13 +109,13 @@ async function deliverAndReport(
  * --hk-wait 0 there is no wait to announce, so the pending request becomes the one line of the
  * exit (rule and risk included) rather than a second line repeating the first.
  */
-async function decide(client: RelayClient, body: SubmitBody, waitMs: number | undefined, env: NodeJS.ProcessEnv): Promise<AllowAnswer> {
+async function decide(client: RelayClient, body: SubmitBody, waitMs: number | undefined, options: OwnOptions): Promise<AllowAnswer> {
   let unannounced: WaitingNotice | undefined;
   try {
     return await obtainDecision(client, body, {
       waitMs,
       notify: (notice) => {
-        if (notice.waitSec > 0) process.stderr.write(waitingLine(notice, env));
+        if (notice.waitSec > 0) process.stderr.write(waitingLine(notice, options));
         else unannounced = notice;
       },
     });
@@ -166,13 +168,12 @@ async function runSession(input: GovernedRunInput, allow: AllowAnswer, recording
 }
 
 /** A bad --hk-wait is a usage error of this command line (config.yaml's `wait` is checked with the config). */
-function checkWaitFlag(env: NodeJS.ProcessEnv): void {
-  const text = env.HKUBECTL_WAIT;
+function checkWaitFlag(text: string | undefined): void {
   if (text === undefined || text === '' || parseDuration(text) !== undefined) return;
   throw new UsageError('ERR_OWN_FLAG_VALUE', `--hk-wait (HKUBECTL_WAIT) must be a duration such as 0, 90s or 5m, not "${text}"`);
 }
 
-function waitingLine(notice: WaitingNotice, env: NodeJS.ProcessEnv): string {
-  if (env.HKUBECTL_OUTPUT === 'json') return `${JSON.stringify(notice)}\n`;
+function waitingLine(notice: WaitingNotice, options: OwnOptions): string {
+  if (options.output === 'json') return `${JSON.stringify(notice)}\n`;
   return `hkubectl: approval needed (rule ${notice.rule}, risk ${notice.risk}): request ${notice.requestId} for ${notice.approverGroups.join(', ')}; waiting up to ${notice.waitSec}s\n`;
 }

@@ -61,7 +61,8 @@ export function chainProblems(manifest: SessionManifest, manifestSha256: string,
   const problems: string[] = [];
   if (!entryIntact(closed)) problems.push(`chain: ${label} entry #${seq} does not match its own hash`);
   if (closed.type !== 'session.closed' || closed.sessionId !== manifest.session) {
-    problems.push(`chain: ${label} entry #${seq} is ${closed.type}${typeof closed.sessionId === 'string' ? ` for session ${closed.sessionId}` : ''}, not the closing of session ${manifest.session}`);
+    const other = 'sessionId' in closed && typeof closed.sessionId === 'string' ? ` for session ${closed.sessionId}` : '';
+    problems.push(`chain: ${label} entry #${seq} is ${closed.type}${other}, not the closing of session ${manifest.session}`);
   } else if (closed.manifestSha256 !== manifestSha256) {
     problems.push(`chain: ${label} entry #${seq} records manifest sha256 ${String(closed.manifestSha256)}, this manifest's is ${manifestSha256}`);
   }

@@ -23,7 +23,7 @@ function besideRecordings(paths: string[]): string | null {
   return null;
 }
 
-export async function verifyInputs(paths: string[], flags: VerifyFlags, env: NodeJS.ProcessEnv = process.env): Promise<VerifyInputs> {
+export async function verifyInputs(paths: string[], flags: VerifyFlags, env: NodeJS.ProcessEnv): Promise<VerifyInputs> {
   let client: RelayClient | null = null;
   const relay = (): RelayClient => (client ??= relayClientFor({ ...(flags.relay ? { relay: flags.relay } : {}) }, env));
   try {

@@ -9,7 +9,7 @@ import { resolvePaths } from '../config/paths.ts';
 import { ConfigError, UsageError } from '../errors.ts';
 import { checkDirectory, type Jwks, type SessionCheck } from './verification.ts';
 
-export function recordingsDir(flagDir: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+export function recordingsDir(flagDir: string | undefined, env: NodeJS.ProcessEnv): string {
   if (flagDir !== undefined) return resolve(flagDir);
   const paths = resolvePaths(env);
   return loadConfig(env, paths).recordings ?? join(paths.dataDir, 'recordings');

@@ -12,10 +12,18 @@ import { relayClientFor } from '../relay/client/cli-client.ts';
 import type { RelayClient } from '../relay/client/client.ts';
 import { RelayError } from '../relay/client/client-errors.ts';
 import { loadJwks } from './recordings-dir.ts';
-import type { OpenedSource } from './session-source.ts';
+import type { Jwks } from './verification.ts';
 
-export async function mirrorRelaySessions(url: string, jwksFile: string | undefined, progress: (line: string) => void): Promise<OpenedSource> {
-  const client = relayClientFor({ relay: url });
+/** Where an auditor command reads sessions from: a directory, with the keys to check them. */
+export interface OpenedSource {
+  dir: string;
+  jwks: Jwks | null;
+  label: string;
+  close(): Promise<void>;
+}
+
+export async function mirrorRelaySessions(url: string, jwksFile: string | undefined, progress: (line: string) => void, env: NodeJS.ProcessEnv): Promise<OpenedSource> {
+  const client = relayClientFor({ relay: url }, env);
   try {
     return await mirrorWith(client, jwksFile, progress);
   } finally {

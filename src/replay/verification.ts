@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { parseManifestDocument, payloadBytes } from '../contract/manifest.ts';
 import { verifySessions, type SessionVerification } from '../recording/verify.ts';
 import type { Jwks } from '../recording/verify-signature.ts';
-import type { VerificationStatus } from './session-model.ts';
+import type { VerificationStatus } from '../recording/verify.ts';
 
 export type { Jwks } from '../recording/verify-signature.ts';
 

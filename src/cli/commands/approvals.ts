@@ -1,6 +1,7 @@
 // `hkubectl approvals`: the approver's inbox, and `approvals status` for agents. Thin: the work is
 // in src/relay/.
 import { Command, Option } from 'commander';
+import { commandEnv } from '../run-options.ts';
 import { parseDuration } from '../../config/duration.ts';
 import { UsageError } from '../../errors.ts';
 import { relayClientFor } from '../../relay/client/cli-client.ts';
@@ -28,7 +29,7 @@ function status(): Command {
     .action(async (id: string, options: Common & { wait?: string }) => {
       const waitMs = options.wait === undefined ? 0 : parseDuration(options.wait);
       if (waitMs === undefined) throw new UsageError('ERR_BAD_DURATION', `--wait must be a duration like 30s or 5m, not "${options.wait}"`);
-      const client = relayClientFor(options);
+      const client = relayClientFor(options, commandEnv());
       try {
         const request = waitMs > 0 ? await waitForAnswer(client, id, { timeoutMs: waitMs }) : await client.get(id);
         process.stdout.write(json(options) ? `${JSON.stringify(request)}\n` : statusText(request));
@@ -53,7 +54,7 @@ export default function command(): Command {
     .addOption(outputOption())
     .addCommand(status())
     .action(async (options: Common & { watch?: boolean }) => {
-      const client = relayClientFor(options);
+      const client = relayClientFor(options, commandEnv());
       try {
         if (json(options) || !process.stdin.isTTY || !process.stdout.isTTY) {
           const list = await client.list();

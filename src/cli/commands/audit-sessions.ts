@@ -2,6 +2,7 @@
 // approved commands with no signed manifest, i.e. what a wrapper may have skipped or lost.
 // From a running relay (--relay) or straight from its data directory (--data).
 import { join } from 'node:path';
+import { commandEnv } from '../run-options.ts';
 import { Command, Option } from 'commander';
 import { outputIsJson } from '../exit.ts';
 import { parseDuration } from '../../config/duration.ts';
@@ -22,7 +23,7 @@ async function fromDataDir(data: string | undefined): Promise<SessionSummary[]> 
 }
 
 async function fromRelay(flags: Flags): Promise<SessionSummary[]> {
-  const client = relayClientFor(flags);
+  const client = relayClientFor(flags, commandEnv());
   try {
     return await client.sessions(flags.state);
   } finally {

@@ -1,6 +1,7 @@
 // `hkubectl audit log|verify|sessions|export`: read and check the relay's hash-chained audit log. Thin: the work
 // is in src/relay/.
 import { join } from 'node:path';
+import { commandEnv } from '../run-options.ts';
 import { Command, Option } from 'commander';
 import { parseDuration } from '../../config/duration.ts';
 import { resolvePaths } from '../../config/paths.ts';
@@ -11,7 +12,7 @@ import { describeBrokenLink, logExists, scanAuditLog } from '../../relay/server/
 import { relayClientFor } from '../../relay/client/cli-client.ts';
 import { AUDIT_LOG_FILE } from '../../relay/server/server.ts';
 import { outputIsJson } from '../exit.ts';
-import { exportCommand } from '../../replay/export-command.ts';
+import { exportCommand } from './audit-export.ts';
 import { sessionsCommand } from './audit-sessions.ts';
 
 const dataOption = () => new Option('--data <dir>', "the relay's data directory (default $XDG_DATA_HOME/hkubectl/relay)");
@@ -43,7 +44,7 @@ function log(): Command {
       const from = since(options.since, Date.now());
       let entries;
       if (options.relay !== undefined && options.data === undefined) {
-        const client = relayClientFor(options);
+        const client = relayClientFor(options, commandEnv());
         try {
           entries = (await client.audit({ ...(from ? { since: from } : {}), ...(options.limit ? { limit: options.limit } : {}) })).entries;
         } finally {

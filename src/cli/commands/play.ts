@@ -1,5 +1,6 @@
 // `hkubectl play`: the auditor's web page on 127.0.0.1. Thin: see src/replay/play-server.ts.
 import { Command } from 'commander';
+import { commandEnv } from '../run-options.ts';
 import { UsageError } from '../../errors.ts';
 
 export default function command(): Command {
@@ -15,7 +16,7 @@ export default function command(): Command {
     .action(async (source: string | undefined, options: { port?: number; jwks?: string }) => {
       const { openSessionSource } = await import('../../replay/session-source.ts');
       const { startPlayServer } = await import('../../replay/play-server.ts');
-      const opened = await openSessionSource(source, options.jwks, (line) => process.stderr.write(`${line}\n`));
+      const opened = await openSessionSource(source, options.jwks, (line) => process.stderr.write(`${line}\n`), commandEnv());
       const server = await startPlayServer({ dir: opened.dir, jwks: opened.jwks, label: opened.label, ...(options.port !== undefined ? { port: options.port } : {}) });
       process.stdout.write(`${server.url}\n`);
       process.stderr.write('serving on 127.0.0.1 only; press Ctrl-C to stop\n');

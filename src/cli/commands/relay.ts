@@ -1,5 +1,6 @@
 // `hkubectl relay`: run the policy relay. Thin: the work is in src/relay/.
 import { Command } from 'commander';
+import { commandEnv } from '../run-options.ts';
 import { runRelay, type RelayFlags } from '../../relay/server/run.ts';
 
 export default function command(): Command {
@@ -20,7 +21,7 @@ export default function command(): Command {
     .option('--max-cast-size <size>', 'largest session recording a wrapper may upload, e.g. 500M (default 1G)')
     .option('--rotate-key', 'make a new manifest-signing key current at start; old public keys stay in the JWKS')
     .action(async (flags: RelayFlags) => {
-      const relay = await runRelay(flags);
+      const relay = await runRelay(flags, commandEnv());
       process.stdout.write(`hkubectl relay listening on ${relay.url} (data ${relay.dataDir}, signing key ${relay.keys.kid()})\n`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();

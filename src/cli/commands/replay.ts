@@ -1,6 +1,7 @@
 // `hkubectl replay`: play a recording in the terminal after verifying its manifest, or
 // re-execute the recorded command against a sandbox and diff the outputs. Thin: see src/replay/.
 import { Command, Option } from 'commander';
+import { commandEnv } from '../run-options.ts';
 import { UsageError } from '../../errors.ts';
 
 const number = (name: string, min: number) => (text: string): number => {
@@ -26,13 +27,13 @@ export default function command(): Command {
     .option('--yes-i-mean-it', 'with --exec: allow a context that is not marked as a sandbox')
     .action(async (recording: string, options: Options) => {
       const { recordingsDir, loadJwks } = await import('../../replay/recordings-dir.ts');
-      const dir = recordingsDir(options.dir);
+      const dir = recordingsDir(options.dir, commandEnv());
       const jwks = (recordingDir: string) => loadJwks(options.jwks, recordingDir);
       if (options.exec) {
         if (!options.context) throw new UsageError('ERR_NO_CONTEXT', '--exec needs --context with the sandbox context to run against');
         const { reexecute } = await import('../../replay/reexec.ts');
         process.exitCode = await reexecute({
-          target: recording, dir, jwks, context: options.context, kubeconfig: options.kubeconfig, allowAnyContext: options.yesIMeanIt === true,
+          target: recording, dir, jwks, context: options.context, kubeconfig: options.kubeconfig, allowAnyContext: options.yesIMeanIt === true, env: commandEnv(),
         }, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
         return;
       }

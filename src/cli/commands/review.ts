@@ -1,5 +1,6 @@
 // `hkubectl approve` and `hkubectl deny` share everything but the verdict.
 import { Command, Option } from 'commander';
+import { commandEnv } from '../run-options.ts';
 import { relayClientFor } from '../../relay/client/cli-client.ts';
 import { outcome } from '../../relay/client/approval-format.ts';
 import type { Verdict } from '../../contract/relay-api.ts';
@@ -18,7 +19,7 @@ export function reviewCommand(verdict: Verdict): Command {
     .option('--relay <url>', 'policy relay URL (default: HKUBECTL_RELAY or "relay" in config.yaml)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']))
     .action(async (id: string, options: { reason: string; relay?: string; output?: string }) => {
-      const client = relayClientFor(options);
+      const client = relayClientFor(options, commandEnv());
       try {
         const request = await client.review(id, verdict, options.reason);
         const json = (options.output ?? (outputIsJson() ? 'json' : 'text')) === 'json';

@@ -1,5 +1,6 @@
 // `hkubectl sync`: deliver the session drafts that waited for the relay. Thin: see src/recording/deliver.ts.
 import { Command, Option } from 'commander';
+import { commandEnv } from '../run-options.ts';
 import { join } from 'node:path';
 import { HkError, TemporaryError } from '../../errors.ts';
 import { outputIsJson } from '../exit.ts';
@@ -22,7 +23,7 @@ export default function command(): Command {
       const { syncSpool } = await import('../../recording/deliver.ts');
       const { pendingFiles } = await import('../../recording/spool.ts');
       const json = (flags.output ?? (outputIsJson() ? 'json' : 'text')) === 'json';
-      const loaded = agentConfig(process.env);
+      const loaded = agentConfig(commandEnv());
       const spoolDir = join(loaded.paths.dataDir, 'spool');
       if ((await pendingFiles(spoolDir)).length === 0) {
         if (json) process.stdout.write('[]\n');

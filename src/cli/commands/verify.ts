@@ -1,5 +1,6 @@
 // `hkubectl verify`: check recordings and their relay-signed manifests. Thin: see src/recording/verify.ts.
 import { Command, Option } from 'commander';
+import { commandEnv } from '../run-options.ts';
 import { HkError, UsageError } from '../../errors.ts';
 import { outputIsJson } from '../exit.ts';
 
@@ -24,7 +25,7 @@ export default function command(): Command {
     .action(async (paths: string[], flags: Flags) => {
       const { verifyInputs } = await import('../../recording/verify-inputs.ts');
       const { verifySessions } = await import('../../recording/verify.ts');
-      const inputs = await verifyInputs(paths, flags);
+      const inputs = await verifyInputs(paths, flags, commandEnv());
       let results;
       try {
         results = await verifySessions(paths, { jwks: inputs.jwks, chain: inputs.chain });

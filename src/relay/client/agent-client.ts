@@ -3,15 +3,16 @@
 import { getValidToken, type ValidToken } from '../../auth/session-token.ts';
 import { loadConfig } from '../../config/config.ts';
 import { resolvePaths, type HkPaths } from '../../config/paths.ts';
-import type { HkConfig } from '../../config/schema.ts';
+import type { ConfigFlags, HkConfig } from '../../config/schema.ts';
 import { ConfigError } from '../../errors.ts';
 import { createRelayClient, type RelayClient } from './client.ts';
 
 export type AgentRelay = { client: RelayClient; config: HkConfig; paths: HkPaths };
 
-export function agentConfig(env: NodeJS.ProcessEnv): { config: HkConfig & { relay: string }; paths: HkPaths } {
+/** `settings`: the own flags that are also settings (--hk-relay…), laid over env twins and config.yaml. */
+export function agentConfig(env: NodeJS.ProcessEnv, settings: ConfigFlags = {}): { config: HkConfig & { relay: string }; paths: HkPaths } {
   const paths = resolvePaths(env);
-  const config = loadConfig(env, paths);
+  const config = loadConfig(env, paths, settings, '--hk-');
   if (!config.relay) {
     throw new ConfigError('ERR_NO_RELAY', 'no policy relay is configured, so commands that reach a cluster cannot run', {
       hint: 'set HKUBECTL_RELAY (or --hk-relay, or "relay: URL" in config.yaml)',

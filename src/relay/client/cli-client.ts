@@ -6,7 +6,7 @@ import { resolvePaths } from '../../config/paths.ts';
 import { ConfigError } from '../../errors.ts';
 import { createRelayClient, type RelayClient } from './client.ts';
 
-export function relayClientFor(flags: { relay?: string }, env: NodeJS.ProcessEnv = process.env): RelayClient {
+export function relayClientFor(flags: { relay?: string }, env: NodeJS.ProcessEnv): RelayClient {
   const paths = resolvePaths(env);
   const config = loadConfig(env, paths, { relay: flags.relay });
   if (!config.relay) {

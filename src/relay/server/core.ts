@@ -37,6 +37,16 @@ export function allApproverGroups(policy: Policy): Set<string> {
   return new Set([...policy.approverGroups, ...policy.fallback.approval.groups, ...policy.rules.flatMap((rule) => rule.approval.groups)]);
 }
 
+/** The approval requests an entry changes: waiters on them are woken. */
+function requestsTouched(entry: AuditEntry): string[] {
+  switch (entry.type) {
+    case 'decision': return [entry.requestId, entry.consumes].filter((id): id is string => typeof id === 'string');
+    case 'review':
+    case 'expire': return [entry.requestId];
+    default: return [];
+  }
+}
+
 type Parts = Omit<RelayCore, 'commit' | 'publishedVersion'>;
 
 export function createCore(parts: Parts): RelayCore {
@@ -53,10 +63,7 @@ export function createCore(parts: Parts): RelayCore {
       await durable;
       if (changed) {
         published = Math.max(published, version);
-        for (const key of ['requestId', 'consumes'] as const) {
-          const id = entry[key];
-          if (typeof id === 'string') parts.notifier.notify(id);
-        }
+        for (const id of requestsTouched(entry)) parts.notifier.notify(id);
         parts.notifier.notify(ANY_REQUEST);
       }
       return entry;

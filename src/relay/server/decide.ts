@@ -7,9 +7,9 @@ import { evaluate } from '../../policy/evaluate.ts';
 import type { Policy } from '../../policy/types.ts';
 import { statusAt } from './approvals.ts';
 import { fingerprint, redactArgv, showCommand } from '../../contract/command-line.ts';
-import type { CommandFields, DecisionEvent } from '../../contract/audit-events.ts';
+import type { DecisionEvent } from '../../contract/audit-events.ts';
 import type { RelayState } from './state.ts';
-import type { DecisionAnswer, Person, SubmitBody } from '../../contract/relay-api.ts';
+import type { CommandFields, DecisionAnswer, Person, SubmitBody } from '../../contract/relay-api.ts';
 
 export type DecideContext = { policy: Policy; state: RelayState; nowMs: number; randomId: () => string };
 

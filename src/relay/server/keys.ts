@@ -6,7 +6,7 @@ import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, FlattenedSign, generateKeyPair, importJWK, type JWK } from 'jose';
 import { ConfigError } from '../../errors.ts';
-import type { SignedManifest } from '../../contract/relay-api.ts';
+import { MANIFEST_TYP, type SignedManifest } from '../../contract/manifest.ts';
 
 type StoredKey = { kid: string; createdAt: string; publicJwk: JWK; privateJwk?: JWK; retiredAt?: string };
 type KeyFile = { v: 1; current: string; keys: StoredKey[] };
@@ -27,7 +27,6 @@ export type KeyStore = {
 };
 
 export const KEYS_FILE = 'keys.json';
-export const MANIFEST_TYPE = 'hk-manifest+json';
 
 async function newKey(now: Date): Promise<StoredKey> {
   const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
@@ -62,10 +61,10 @@ export async function openKeyStore(dataDir: string, now: () => Date = () => new 
       jwks: () => ({ keys: state.keys.map((key) => key.publicJwk) }),
       async signManifest(payload) {
         const bytes = new TextEncoder().encode(JSON.stringify(payload));
-        return new FlattenedSign(bytes).setProtectedHeader({ alg: 'EdDSA', kid: signer.kid, typ: MANIFEST_TYPE }).sign(signer.key) as Promise<SignedManifest>;
+        return new FlattenedSign(bytes).setProtectedHeader({ alg: 'EdDSA', kid: signer.kid, typ: MANIFEST_TYP }).sign(signer.key) as Promise<SignedManifest>;
       },
       signNow(payload) {
-        const header = Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: signer.kid, typ: MANIFEST_TYPE })).toString('base64url');
+        const header = Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: signer.kid, typ: MANIFEST_TYP })).toString('base64url');
         const body = Buffer.from(payload).toString('base64url');
         const signature = sign(null, Buffer.from(`${header}.${body}`), signer.keyObject).toString('base64url');
         return { payload: body, protected: header, signature };

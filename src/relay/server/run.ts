@@ -34,7 +34,7 @@ export function parseSize(text: string): number | null {
 
 const EMPTY: RelayConfig = { listen: null, dataDir: null, policyFile: null, tls: null, issuers: [], auditorGroups: [], maxWaitSec: null };
 
-export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv = process.env): Promise<Relay> {
+export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv): Promise<Relay> {
   const config = flags.config ? await loadRelayConfigFile(resolve(flags.config)) : EMPTY;
   const listen = flags.listen === undefined ? config.listen : parseListen(flags.listen);
   if (listen === null && flags.listen !== undefined) throw new UsageError('ERR_BAD_LISTEN', `--listen must be HOST:PORT, e.g. 127.0.0.1:7443 (got "${flags.listen}")`);

@@ -1,16 +1,15 @@
 // What the relay knows, derived only from audit-log entries folded in order: pending and past
 // approval requests, and sessions. The same `apply` runs when the relay starts (replaying the
 // log) and for each new entry, so a restart cannot remember anything differently.
-import type { AuditEntry } from '../../contract/audit-chain.ts';
+import type { AuditEntry, EntryOf } from '../../contract/audit-chain.ts';
 import { consumed, expired, reviewed } from './approvals.ts';
-import type { DecisionEvent, ExpireEvent, ReviewEvent, SessionCastEvent, SessionClosedEvent } from '../../contract/audit-events.ts';
 import type { ApprovalRequest } from '../../contract/relay-api.ts';
 
 /** An allowed command: what the relay decided (to fill its manifest), and how far it got. */
 export type Session = {
   sessionId: string;
   /** The allow decision, as logged. */
-  decision: DecisionEvent & AuditEntry;
+  decision: EntryOf<'decision'>;
   openedAt: string;
   requestId: string | null;
   /** The relay's own copy of the .cast, once uploaded. */
@@ -28,12 +27,12 @@ export class RelayState {
 
   apply(entry: AuditEntry): void {
     switch (entry.type) {
-      case 'decision': return this.decision(entry as unknown as DecisionEvent & AuditEntry);
-      case 'review': return this.review(entry as unknown as ReviewEvent & AuditEntry);
-      case 'expire': return this.expire(entry as unknown as ExpireEvent & AuditEntry);
-      case 'session.cast': return this.upload(entry as unknown as SessionCastEvent & AuditEntry);
-      case 'session.closed': return this.close(entry as unknown as SessionClosedEvent & AuditEntry);
-      default: // start, key and repair events change no request
+      case 'decision': return this.decision(entry);
+      case 'review': return this.review(entry);
+      case 'expire': return this.expire(entry);
+      case 'session.cast': return this.upload(entry);
+      case 'session.closed': return this.close(entry);
+      default: // relay-start, key and repair entries change no request
     }
   }
 
@@ -42,7 +41,7 @@ export class RelayState {
     return id === undefined ? undefined : this.requests.get(id);
   }
 
-  private decision(event: DecisionEvent & AuditEntry): void {
+  private decision(event: EntryOf<'decision'>): void {
     if (event.sessionId) {
       this.sessions.set(event.sessionId, {
         sessionId: event.sessionId, decision: event, openedAt: event.ts, requestId: event.consumes ?? null, upload: null, closed: null,
@@ -61,20 +60,20 @@ export class RelayState {
     this.version += 1;
   }
 
-  private review(event: ReviewEvent & AuditEntry): void {
+  private review(event: EntryOf<'review'>): void {
     this.update(event.requestId, (request) => reviewed(request, { verdict: event.verdict, by: event.by, justification: event.justification, at: event.ts }));
   }
 
-  private expire(event: ExpireEvent & AuditEntry): void {
+  private expire(event: EntryOf<'expire'>): void {
     this.update(event.requestId, expired);
   }
 
-  private upload(event: SessionCastEvent & AuditEntry): void {
+  private upload(event: EntryOf<'session.cast'>): void {
     const session = this.sessions.get(event.sessionId);
     if (session) session.upload = { sha256: event.sha256, size: event.size, at: event.ts };
   }
 
-  private close(event: SessionClosedEvent & AuditEntry): void {
+  private close(event: EntryOf<'session.closed'>): void {
     const session = this.sessions.get(event.sessionId);
     if (!session) return;
     session.closed = { at: event.ts, seq: event.seq, manifestSha256: event.manifestSha256, exitCode: event.exitCode, relayCopy: event.relayCopy };

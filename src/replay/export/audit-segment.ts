@@ -54,7 +54,7 @@ export function chainLinkProblems(link: ChainLink, entry: AuditEntry): string[] 
   const problems: string[] = [];
   if (entry.prev !== link.prev) problems.push(`session ${link.session}: manifest says audit entry #${link.seq} follows ${link.prev}, the log says ${entry.prev}`);
   if (entry.type !== 'session.closed' || entry.sessionId !== link.session) {
-    problems.push(`session ${link.session}: audit entry #${link.seq} is ${entry.type} ${String(entry.sessionId ?? '')}, not this session's session.closed`.replace(/ +,/, ','));
+    problems.push(`session ${link.session}: audit entry #${link.seq} is ${entry.type} ${'sessionId' in entry ? String(entry.sessionId ?? '') : ''}, not this session's session.closed`.replace(/ +,/, ','));
   } else if (entry.manifestSha256 !== link.payloadSha256) {
     problems.push(`session ${link.session}: audit entry #${link.seq} records manifest ${String(entry.manifestSha256)}, the bundle's manifest is ${link.payloadSha256}`);
   }

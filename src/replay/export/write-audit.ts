@@ -18,7 +18,7 @@ export interface AuditSegment {
 export async function writeAudit(segment: AuditSegment, identities: string[], written: SessionsWritten, sink: BundleSink, prefix: string): Promise<NonNullable<VerificationReport['audit']>> {
   const wanted = new Set(identities.map((id) => id.toLowerCase()));
   const requestedByWanted = (entry: AuditEntry) => {
-    const requester = (entry.requester ?? {}) as { subject?: unknown; email?: unknown };
+    const requester = ('requester' in entry ? entry.requester ?? {} : {}) as { subject?: unknown; email?: unknown };
     return [requester.subject, requester.email].some((id) => typeof id === 'string' && wanted.has(id.toLowerCase()));
   };
   const chain = segmentChecker();

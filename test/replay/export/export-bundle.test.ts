@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GENESIS, sealEntry, type AuditEntry, type AuditEvent } from '../../../src/contract/audit-chain.ts';
+import { GENESIS, sealEntry, type AuditEntry, type SealableEvent } from '../../../src/contract/audit-chain.ts';
 import { exportBundle, type ExportRequest } from '../../../src/replay/export/export-bundle.ts';
 import { launchBrowser, type TestBrowser } from '../browser.ts';
 import { relayKeys, tempDir, writeSession, type TestRelayKeys } from '../fixtures.ts';
@@ -21,7 +21,7 @@ function auditLog(start = '2026-03-01T09:00:00.000Z') {
   const entries: AuditEntry[] = [];
   return {
     entries,
-    append(event: AuditEvent): AuditEntry {
+    append(event: SealableEvent): AuditEntry {
       const { entry } = sealEntry(event, entries.length + 1, new Date(Date.parse(start) + entries.length * 60_000).toISOString(), entries.at(-1)?.hash ?? GENESIS);
       entries.push(entry);
       return entry;

@@ -10,7 +10,8 @@
 import { mkdir, open, readFile, truncate, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ConfigError, TemporaryError } from '../../../errors.ts';
-import { GENESIS, sealEntry, sha256Hex, type AuditEntry, type AuditEvent } from '../../../contract/audit-chain.ts';
+import { GENESIS, sealEntry, sha256Hex, type AuditEntry, type SealableEvent } from '../../../contract/audit-chain.ts';
+import type { RepairEvent } from '../../../contract/audit-events.ts';
 import { describeBrokenLink, logExists, scanAuditLog, type ChainHead } from './audit-scan.ts';
 
 export type Appended = { entry: AuditEntry; durable: Promise<void> };
@@ -19,7 +20,7 @@ export type AuditLog = {
   readonly file: string;
   head(): ChainHead;
   /** Seals the entry at once (so log order is call order); `durable` settles after fsync. */
-  append(event: AuditEvent): Appended;
+  append(event: SealableEvent): Appended;
   close(): Promise<void>;
 };
 
@@ -39,7 +40,7 @@ export async function openAuditLog(options: OpenAuditLogOptions): Promise<AuditL
   const now = options.now ?? (() => new Date());
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   let head: ChainHead = { seq: 0, hash: GENESIS };
-  let repairEvent: AuditEvent | null = null;
+  let repairEvent: RepairEvent | null = null;
   if (await logExists(file)) {
     const scan = await scanAuditLog(file, options.onEntry);
     head = scan.head;

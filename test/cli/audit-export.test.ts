@@ -4,11 +4,11 @@ import { createHash } from 'node:crypto';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GENESIS, sealEntry, type AuditEntry, type AuditEvent } from '../../../src/contract/audit-chain.ts';
-import { KEYS_FILE } from '../../../src/relay/server/keys.ts';
-import { AUDIT_LOG_FILE } from '../../../src/relay/server/server.ts';
-import { hkubectl } from '../../helpers/run.ts';
-import { relayKeys, tempDir, writeSession } from '../fixtures.ts';
+import { GENESIS, sealEntry, type AuditEntry, type SealableEvent } from '../../src/contract/audit-chain.ts';
+import { KEYS_FILE } from '../../src/relay/server/keys.ts';
+import { AUDIT_LOG_FILE } from '../../src/relay/server/server.ts';
+import { hkubectl } from '../helpers/run.ts';
+import { relayKeys, tempDir, writeSession } from '../replay/fixtures.ts';
 
 let dir: { path: string; remove(): Promise<void> };
 let env: NodeJS.ProcessEnv;
@@ -25,7 +25,7 @@ beforeAll(async () => {
   const keys = await relayKeys();
   await writeFile(join(data, KEYS_FILE), JSON.stringify({ keys: [{ publicJwk: keys.jwks.keys[0], privateJwk: { d: 'not for export' } }] }));
   const entries: AuditEntry[] = [];
-  const append = (event: AuditEvent, ts: string) => {
+  const append = (event: SealableEvent, ts: string) => {
     const { line, entry } = sealEntry(event, entries.length + 1, ts, entries.at(-1)?.hash ?? GENESIS);
     entries.push(entry);
     lines.push(line);

@@ -1,20 +1,21 @@
 // `hkubectl audit export`: the evidence bundle for a time range. Wires the command line to
 // src/replay/export/: where sessions, keys and the audit log come from.
 import { readFile } from 'node:fs/promises';
+import { commandEnv } from '../run-options.ts';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { parseDuration } from '../config/duration.ts';
-import { ConfigError, HkError, ExitCode, UsageError } from '../errors.ts';
-import type { AuditEntry } from '../contract/audit-chain.ts';
-import { relayClientFor } from '../relay/client/cli-client.ts';
-import { KEYS_FILE } from '../relay/server/keys.ts';
-import { AUDIT_LOG_FILE } from '../relay/server/server.ts';
-import { auditEntriesBetween } from './export/audit-file.ts';
-import { exportBundle, type AuditSegment } from './export/export-bundle.ts';
-import { reportIsClean } from './export/report.ts';
-import { loadJwks, recordingsDir } from './recordings-dir.ts';
-import { mirrorRelaySessions } from './relay-mirror.ts';
-import type { Jwks } from './verification.ts';
+import { parseDuration } from '../../config/duration.ts';
+import { ConfigError, HkError, ExitCode, UsageError } from '../../errors.ts';
+import type { AuditEntry } from '../../contract/audit-chain.ts';
+import { relayClientFor } from '../../relay/client/cli-client.ts';
+import { KEYS_FILE } from '../../relay/server/keys.ts';
+import { AUDIT_LOG_FILE } from '../../relay/server/server.ts';
+import { auditEntriesBetween } from '../../replay/export/audit-file.ts';
+import { exportBundle, type AuditSegment } from '../../replay/export/export-bundle.ts';
+import { reportIsClean } from '../../replay/export/report.ts';
+import { loadJwks, recordingsDir } from '../../replay/recordings-dir.ts';
+import { mirrorRelaySessions } from '../../replay/relay-mirror.ts';
+import type { Jwks } from '../../replay/verification.ts';
 
 /** The relay answers at most this many audit entries per call. */
 const RELAY_AUDIT_LIMIT = 10_000;
@@ -49,9 +50,9 @@ export function exportCommand(): Command {
       const source = await auditSource(options, since);
       // With --relay and no --dir, the sessions are the relay's own copies.
       const mirrored = options.relay !== undefined && options.dir === undefined
-        ? await mirrorRelaySessions(options.relay, options.jwks, (line) => process.stderr.write(`${line}\n`))
+        ? await mirrorRelaySessions(options.relay, options.jwks, (line) => process.stderr.write(`${line}\n`), commandEnv())
         : null;
-      const dir = mirrored?.dir ?? recordingsDir(options.dir);
+      const dir = mirrored?.dir ?? recordingsDir(options.dir, commandEnv());
       try {
         const jwks = options.jwks !== undefined ? await loadJwks(options.jwks, dir) : ((await source?.jwks()) ?? (await loadJwks(undefined, dir)));
         if (!jwks) process.stderr.write("hkubectl: warning: no relay public keys (pass --jwks, --relay or --data); signatures cannot be checked\n");
@@ -81,7 +82,7 @@ interface AuditSource {
 
 async function auditSource(options: Options, since: Date): Promise<AuditSource | null> {
   if (options.relay !== undefined) {
-    const client = relayClientFor(options);
+    const client = relayClientFor(options, commandEnv());
     return {
       jwks: () => client.jwks() as Promise<Jwks>,
       async segment(upTo) {
