@@ -5,6 +5,7 @@ import { UsageError } from '../errors.ts';
 import type { OwnFlagValues, OwnOptions } from '../config/own-options.ts';
 import { ownCommands } from './registry.ts';
 import { setRunOptions } from './run-options.ts';
+import { applyColourChoice, takeNoColorFlag } from './colour.ts';
 
 function quietly(command: Command): void {
   command.exitOverride();
@@ -12,11 +13,31 @@ function quietly(command: Command): void {
   for (const sub of command.commands) quietly(sub);
 }
 
+/** Exit status of a Unix tool whose reader went away (128 + SIGPIPE), as a shell reports it. */
+export const CLOSED_PIPE_EXIT = 141;
+
+/**
+ * `hkubectl approvals | head -1`: once the reader has gone, the rest of the output has nowhere to
+ * go. End as Unix tools do (status 141), not with a stack trace from the EPIPE.
+ */
+function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(CLOSED_PIPE_EXIT);
+    });
+  }
+}
+
 type FromMain = { options: OwnOptions; env: NodeJS.ProcessEnv; ownFlags: OwnFlagValues };
 
 /** `run` is what main.ts resolved: set again here, since own commands are a bundle of their own. */
 export async function runOwnCommand(name: string, args: string[], run?: FromMain): Promise<number> {
   if (run) setRunOptions(run.options, run.env, run.ownFlags);
+  endQuietlyOnClosedPipe();
+  const taken = takeNoColorFlag(args);
+  applyColourChoice(process.env, taken.noColor);
+  args = taken.args;
   const load = ownCommands[name];
   if (!load) throw new UsageError('ERR_UNKNOWN_COMMAND', `unknown command ${name}`);
   const command = await (await load()).default();

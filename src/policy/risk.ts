@@ -33,7 +33,7 @@ function verbFactor(intent: CommandIntent): RiskFactor {
   if (intent.dryRun !== 'none' && kind === 'write') {
     return { factor: 'verb', points: Math.min(points, 2), reason: `${intent.verb} with --dry-run=${intent.dryRun}: nothing is changed` };
   }
-  return { factor: 'verb', points, reason: `${intent.verb || '(no command)'} is a ${kind === 'other' ? 'command policy does not know' : `${kind} command`}` };
+  return { factor: 'verb', points, reason: `${intent.verb || '(no command)'} is ${kind === 'other' ? 'a command policy does not know' : `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} command`}` };
 }
 
 function resourceFactor(intent: CommandIntent, policy: Policy): RiskFactor {

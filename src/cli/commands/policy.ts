@@ -1,6 +1,7 @@
 // `hkubectl policy …`: offline tools for policy authors. Thin: the work is in src/policy/.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { ConfigError } from '../../errors.ts';
+import { outputIsJson } from '../exit.ts';
 import { parseIntent } from '../../kubectl/parse-intent.ts';
 import {
   DEFAULT_POLICY_YAML, defaultPolicy, evaluate, formatProblem, loadPolicy, loadPolicyFile, PolicyError, readPolicyText,
@@ -33,16 +34,28 @@ function check(): Command {
 
 function lint(): Command {
   return new Command('lint')
-    .description('Validate a policy file: prints "FILE: valid" or one line per problem (FILE:LINE: field: problem) and exits 78.')
+    .description(
+      'Validate a policy file: prints "FILE: valid" or one line per problem (FILE:LINE: field: problem) and exits 78. ' +
+        'With -o json, one object: {"file","valid":true,"version","rules"} or {"file","valid":false,"problems":[{"line","field","message"}]}.',
+    )
     .argument('<file>', 'policy YAML file')
-    .action(async (file: string) => {
+    .addOption(new Option('-o, --output <format>', 'output format: text, or json').choices(['text', 'json']))
+    .action(async (file: string, options: { output?: 'text' | 'json' }) => {
+      const json = (options.output ?? (outputIsJson() ? 'json' : 'text')) === 'json';
       const text = await readPolicyText(file);
       try {
         const policy = loadPolicy(text, file);
-        process.stdout.write(`${file}: valid (policy version ${policy.version}, ${policy.rules.length} rules)\n`);
+        process.stdout.write(json
+          ? `${JSON.stringify({ file, valid: true, version: policy.version, rules: policy.rules.length })}\n`
+          : `${file}: valid (policy version ${policy.version}, ${policy.rules.length} rules)\n`);
       } catch (error) {
         if (!(error instanceof PolicyError)) throw error;
-        for (const problem of error.problems) process.stderr.write(`${formatProblem(file, problem)}\n`);
+        if (json) {
+          const problems = error.problems.map((problem) => ({ line: problem.line, field: problem.path, message: problem.message }));
+          process.stdout.write(`${JSON.stringify({ file, valid: false, problems })}\n`);
+        } else {
+          for (const problem of error.problems) process.stderr.write(`${formatProblem(file, problem)}\n`);
+        }
         const count = error.problems.length;
         throw new ConfigError('ERR_POLICY_INVALID', `${file}: ${count} problem${count === 1 ? '' : 's'}, the policy cannot be used`);
       }

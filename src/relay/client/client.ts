@@ -26,6 +26,8 @@ export type RelayClientOptions = {
   maxSockets?: number;
   /** For calls that are not long-polls. */
   timeoutMs?: number;
+  /** Where the URL came from (`--hk-relay`, `HKUBECTL_RELAY`, config.yaml…), for errors that ask the user to check it. */
+  urlSource?: string;
 };
 
 export type RelayClient = {
@@ -82,7 +84,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     try {
       url = new URL(`${base}${path}`);
     } catch (error) {
-      throw new RelayUnreachableError(base, error);
+      throw new RelayUnreachableError(base, error, options.urlSource);
     }
     const { agent, request } = await transport.get();
     return new Promise<Answer>((resolve, reject) => {
@@ -91,7 +93,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       const fail = (error: unknown): void => {
         if (answered) return;
         answered = true;
-        reject(signal?.aborted ? error : new RelayUnreachableError(base, error));
+        reject(signal?.aborted ? error : new RelayUnreachableError(base, error, options.urlSource));
       };
       // No answer in time (a long-poll gets its wait on top): give up on this request.
       const overdue = setTimeout(() => {
