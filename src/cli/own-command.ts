@@ -7,10 +7,21 @@ import { ownCommands } from './registry.ts';
 import { setRunOptions } from './run-options.ts';
 import { applyColourChoice, takeNoColorFlag } from './colour.ts';
 
-function quietly(command: Command): void {
-  command.exitOverride();
-  command.configureOutput({ outputError: () => {} });
-  for (const sub of command.commands) quietly(sub);
+/** Commander's refusal, with the words of the (sub)command that refused, for the hint. */
+class RefusedBy extends Error {
+  constructor(readonly refusal: CommanderError, readonly words: string) {
+    super(refusal.message);
+  }
+}
+
+function quietly(command: Command, words: string[] = []): void {
+  const path = command.name() === 'hkubectl' ? words : [...words, command.name()];
+  command.exitOverride((refusal) => {
+    throw new RefusedBy(refusal, path.join(' '));
+  });
+  // Errors become the one `hkubectl:` line; help shown for a missing subcommand goes to stdout, as kubectl's does.
+  command.configureOutput({ outputError: () => {}, writeErr: (text) => process.stdout.write(text) });
+  for (const sub of command.commands) quietly(sub, path);
 }
 
 /** Exit status of a Unix tool whose reader went away (128 + SIGPIPE), as a shell reports it. */
@@ -47,10 +58,12 @@ export async function runOwnCommand(name: string, args: string[], run?: FromMain
   try {
     await program.parseAsync([name, ...args], { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.exitCode === 0) return 0;
-      throw new UsageError(`ERR_${error.code.replace(/^commander\./, '').replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`,
-        error.message.replace(/^error: /, ''), { hint: `run \`hkubectl ${name} --help\`` });
+    if (error instanceof RefusedBy) {
+      const { refusal, words } = error;
+      // A command group without its subcommand shows its help, as `kubectl config` does: not a usage error.
+      if (refusal.exitCode === 0 || refusal.code === 'commander.help') return 0;
+      throw new UsageError(`ERR_${refusal.code.replace(/^commander\./, '').replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`,
+        refusal.message.replace(/^error: /, ''), { hint: `run \`hkubectl ${words || name} --help\`` });
     }
     throw error;
   }

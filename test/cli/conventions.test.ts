@@ -151,3 +151,20 @@ describe('JSON output', () => {
     expect(JSON.parse(refused.stderr.toString()).error.code).toBe('ERR_POLICY_INVALID');
   });
 });
+
+describe('own command mistakes', () => {
+  it('point at the --help of the subcommand that refused, not its parent\'s', async () => {
+    const missing = await hkubectl(['approvals', 'status'], { env });
+    expect(missing.code).toBe(64);
+    expect(missing.stderr.toString()).toBe("hkubectl: missing required argument 'request-id' — run `hkubectl approvals status --help`\n");
+    const unknown = await hkubectl(['audit', 'log', '--bogus'], { env });
+    expect(unknown.stderr.toString()).toBe("hkubectl: unknown option '--bogus' — run `hkubectl audit log --help`\n");
+  });
+
+  it('show a command group\'s help when its subcommand is left out, as kubectl does, exit 0', async () => {
+    const result = await hkubectl(['audit'], { env });
+    expect(result.code).toBe(0);
+    expect(result.stdout.toString()).toMatch(/^Usage: hkubectl audit/);
+    expect(result.stderr.toString()).toBe('');
+  });
+});
