@@ -91,6 +91,9 @@ export function updateObject(cluster: Cluster, t: ResourceType, namespace: strin
       throw invalid(t, name, 'spec.selector', `Invalid value: ${JSON.stringify(next.spec?.selector)}: field is immutable`);
     }
   }
+  if ((t.kind === 'RoleBinding' || t.kind === 'ClusterRoleBinding') && JSON.stringify(next.roleRef) !== JSON.stringify(current.roleRef)) {
+    throw invalid(t, name, 'roleRef', `Invalid value: ${JSON.stringify(next.roleRef)}: cannot change roleRef`);
+  }
   if (opts.dryRun) {
     if (next.metadata.resourceVersion && next.metadata.resourceVersion !== current.metadata.resourceVersion) throw conflict(t, name);
     return next;
