@@ -54,7 +54,10 @@ function workload(t: ResourceType, obj: KubeObject): void {
   spec.revisionHistoryLimit ??= 10;
   if (t.kind === 'Deployment') {
     spec.progressDeadlineSeconds ??= 600;
-    spec.strategy ??= { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } };
+    // An empty strategy (kubectl create deployment sends one) is defaulted like a missing one.
+    spec.strategy = { ...(isPlainObject(spec.strategy) ? spec.strategy : {}) };
+    spec.strategy.type ??= 'RollingUpdate';
+    if (spec.strategy.type === 'RollingUpdate') spec.strategy.rollingUpdate = { maxUnavailable: '25%', maxSurge: '25%', ...spec.strategy.rollingUpdate };
   }
 }
 
