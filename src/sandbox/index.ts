@@ -138,7 +138,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw error;
   }
 
-  const { server, closeUpgraded } = createApiServer({ cluster, runtime, ports, logs: logSource(runtime), gate: new Gate(new TokenAuthenticator(table), authorizer), reviews: { authorizer, rules }, certPem: tls.certPem, keyPem: tls.keyPem });
+  const { server, closeUpgraded } = createApiServer({ cluster, runtime, ports, logs: logSource(runtime), gate: new Gate(new TokenAuthenticator(table), authorizer), rbac: { authorizer, rules }, certPem: tls.certPem, keyPem: tls.keyPem });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());

@@ -13,6 +13,7 @@ import { StatusError, badRequest, methodNotAllowed, status } from './status.ts';
 import type { UserInfo } from './auth/user.ts';
 import type { ReviewDeps } from './reviews.ts';
 import { review } from './reviews.ts';
+import { escalationGuard } from './rbac/escalation.ts';
 import type { IncludeObject } from './tables.ts';
 import { toTable } from './tables.ts';
 import { readBody, sendJson, wantsTable } from './http.ts';
@@ -137,7 +138,8 @@ async function deleteOptions(req: IncomingMessage, query: URLSearchParams): Prom
   };
 }
 
-export type Requester = { user: UserInfo; reviews: ReviewDeps };
+/** Who asks, and the RBAC state their reviews and escalation checks are decided on. */
+export type Requester = { user: UserInfo; rbac: ReviewDeps };
 
 /** Serves a resource request; `route.verb` is the verb that was authorised, and the one served. */
 export async function handleResource(cluster: Cluster, logs: LogSource, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, query: URLSearchParams, requester: Requester): Promise<void> {
@@ -145,9 +147,10 @@ export async function handleResource(cluster: Cluster, logs: LogSource, req: Inc
   const method = req.method ?? 'GET';
   if (t.review) {
     if (verb !== 'create' || name !== undefined) throw methodNotAllowed(method);
-    return sendJson(res, 201, review(t, await readBody(req), requester.user, requester.reviews));
+    return sendJson(res, 201, review(t, await readBody(req), requester.user, requester.rbac));
   }
   if (t.namespaced && namespace === undefined && name !== undefined) throw badRequest('a namespace is required to address a namespaced object');
+  const guard = escalationGuard(requester.rbac, requester.user, name ?? '');
 
   if (name === undefined) {
     switch (verb) {
@@ -155,7 +158,7 @@ export async function handleResource(cluster: Cluster, logs: LogSource, req: Inc
         return list(cluster, req, res, route, query);
       case 'create': {
         const dryRun = queryDryRun(query, 'CreateOptions');
-        const created = createObject(cluster, t, namespace, await readBody(req), { dryRun });
+        const created = createObject(cluster, t, namespace, await readBody(req), { dryRun, guard });
         return sendJson(res, 201, withKind(t, created));
       }
       case 'deletecollection': {
@@ -186,10 +189,10 @@ export async function handleResource(cluster: Cluster, logs: LogSource, req: Inc
       return sendJson(res, 200, withKind(t, obj));
     }
     case 'update':
-      return sendJson(res, 200, withKind(t, updateObject(cluster, t, namespace, name, await readBody(req), { dryRun: queryDryRun(query, 'UpdateOptions'), statusOnly })));
+      return sendJson(res, 200, withKind(t, updateObject(cluster, t, namespace, name, await readBody(req), { dryRun: queryDryRun(query, 'UpdateOptions'), statusOnly, guard })));
     case 'patch': {
       const type = patchTypeOf(req.headers['content-type']);
-      return sendJson(res, 200, withKind(t, patchObject(cluster, t, namespace, name, type, await readBody(req), { dryRun: queryDryRun(query, 'PatchOptions'), statusOnly })));
+      return sendJson(res, 200, withKind(t, patchObject(cluster, t, namespace, name, type, await readBody(req), { dryRun: queryDryRun(query, 'PatchOptions'), statusOnly, guard })));
     }
     case 'delete': {
       const opts = await deleteOptions(req, query);

@@ -21,7 +21,7 @@ import type { PodRuntime } from './runtime.ts';
 import type { Status } from './status.ts';
 import { StatusError, notFoundPath, status } from './status.ts';
 
-export type ApiServerDeps = { cluster: Cluster; runtime: PodRuntime; ports: PodPorts; logs: LogSource; gate: Gate; reviews: ReviewDeps; certPem: string; keyPem: string };
+export type ApiServerDeps = { cluster: Cluster; runtime: PodRuntime; ports: PodPorts; logs: LogSource; gate: Gate; rbac: ReviewDeps; certPem: string; keyPem: string };
 
 const TUNNEL_STAND_IN = 'hk-sandbox-spdy-tunnel';
 
@@ -105,7 +105,7 @@ export function createApiServer(deps: ApiServerDeps): { server: Server; wss: Web
         if (!discovery(req, res, info.path, req.headers.host ?? '')) throw notFoundPath();
         return;
       }
-      await handleResource(cluster, deps.logs, req, res, routeOf(info), query, { user, reviews: deps.reviews });
+      await handleResource(cluster, deps.logs, req, res, routeOf(info), query, { user, rbac: deps.rbac });
     })().catch((error: unknown) => sendError(res, error));
   });
 

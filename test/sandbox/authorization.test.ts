@@ -192,6 +192,62 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: dave}]
   });
 });
 
+describe('escalation prevention', () => {
+  it('lets alice (admin in prod) write Roles and bindings within her own rights there', async () => {
+    expect((await as('alice', ['create', 'role', 'pod-reader', '-n', 'prod', '--verb=get', '--resource=pods'])).code).toBe(0);
+    expect((await as('alice', ['create', 'rolebinding', 'agent-7-view', '-n', 'prod', '--clusterrole=view', '--user=agent-7'])).code).toBe(0);
+  });
+
+  it('refuses her a Role with rights she lacks, listing them as the API server does, dry run included', async () => {
+    const role = `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: wide, namespace: prod}
+rules:
+- {apiGroups: ["", "apps"], resources: [pods, nodes], verbs: [get, escalate]}
+- {apiGroups: [""], resources: [secrets], resourceNames: [a, b], verbs: [get]}
+`;
+    const expected = 'roles.rbac.authorization.k8s.io "wide" is forbidden: user "alice" (groups=["approvers" "system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n' +
+      '{APIGroups:[""], Resources:["nodes"], Verbs:["get" "escalate"]}\n{APIGroups:[""], Resources:["pods"], Verbs:["escalate"]}\n' +
+      '{APIGroups:["apps"], Resources:["nodes"], Verbs:["get" "escalate"]}\n{APIGroups:["apps"], Resources:["pods"], Verbs:["get" "escalate"]}\n';
+    expect((await as('alice', ['apply', '-f', '-'], role)).stderr).toBe(`Error from server (Forbidden): error when creating "STDIN": ${expected}`);
+    expect((await as('alice', ['apply', '-f', '-', '--dry-run=server'], role)).stderr).toBe(`Error from server (Forbidden): error when creating "STDIN": ${expected}`);
+    expect((await h.kubectl(['get', 'role', 'wide', '-n', 'prod'])).stderr).toContain('NotFound');
+  });
+
+  it('refuses her a binding to a role with rights she lacks (cluster-admin), or to a role that does not exist', async () => {
+    const grab = await as('alice', ['create', 'rolebinding', 'grab', '-n', 'prod', '--clusterrole=cluster-admin', '--user=alice']);
+    expect(grab.stderr).toBe('error: failed to create rolebinding: rolebindings.rbac.authorization.k8s.io "grab" is forbidden: user "alice" (groups=["approvers" "system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n{APIGroups:["*"], Resources:["*"], Verbs:["*"]}\n{NonResourceURLs:["*"], Verbs:["*"]}\n');
+    const ghost = await as('alice', ['create', 'rolebinding', 'ghost-by-alice', '-n', 'prod', '--role=nope', '--user=alice']);
+    expect(ghost.stderr).toBe('error: failed to create rolebinding: rolebindings.rbac.authorization.k8s.io "ghost-by-alice" is forbidden: role.rbac.authorization.k8s.io "nope" not found\n');
+    // Changing a binding she may edit to point higher is refused as well (roleRef is immutable anyway).
+    const own = await as('alice', ['create', 'role', 'tiny', '-n', 'prod', '--verb=get', '--resource=configmaps']);
+    expect(own.code).toBe(0);
+    const widened = await as('alice', ['patch', 'role', 'tiny', '-n', 'prod', '--type=json', '-p', '[{"op":"add","path":"/rules/-","value":{"apiGroups":[""],"resources":["nodes"],"verbs":["list"]}}]']);
+    expect(widened.stderr).toContain('roles.rbac.authorization.k8s.io "tiny" is forbidden: user "alice" (groups=["approvers" "system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n{APIGroups:[""], Resources:["nodes"], Verbs:["list"]}');
+  });
+
+  it('lets the bind and escalate verbs stand in for holding the rights', async () => {
+    const grants = `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: delegate, namespace: staging}
+rules:
+- {apiGroups: [rbac.authorization.k8s.io], resources: [rolebindings, roles], verbs: [create]}
+- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], resourceNames: [edit], verbs: [bind]}
+- {apiGroups: [rbac.authorization.k8s.io], resources: [roles], verbs: [escalate]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: gina-delegate, namespace: staging}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: delegate}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: gina}]
+`;
+    expect((await h.kubectl(['apply', '-f', '-'], grants)).code).toBe(0);
+    expect((await h.kubectl(['create', 'rolebinding', 'by-gina', '-n', 'staging', '--clusterrole=edit', '--user=agent-7', '--as', 'gina'])).code).toBe(0);
+    expect((await h.kubectl(['create', 'rolebinding', 'by-gina-2', '-n', 'staging', '--clusterrole=admin', '--user=agent-7', '--as', 'gina'])).stderr).toContain('is attempting to grant RBAC permissions not currently held');
+    expect((await h.kubectl(['create', 'role', 'all-pods', '-n', 'staging', '--verb=*', '--resource=pods', '--as', 'gina'])).code).toBe(0);
+  });
+});
+
 describe('a binding to a role that does not exist', () => {
   it('grants nothing, names the missing role in the refusal, and leaves the server serving', async () => {
     expect((await h.kubectl(['create', 'rolebinding', 'ghost', '-n', 'prod', '--role=nope', '--user=carol'])).code).toBe(0);

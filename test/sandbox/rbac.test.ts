@@ -6,6 +6,7 @@ import { withAuthenticatedGroup } from '../../src/sandbox/auth/user.ts';
 import type { Cluster } from '../../src/sandbox/operations.ts';
 import { createObject, deleteObject, updateObject } from '../../src/sandbox/operations.ts';
 import { Authorizer, forbidden } from '../../src/sandbox/rbac/authorize.ts';
+import { uncovered } from '../../src/sandbox/rbac/escalation.ts';
 import { bootstrapPolicy } from '../../src/sandbox/rbac/bootstrap-policy.ts';
 import { RuleResolver } from '../../src/sandbox/rbac/resolver.ts';
 import type { Attributes } from '../../src/sandbox/rbac/rules.ts';
@@ -177,5 +178,22 @@ describe('a refusal', () => {
 
   it('keeps a hostile name from reading as HTML', () => {
     expect(forbidden(user('<b>x&y</b>'), resource('get', 'pods', { name: 'p' }), '').message).toContain('User "&lt;b&gt;x&amp;y&lt;/b&gt;"');
+  });
+});
+
+describe('escalation: which rights a set of rules covers', () => {
+  const r = (raw: object) => policyRule(raw);
+  it('covers a subresource through */sub, names through a nameless rule, URLs through a * prefix', () => {
+    const owner = [r({ verbs: ['get', 'patch'], apiGroups: ['apps'], resources: ['deployments', '*/scale'] }), r({ verbs: ['get'], apiGroups: [''], resources: ['secrets'] }), r({ verbs: ['get'], nonResourceURLs: ['/apis/*'] })];
+    expect(uncovered(owner, [r({ verbs: ['patch'], apiGroups: ['apps'], resources: ['deployments/scale', 'deployments'] })])).toEqual([]);
+    expect(uncovered(owner, [r({ verbs: ['get'], apiGroups: [''], resources: ['secrets'], resourceNames: ['db'] })])).toEqual([]);
+    expect(uncovered(owner, [r({ verbs: ['get'], nonResourceURLs: ['/apis/apps'] })])).toEqual([]);
+  });
+
+  it('does not let a named rule cover a nameless one, nor a verb list cover *', () => {
+    const owner = [r({ verbs: ['get'], apiGroups: [''], resources: ['secrets'], resourceNames: ['db'] }), r({ verbs: ['get', 'list'], apiGroups: [''], resources: ['pods'] })];
+    expect(uncovered(owner, [r({ verbs: ['get'], apiGroups: [''], resources: ['secrets'] })])).toHaveLength(1);
+    expect(uncovered(owner, [r({ verbs: ['*'], apiGroups: [''], resources: ['pods'] })])).toHaveLength(1);
+    expect(uncovered(owner, [r({ verbs: ['get'], apiGroups: ['*'], resources: ['pods'] })])).toHaveLength(1);
   });
 });

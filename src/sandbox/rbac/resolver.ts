@@ -143,7 +143,8 @@ export class RuleResolver {
     return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  private rulesOf(ref: RoleRef, namespace: string): PolicyRule[] | string {
+  /** The rules of the role a binding refers to, or why there are none (GetRoleReferenceRules). */
+  roleRules(ref: RoleRef, namespace: string): PolicyRule[] | string {
     if (ref.kind === 'ClusterRole') return this.clusterRoles.get(ref.name) ?? notFound('clusterrole', ref.name);
     if (ref.kind === 'Role') return (namespace !== '' && this.roles.get(`${namespace}/${ref.name}`)) || notFound('role', ref.name);
     return `unsupported role reference kind: "${ref.kind}"`;
@@ -157,7 +158,7 @@ export class RuleResolver {
       for (const binding of bindings) {
         const subject = appliesTo(user, binding.subjects, scope);
         if (!subject) continue;
-        const rules = this.rulesOf(binding.roleRef, scope);
+        const rules = this.roleRules(binding.roleRef, scope);
         if (typeof rules === 'string') {
           if (!visit(undefined, undefined, rules)) return;
           continue;
@@ -166,6 +167,18 @@ export class RuleResolver {
       }
     }
   }
+}
+
+/** RulesFor: every rule that applies to the user in the namespace, and the roles that could not be found. */
+export function rulesFor(resolver: RuleResolver, user: UserInfo, namespace: string): { rules: PolicyRule[]; errors: string[] } {
+  const rules: PolicyRule[] = [];
+  const errors: string[] = [];
+  resolver.visitRulesFor(user, namespace, (_source, rule, error) => {
+    if (error !== undefined) errors.push(error);
+    else if (rule) rules.push(rule);
+    return true;
+  });
+  return { rules, errors };
 }
 
 /** clusterRoleBindingDescriber / roleBindingDescriber. */
