@@ -1,8 +1,12 @@
 // Authentication and impersonation without HTTP: the token file as tokenfile.NewCSV reads it, the
 // bearer header as the bearertoken authenticator splits it, the impersonation headers as
 // WithImpersonation checks them.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TokenAuthenticator } from '../../src/sandbox/auth/authenticate.ts';
+import { buildIdentities } from '../../src/sandbox/auth/identities.ts';
 import { impersonate } from '../../src/sandbox/auth/impersonate.ts';
 import { parseTokenFile, tokenFileLine } from '../../src/sandbox/auth/token-file.ts';
 import type { UserInfo } from '../../src/sandbox/auth/user.ts';
@@ -96,5 +100,24 @@ describe('impersonation', () => {
     expect(impersonate(relay, { 'impersonate-uid': ['u1'] }, only(() => true)).kind).toBe('invalid');
     expect(impersonate(relay, { 'impersonate-extra-scopes': ['x'] }, only(() => true)).kind).toBe('invalid');
     expect(asked).toEqual([]);
+  });
+});
+
+describe('the sandbox\'s own tokens', () => {
+  const random = () => 'r4nd0m';
+  it('refuses an administrator or seeded token with whitespace (say a trailing newline), which no bearer header could carry', () => {
+    expect(() => buildIdentities({ adminToken: 'abc\n', randomToken: random })).toThrow(expect.objectContaining({ code: 'SANDBOX_TOKEN_INVALID' }));
+    expect(() => buildIdentities({ adminToken: 'abc', users: [{ name: 'x', token: 'tok ' }], randomToken: random })).toThrow(expect.objectContaining({ code: 'SANDBOX_TOKEN_INVALID' }));
+  });
+
+  it('keeps the administrator in system:masters whatever a seed or file says about its token', () => {
+    expect(() => buildIdentities({ adminToken: 'same', users: [{ name: 'mallory', token: 'same' }], randomToken: random })).toThrow("user mallory has the administrator's token");
+    const dir = mkdtempSync(join(tmpdir(), 'hk-tokens-'));
+    writeFileSync(join(dir, 'tokens.csv'), 'same,mallory,u1,system:masters\nother,oscar,u2\n');
+    const { table, identities, warnings } = buildIdentities({ adminToken: 'same', tokenAuthFile: join(dir, 'tokens.csv'), randomToken: random });
+    rmSync(dir, { recursive: true, force: true });
+    expect(table.get('same')).toEqual({ name: 'kubernetes-admin', uid: '', groups: ['system:masters'], extra: {} });
+    expect(identities.map((i) => i.name)).toEqual(['oscar', 'kubernetes-admin']);
+    expect(warnings).toEqual(["the token of user mallory in the token file is the administrator's: it authenticates kubernetes-admin"]);
   });
 });

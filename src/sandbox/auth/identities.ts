@@ -51,11 +51,17 @@ export function buildIdentities(input: { adminToken: string; users?: SeedUser[];
   for (const user of input.users ?? []) {
     const token = user.token ?? input.randomToken();
     checkToken(token, `user ${user.name}`);
+    if (token === input.adminToken) throw new ConfigError('SANDBOX_TOKEN_INVALID', `user ${user.name} has the administrator's token`);
     const identity = { name: user.name, uid: user.uid ?? '', groups: user.groups ?? [], token };
     table.set(token, { name: identity.name, uid: identity.uid, groups: identity.groups, extra: {} });
     identities.push(identity);
   }
   checkToken(input.adminToken, 'the administrator');
+  if (table.has(input.adminToken)) {
+    warnings.push(`the token of user ${table.get(input.adminToken)!.name} in the token file is the administrator's: it authenticates kubernetes-admin`);
+    const at = identities.findIndex((i) => i.token === input.adminToken);
+    identities.splice(at, 1);
+  }
   table.set(input.adminToken, { name: ADMIN_USER, uid: '', groups: [SYSTEM_MASTERS], extra: {} });
   identities.push({ name: ADMIN_USER, uid: '', groups: [SYSTEM_MASTERS], token: input.adminToken });
   return { table, identities, warnings };
