@@ -23,9 +23,8 @@ function invalid(t: ResourceType, field: string, detail: string): StatusError {
 function accessReview(t: ResourceType, spec: Record<string, unknown>, user: UserInfo, deps: ReviewDeps) {
   const resource = isPlainObject(spec.resourceAttributes) ? spec.resourceAttributes : undefined;
   const nonResource = isPlainObject(spec.nonResourceAttributes) ? spec.nonResourceAttributes : undefined;
-  if (!resource === !nonResource) {
-    throw invalid(t, 'spec.resourceAttributes', `Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified`);
-  }
+  if (resource && nonResource) throw invalid(t, 'spec.nonResourceAttributes', `Invalid value: ${JSON.stringify(nonResource)}: cannot be specified in combination with resourceAttributes`);
+  if (!resource && !nonResource) throw invalid(t, 'spec.resourceAttributes', 'Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified');
   const a: Attributes = resource
     ? { verb: str(resource.verb), resourceRequest: true, path: '', apiGroup: str(resource.group), apiVersion: str(resource.version), namespace: str(resource.namespace), resource: str(resource.resource), subresource: str(resource.subresource), name: str(resource.name) }
     : { verb: str(nonResource!.verb), resourceRequest: false, path: str(nonResource!.path), apiGroup: '', apiVersion: '', namespace: '', resource: '', subresource: '', name: '' };

@@ -102,6 +102,32 @@ describe('auth can-i', () => {
     expect(admin.stdout).toMatch(/^\*\.\*\s+\[\]\s+\[\]\s+\[\*\]$/m);
   });
 
+  it('answers a malformed access review with 422 and a rules review for another namespace with that namespace\'s rules', async () => {
+    const headers = { authorization: `Bearer ${tokenOf('agent-7')}`, 'content-type': 'application/json' };
+    const post = (path: string, body: object) => new Promise<{ status: number; json: any }>((resolve, reject) => {
+      const text = JSON.stringify(body);
+      const req = request(new URL(path, h.sandbox.url), { method: 'POST', ca: h.sandbox.caPem, headers: { ...headers, 'content-length': Buffer.byteLength(text) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString()) }));
+      });
+      req.on('error', reject);
+      req.end(text);
+    });
+    const empty = await post('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { spec: {} });
+    expect([empty.status, empty.json.reason]).toEqual([422, 'Invalid']);
+    const rules = await post('/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', { spec: { namespace: 'default' } });
+    expect(rules.status).toBe(201);
+    expect(rules.json.status.resourceRules.map((r: { resources: string[] }) => r.resources.join(','))).toEqual(['selfsubjectaccessreviews,selfsubjectrulesreviews', 'selfsubjectreviews']);
+  });
+
+  it('writes a kubeconfig for any of its users', async () => {
+    const file = join(h.dir, 'kubeconfig-bob');
+    writeFileSync(file, h.sandbox.kubeconfigFor('bob'));
+    const r = await h.kubectl(['--kubeconfig', file, 'auth', 'whoami']);
+    expect(r.stdout).toMatch(/^Username\s+bob$/m);
+  });
+
   it('says who the caller is (auth whoami), with the uid and groups from the token table', async () => {
     const agent = await as('agent-7', ['auth', 'whoami']);
     expect(agent.stdout).toMatch(/^Username\s+agent-7$/m);
