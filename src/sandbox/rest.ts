@@ -153,6 +153,9 @@ export async function handleResource(cluster: Cluster, logs: LogSource, req: Inc
   const guard = escalationGuard(requester.rbac, requester.user, name ?? '');
 
   if (name === undefined) {
+    // A namespaced kind's all-namespaces path only lists and watches, as the apiserver installs it;
+    // a create there would land in whatever namespace the body names.
+    if (t.namespaced && namespace === undefined && verb !== 'list' && verb !== 'watch') throw methodNotAllowed(method);
     switch (verb) {
       case 'list': case 'watch':
         return list(cluster, req, res, route, query);

@@ -123,3 +123,13 @@ spec:
     expect(await revision()).toBe(before);
   });
 });
+
+describe('the all-namespaces path of a namespaced kind', () => {
+  it('only lists: a create or deletecollection there is 405 and writes nothing', async () => {
+    const before = await revision();
+    expect((await raw('POST', '/api/v1/configmaps', JSON.stringify({ metadata: { name: 'anywhere', namespace: 'ops' } }))).status).toBe(405);
+    expect((await raw('DELETE', '/api/v1/configmaps')).status).toBe(405);
+    expect((await raw('GET', '/api/v1/configmaps')).status).toBe(200);
+    expect(await revision()).toBe(before);
+  });
+});
