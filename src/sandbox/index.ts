@@ -1,5 +1,6 @@
 // The sandbox: an in-memory, Kubernetes-API-compatible server on 127.0.0.1 that the real kubectl
-// drives (TLS with a fresh CA, bearer token), plus the kubeconfig that points kubectl at it.
+// drives (TLS with a fresh CA, bearer tokens, RBAC and impersonation as the apiserver does them),
+// plus the kubeconfig that points kubectl at it as the administrator.
 // The kubeconfig marks the context as a sandbox (see kubeconfig.ts) so that replay re-execution
 // can refuse any other cluster.
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -18,15 +19,28 @@ import { PodPorts } from './portforward.ts';
 import { findResource } from './resources.ts';
 import { PodRuntime } from './runtime.ts';
 import { loadSeed, readSeedFile } from './seed.ts';
+import { TokenAuthenticator } from './auth/authenticate.ts';
+import type { SandboxIdentity, SeedUser } from './auth/identities.ts';
+import { buildIdentities } from './auth/identities.ts';
+import { Gate } from './gate.ts';
+import { Authorizer } from './rbac/authorize.ts';
+import { bootstrapPolicy } from './rbac/bootstrap-policy.ts';
+import { RuleResolver } from './rbac/resolver.ts';
 import { createApiServer } from './server.ts';
 import { Store } from './store.ts';
 import { generateSandboxTls } from './tls.ts';
 
 export { SANDBOX_EXTENSION, isSandboxContext } from './kubeconfig.ts';
+export { ADMIN_USER, type SandboxIdentity, type SeedUser } from './auth/identities.ts';
 
 export interface SandboxOptions {
   port?: number;
+  /** The administrator's token (kubernetes-admin, system:masters), written into the kubeconfig. */
   token?: string;
+  /** Users to accept besides the administrator, each with its token (random unless given). */
+  users?: SeedUser[];
+  /** A kube-apiserver `--token-auth-file` (CSV: token,user,uid,"group1,group2"). */
+  tokenAuthFile?: string;
   seed?: unknown[] /* k8s objects */;
   seedFile?: string;
   kubeconfigPath?: string;
@@ -35,7 +49,14 @@ export interface SandboxOptions {
 
 export interface Sandbox {
   url: string;
+  /** The administrator's token. */
   token: string;
+  /** Every user the sandbox accepts, the administrator last. */
+  identities: SandboxIdentity[];
+  /** What reading the token file noticed (skipped or unusable records). */
+  warnings: string[];
+  /** A kubeconfig (YAML) for one of `identities`, marked as a sandbox like the administrator's. */
+  kubeconfigFor(userName: string): string;
   caPem: string;
   kubeconfigPath: string;
   contextName: string;
@@ -72,8 +93,11 @@ async function settle(store: Store): Promise<void> {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const now = () => new Date();
-  const root = mkdtempSync(join(tmpdir(), 'hk-sandbox-'));
   const token = options.token ?? randomBytes(24).toString('base64url');
+  const { table, identities, warnings } = buildIdentities({
+    adminToken: token, users: options.users, tokenAuthFile: options.tokenAuthFile, randomToken: () => randomBytes(24).toString('base64url'),
+  });
+  const root = mkdtempSync(join(tmpdir(), 'hk-sandbox-'));
   const contextName = options.contextName ?? 'sandbox';
   const tls = generateSandboxTls(now());
   const store = new Store({ now, uid: randomUUID });
@@ -82,6 +106,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     store, now,
     admission: { allocateClusterIP: () => `10.96.${Math.floor(nextIp / 250)}.${(nextIp++ % 250) + 1}` },
   };
+  // Subscribed before anything is stored, so it sees every Role and binding from the first.
+  const rules = new RuleResolver(store);
+  const authorizer = new Authorizer(rules);
   const record = eventRecorder(store, now);
   const errors: unknown[] = [];
   const onError = (error: unknown) => errors.push(error);
@@ -94,6 +121,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const shutdown = () => {
     offPorts();
+    rules.stop();
     stopNamespaces();
     stopWorkloads();
     runtime.stop();
@@ -102,6 +130,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   try {
     bootstrap(cluster, now());
+    loadSeed(cluster, bootstrapPolicy());
     const seed = [...(options.seed ?? []), ...(options.seedFile ? readSeedFile(options.seedFile) : [])];
     loadSeed(cluster, seed);
   } catch (error) {
@@ -109,7 +138,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw error;
   }
 
-  const { server, closeUpgraded } = createApiServer({ cluster, runtime, ports, logs: logSource(runtime), token, certPem: tls.certPem, keyPem: tls.keyPem });
+  const { server, closeUpgraded } = createApiServer({ cluster, runtime, ports, logs: logSource(runtime), gate: new Gate(new TokenAuthenticator(table), authorizer), rbac: { authorizer, rules }, certPem: tls.certPem, keyPem: tls.keyPem });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -126,7 +155,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   let stopped: Promise<void> | undefined;
   return {
-    url, token, caPem: tls.caPem, kubeconfigPath, contextName,
+    url, token, caPem: tls.caPem, kubeconfigPath, contextName, identities, warnings,
+    kubeconfigFor(userName: string) {
+      const identity = identities.find((i) => i.name === userName);
+      if (!identity) throw new Error(`the sandbox has no user ${userName}`);
+      return buildKubeconfig({ server: url, caPem: tls.caPem, token: identity.token, contextName });
+    },
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         closeUpgraded();
