@@ -3,8 +3,8 @@
 // identity the request runs as and what it was allowed to do, or the answer that ends it.
 import type { IncomingMessage } from 'node:http';
 import type { TokenAuthenticator } from './auth/authenticate.ts';
-import type { ImpersonationHeaders } from './auth/impersonate.ts';
-import { impersonate } from './auth/impersonate.ts';
+import type { ImpersonationHeaders } from './impersonate.ts';
+import { impersonate } from './impersonate.ts';
 import type { UserInfo } from './auth/user.ts';
 import type { Authorizer } from './rbac/authorize.ts';
 import { forbidden } from './rbac/authorize.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TokenAuthenticator } from '../../src/sandbox/auth/authenticate.ts';
 import { buildIdentities } from '../../src/sandbox/auth/identities.ts';
-import { impersonate } from '../../src/sandbox/auth/impersonate.ts';
+import { impersonate } from '../../src/sandbox/impersonate.ts';
 import { parseTokenFile, tokenFileLine } from '../../src/sandbox/auth/token-file.ts';
 import type { UserInfo } from '../../src/sandbox/auth/user.ts';
 import type { Attributes } from '../../src/sandbox/rbac/rules.ts';

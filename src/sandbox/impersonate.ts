@@ -6,9 +6,9 @@
 // first refusal is a 403 naming it. Groups, extras or a uid without a user are refused before
 // any check, with the apiserver's plain-text 500. The impersonated user gets
 // system:authenticated unless a group says otherwise; no group is inherited from the caller.
-import type { Attributes } from '../rbac/rules.ts';
-import type { UserInfo } from './user.ts';
-import { ALL_AUTHENTICATED, ALL_UNAUTHENTICATED, ANONYMOUS, serviceAccountGroups, serviceAccountUsername, splitServiceAccountUsername } from './user.ts';
+import type { Attributes } from './rbac/rules.ts';
+import type { UserInfo } from './auth/user.ts';
+import { ALL_AUTHENTICATED, ALL_UNAUTHENTICATED, ANONYMOUS, serviceAccountGroups, serviceAccountUsername, splitServiceAccountUsername } from './auth/user.ts';
 
 export type ImpersonationHeaders = Record<string, string[] | undefined>;
 
