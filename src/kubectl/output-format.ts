@@ -31,3 +31,29 @@ export function outputFormatOf(intent: Pick<CommandIntent, 'output' | 'flags'>):
 export function isGoTemplate(format: OutputFormat): boolean {
   return format === 'go-template' || format === 'go-template-file';
 }
+
+// jsonpath and custom-columns expressions that can print a Secret value in a shape the masker
+// does not know (several values on a line, a JSON list, a column of a table): anything naming
+// `data`, `stringData` or `annotations` (where last-applied-configuration copies the data),
+// wildcards other than a list's `[*]`, recursive descent, filters, and escapes. The two shapes
+// the masker is tested on (test/policy/secret-output-masking.test.ts) stay allowed: one value
+// `{.data.KEY}` and the whole map `{.data}`, alone.
+const VALUE_FIELDS = /(^|[^a-z0-9_-])(data|stringdata|annotations)([^a-z0-9_-]|$)/i;
+const MASKED_SHAPES = /^\{\.data(\.[A-Za-z0-9_-]+)?\}$/;
+
+/**
+ * Whether a jsonpath or custom-columns output could select a Secret's values past the masker;
+ * false for every other printer. Expressions read from a file count, since nobody sees them.
+ */
+export function selectsSecretValues(intent: Pick<CommandIntent, 'output' | 'flags'>): boolean {
+  const format = outputFormatOf(intent);
+  if (format === 'jsonpath-file' || format === 'custom-columns-file') return true;
+  if (format !== 'jsonpath' && format !== 'jsonpath-as-json' && format !== 'custom-columns') return false;
+  const eq = intent.output?.indexOf('=') ?? -1;
+  const template = intent.flags['template'];
+  const expression = eq !== -1 ? (intent.output as string).slice(eq + 1) : typeof template === 'string' ? template : '';
+  if (format === 'jsonpath' && MASKED_SHAPES.test(expression)) return false;
+  // Text between {"…"} is printed as it is and selects nothing (`{"\n"}`, `{"\t"}`).
+  const selecting = expression.replace(/\{"(?:[^"\\]|\\.)*"\}/g, '');
+  return VALUE_FIELDS.test(selecting) || selecting.replaceAll('[*]', '').includes('*') || /\.\.|\\|@|\?/.test(selecting);
+}

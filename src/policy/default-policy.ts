@@ -102,13 +102,18 @@ rules:
   - id: no-templates-over-secrets
     match:
       resources: [secrets]
-      flags: [{ output-format: go-template }, { output-format: go-template-file }]
+      flags:
+        - { output-format: go-template }
+        - { output-format: go-template-file }
+        - { output-selects-values: true }
     action: deny
     message: &templates >-
-      go-template output (-o go-template, template, go-template-file, templatefile, or --template)
-      is blocked for commands that can return Secrets, because a template can print their values
-      in forms the masking cannot recognise; use -o yaml, -o json, -o jsonpath=..., -o
-      custom-columns=..., -o name or the default table, whose Secret values are masked
+      go-template output (-o go-template, template, go-template-file, templatefile, --template),
+      and jsonpath or custom-columns that pick out Secret data, are blocked for commands that can
+      return Secrets: they print values in forms the masking cannot recognise. Use -o yaml, -o
+      json, -o name or the default table (Secret values masked), -o jsonpath='{.data}' or
+      '{.data.KEY}', or jsonpath and custom-columns over metadata such as
+      '{.items[*].metadata.name}'
 
   - id: no-templates-over-manifests
     match:
@@ -117,6 +122,8 @@ rules:
         - { output-format: go-template-file, filename: true }
         - { output-format: go-template, kustomize: true }
         - { output-format: go-template-file, kustomize: true }
+        - { output-selects-values: true, filename: true }
+        - { output-selects-values: true, kustomize: true }
     action: deny
     message: *templates
 

@@ -6,10 +6,11 @@
 // that did not resolve (`intent.unrecognised`) could be any resource: every restricting rule's
 // resource list matches it, and no allow rule's does.
 // Flag conditions compare values as kubectl reads them (flag-values.ts), plus two that kubectl
-// derives: `output-format` (the printer -o/--template select) and `immediate-deletion`.
+// derives: `output-format` (the printer -o/--template select), `output-selects-values` (a jsonpath
+// or custom-columns expression that can reach Secret values) and `immediate-deletion`.
 import { isImmediateDeletion, parseGoInt, INT_FLAGS } from '../kubectl/flag-values.ts';
 import type { CommandIntent, FlagValue } from '../kubectl/intent.ts';
-import { outputFormatOf } from '../kubectl/output-format.ts';
+import { outputFormatOf, selectsSecretValues } from '../kubectl/output-format.ts';
 import { affectedNamespaces } from './subject.ts';
 import type { Actor, FlagCondition, Identity, ListMatcher, Rule } from './types.ts';
 import type { VerbClass } from './verbs.ts';
@@ -74,6 +75,7 @@ function flagValue(name: string, intent: CommandIntent): FlagValue | undefined {
     case 'stdin': return intent.interactive;
     case 'tty': return intent.tty;
     case 'output-format': return outputFormatOf(intent);
+    case 'output-selects-values': return selectsSecretValues(intent);
     case 'immediate-deletion': return isImmediateDeletion(intent);
     default: return intent.flags[name];
   }
