@@ -57,6 +57,6 @@ function resourceModel(info: RequestInfo, resolver: ResourceResolver): RawReques
     allNamespaces: namespaced && info.namespace === '',
     subresource: info.subresource !== '' ? info.subresource : info.verb === 'proxy' ? 'proxy' : null,
     collection: info.verb === 'deletecollection',
-    unrecognised: exact ? null : `${canonical} (named by --raw ${info.path}; not a resource of the known API)`,
+    unrecognised: exact ? null : canonical,
   };
 }

@@ -3,8 +3,8 @@
 // ANY listed thing matches, a rule that allows only when ALL of them do. So `get pods,secrets`
 // cannot ride on "allow pods", and `-A` or a command naming no objects counts as touching every
 // namespace or object: only a `*` pattern allows it, and any pattern restricts it. A resource name
-// that did not resolve (`intent.unrecognised`) could be any resource: every restricting rule's
-// resource list matches it, and no allow rule's does.
+// that did not resolve (`intent.unrecognised`) could be any resource (of its API group, if it
+// spells one): every restricting rule's resource list that could name it matches, no allow rule's.
 // Flag conditions compare values as kubectl reads them (flag-values.ts), plus two that kubectl
 // derives: `output-format` (the printer -o/--template select), `output-selects-values` (a jsonpath
 // or custom-columns expression that can reach Secret values) and `immediate-deletion`.
@@ -13,6 +13,7 @@ import type { CommandIntent, FlagValue } from '../kubectl/intent.ts';
 import { outputFormatOf, selectsSecretValues } from '../kubectl/output-format.ts';
 import { affectedNamespaces } from './subject.ts';
 import type { Actor, FlagCondition, Identity, ListMatcher, Rule } from './types.ts';
+import { couldBeAmong } from './unrecognised.ts';
 import type { VerbClass } from './verbs.ts';
 
 export interface MatchInput {
@@ -45,8 +46,7 @@ export function ruleMatches(rule: Rule, input: MatchInput): boolean {
   }
   // A command whose resources are unknown (`apply -f`) matches only `*`, even for restricting rules:
   // otherwise every resource guardrail would block every file-based command.
-  const couldBeAnyResource = restricts && intent.unrecognised.length > 0;
-  if (match.resources !== null && !couldBeAnyResource) {
+  if (match.resources !== null && !(restricts && couldBeAmong(match.resources, intent.unrecognised))) {
     if (intent.resources.length === 0 && !match.resources.matchesEverything) return false;
     if (!listMatches(match.resources, intent.resources, restricts)) return false;
   }

@@ -15,7 +15,8 @@ const rows: Array<[string, Partial<CommandIntent>]> = [
   ['get --raw /api/v1/proxy/namespaces/dev/services/web', { resources: ['services'], subresource: 'proxy' }],
   ['delete --raw /api/v1/namespaces/dev/pods/web --dry-run=server', { dryRun: 'none' }],
   ['get --raw /healthz', { resources: [], unrecognised: [] }],
-  ['get --raw /apis/example.com/v1/widgets', { resources: ['widgets.example.com'], unrecognised: ['widgets.example.com (named by --raw /apis/example.com/v1/widgets; not a resource of the known API)'] }],
+  ['get --raw /apis/example.com/v1/widgets', { resources: ['widgets.example.com'], unrecognised: ['widgets.example.com'] }],
+  ['get --raw /api/v1/namespaces/dev/podz', { resources: ['podz'], unrecognised: ['podz'] }],
   ['get --raw /logs/', { resources: [], unrecognised: ['--raw /logs/ (a non-resource path other than discovery, version, health or OpenAPI)'] }],
   ['delete --raw /api/v1/namespaces/a/../prod', { resources: [], allNamespaces: true, unrecognised: [expect.stringMatching(/^--raw \/api\/v1\/namespaces\/a\/\.\.\/prod \(the path has empty/)] as unknown as string[] }],
   // config view --raw is a bool flag of a local command, not a request

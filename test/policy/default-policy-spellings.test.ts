@@ -64,13 +64,24 @@ describe('class 1: a name that does not resolve is decided as the most sensitive
     ['describe podz web -n dev', 'approve', 'reads'],
     ['get Secrets.APPS -n dev', 'approve', 'reads'],
     ['get widgets -n dev -o go-template={{.metadata.name}}', 'deny', 'no-templates-over-secrets'],
+    ['delete widgets.v1. w1 -n dev', 'deny', 'no-namespace-delete'],
+    ['delete podz. w1 -n dev', 'deny', 'no-namespace-delete'],
+    // a name that spells an API group can only be a resource of a group starting with it
+    ['delete widgets.example.com w1 -n dev', 'approve', 'writes'],
+    ['delete widgets.v1.example.com w1 -n dev', 'approve', 'writes'],
+    ['label certificates.cert-manager.io/web a=b -n dev', 'approve', 'writes'],
+    ['delete widgets.example.com w1 -n payments-prod', 'deny', 'writes-in-production'],
+    ['get certificates.cert-manager.io -n dev -o go-template={{.items}}', 'approve', 'reads'],
+    ['delete widgets.rbac.authorization.k8s.io x', 'deny', 'no-rbac-changes'],
+    ['delete widgets.rbac x', 'deny', 'no-rbac-changes'],
+    ['patch roles.rbac.authorization.k8s.io.evil/x -p {} -n dev', 'approve', 'writes'],
   ]);
 
   it('says which name was not recognised, and masks strictly in case it is a Secret', () => {
     const denied = decide(['delete', 'namespaces.v2.', 'prod']);
     expect(denied.message).toMatch(/^"namespaces\.v2\." was not recognised as a resource of this cluster's API.*deleting a namespace is blocked/);
     const read = decide(['get', 'widgets', '-n', 'dev']);
-    expect(read.message).toBe('"widgets" was not recognised as a resource of this cluster\'s API, so the command was decided as if it named the most sensitive resource it could (a namespace, an RBAC object, a Secret): a member of approvers must approve it');
+    expect(read.message).toBe('"widgets" was not recognised as a resource of this cluster\'s API, so the command was decided as if it named the most sensitive resource it could (a namespace, an RBAC object, a Secret, unless the name confines it to an API group): a member of approvers must approve it');
     expect(read.mask).toBe('strict');
   });
 });
@@ -116,7 +127,9 @@ describe('class 2: a --raw path that cannot be read is denied for writes and nee
     ['delete --raw api/v1/namespaces/prod', 'deny', 'no-namespace-delete'],
     ['create --raw /api/v1/namespaces/dev/./configmaps -f cm.json', 'deny', 'no-rbac-changes'],
     ['create --raw /logs/x -f x', 'deny', 'no-rbac-changes'],
-    ['replace --raw /apis/example.com/v1/widgets/w -f w.json', 'deny', 'no-rbac-changes'],
+    ['replace --raw /api/v1/namespaces/dev/podz/w -f w.json', 'deny', 'no-rbac-changes'],
+    ['replace --raw /apis/example.com/v1/namespaces/dev/widgets/w -f w.json', 'approve', 'writes-from-files'],
+    ['delete --raw /apis/example.com/v1/namespaces/dev/widgets/w', 'approve', 'writes'],
     ['get --raw /api/v1/namespaces/dev/../prod/secrets', 'approve', 'reads'],
     ['get --raw /logs/kube-apiserver.log', 'approve', 'reads'],
     ['get --raw /debug/pprof/heap', 'approve', 'reads'],
