@@ -14,7 +14,7 @@ export const BOOL_FLAGS: ReadonlySet<string> = new Set([
   'delete-emptydir-data', 'disable-eviction', 'watch', 'watch-only', 'show-labels', 'show-kind', 'no-headers',
   'local', 'follow', 'previous', 'timestamps', 'insecure-skip-tls-verify', 'rm', 'attach', 'leave-stdin-open',
   'expose', 'show-managed-fields', 'ignore-errors', 'keep-annotations', 'allow-missing-template-keys',
-  'interactive', 'match-server-version', 'disable-compression', 'warnings-as-errors', 'list', 'resolve',
+  'interactive', 'match-server-version', 'disable-compression', 'warnings-as-errors', 'list', 'resolve', 'help', 'client',
 ]);
 
 /** Flags that are pflag ints (int, int32, int64). */
