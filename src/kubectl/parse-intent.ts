@@ -80,8 +80,9 @@ export function parseIntent(argv: readonly string[], options: ParseOptions = {})
     flags: otherFlags(scanned, selectorIsQuery),
     unrecognised: placed.unrecognised ?? [],
   };
+  // kubectl ignores an empty --raw (`len(o.Raw) > 0`) and runs the command as written.
   const raw = flag('raw');
-  return raw !== undefined && verb.words in RAW_METHODS ? withRawRequest(intent, raw, resolver) : intent;
+  return raw !== undefined && raw !== '' && verb.words in RAW_METHODS ? withRawRequest(intent, raw, resolver) : intent;
 }
 
 /** `--raw PATH`: the request's resource, namespace, name and subresource replace the rest. */

@@ -107,3 +107,28 @@ export const KUBERNETES_1_32_RESOURCES: readonly ApiResource[] = GROUPS.flatMap(
     group, version, name, singularName: kind.toLowerCase(), kind, shortNames, namespaced, categories,
   }));
 });
+
+/** One group-version of a discovery answer (`GET /apis/{group}/{version}`, an APIResourceList). */
+export interface DiscoveryResourceList {
+  groupVersion: string;
+  resources: ReadonlyArray<{
+    name: string; singularName?: string; kind: string; namespaced: boolean; shortNames?: readonly string[]; categories?: readonly string[];
+  }>;
+}
+
+/**
+ * A cluster's discovery as a resolver table, in the order given (the API server's group priority).
+ * Subresources (`pods/exec`) are left out, and an empty singular name is guessed from the kind, as
+ * client-go's discovery REST mapper does.
+ */
+export function resourceTableFromDiscovery(lists: readonly DiscoveryResourceList[]): ApiResource[] {
+  return lists.flatMap((list) => {
+    const slash = list.groupVersion.indexOf('/');
+    const group = slash === -1 ? '' : list.groupVersion.slice(0, slash);
+    const version = list.groupVersion.slice(slash + 1);
+    return list.resources.filter((r) => !r.name.includes('/')).map((r) => ({
+      group, version, name: r.name, singularName: r.singularName || r.kind.toLowerCase(), kind: r.kind,
+      shortNames: [...(r.shortNames ?? [])], namespaced: r.namespaced, categories: [...(r.categories ?? [])],
+    }));
+  });
+}

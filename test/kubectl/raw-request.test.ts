@@ -19,6 +19,8 @@ const rows: Array<[string, Partial<CommandIntent>]> = [
   ['get --raw /api/v1/namespaces/dev/podz', { resources: ['podz'], unrecognised: ['podz'] }],
   ['get --raw /logs/', { resources: [], unrecognised: ['--raw /logs/ (a non-resource path other than discovery, version, health or OpenAPI)'] }],
   ['delete --raw /api/v1/namespaces/a/../prod', { resources: [], allNamespaces: true, unrecognised: [expect.stringMatching(/^--raw \/api\/v1\/namespaces\/a\/\.\.\/prod \(the path has empty/)] as unknown as string[] }],
+  // kubectl ignores an empty --raw and runs the command as written
+  ['delete --raw= ns prod', { resources: ['namespaces'], names: ['prod'], unrecognised: [] }],
   // config view --raw is a bool flag of a local command, not a request
   ['config view --raw', { verb: 'config view', resources: [], unrecognised: [], flags: { raw: true } }],
 ];

@@ -2,7 +2,7 @@
 // (cli-runtime Builder.mappingFor, schema.ParseResourceArg, restmapper's shortcut expander).
 import { describe, expect, it } from 'vitest';
 import { builtinResolver, createResourceResolver } from '../../src/kubectl/resource-resolve.ts';
-import { KUBERNETES_1_32_RESOURCES, type ApiResource } from '../../src/kubectl/resource-table.ts';
+import { KUBERNETES_1_32_RESOURCES, resourceTableFromDiscovery, type ApiResource } from '../../src/kubectl/resource-table.ts';
 
 const NS = 'namespaces';
 const CRB = 'clusterrolebindings.rbac.authorization.k8s.io';
@@ -114,5 +114,19 @@ describe('resolving against a cluster discovery table', () => {
   it('lets an exact resource name win over another resource short name', () => {
     const clash: ApiResource = { ...widget, name: 'sts', singularName: 'st', kind: 'St', shortNames: [], group: 'clash.io' };
     expect(createResourceResolver([...KUBERNETES_1_32_RESOURCES, clash]).resolve('sts').canonical).toBe('sts.clash.io');
+  });
+});
+
+describe('a resolver table from a discovery answer', () => {
+  it('keeps resources in order, skips subresources and guesses a missing singular from the kind', () => {
+    const table = resourceTableFromDiscovery([
+      { groupVersion: 'v1', resources: [{ name: 'pods', singularName: 'pod', kind: 'Pod', namespaced: true, shortNames: ['po'], categories: ['all'] }, { name: 'pods/exec', kind: 'PodExecOptions', namespaced: true }] },
+      { groupVersion: 'example.com/v1', resources: [{ name: 'widgets', singularName: '', kind: 'Widget', namespaced: false }] },
+    ]);
+    expect(table).toEqual([
+      { group: '', version: 'v1', name: 'pods', singularName: 'pod', kind: 'Pod', shortNames: ['po'], namespaced: true, categories: ['all'] },
+      { group: 'example.com', version: 'v1', name: 'widgets', singularName: 'widget', kind: 'Widget', shortNames: [], namespaced: false, categories: [] },
+    ]);
+    expect(createResourceResolver(table).resolve('widget.example').canonical).toBe('widgets.example.com');
   });
 });

@@ -229,7 +229,18 @@ describe('class 5: flag values are compared as kubectl reads them', () => {
     ['scale deploy web --replicas=0 -n payments-prod --dry-run=Server', 'approve', 'writes-in-production'],
     ['scale deploy web --replicas=0 -n payments-prod --dry-run=1', 'allow', 'dry-runs'],
     ['scale deploy web --replicas=0 -n payments-prod --dry-run=server', 'allow', 'dry-runs'],
+    ['delete pods --all=false web-1 -n dev', 'allow', 'writes'],
+    ['delete pods --all=0 web-1 -n dev', 'allow', 'writes'],
+    ['delete pods --all=t -n dev', 'deny', 'no-mass-delete'],
+    ['delete pods --all=1 -n dev', 'deny', 'no-mass-delete'],
   ]);
+
+  it('reads the deprecated bool spellings of --cascade and --validate into the risk score', () => {
+    const force = (line: string) => decide(line.split(' ')).risk.factors.find((f) => f.factor === 'force')?.reason;
+    expect(force('delete deploy web -n dev --cascade=false')).toBe('--cascade=orphan');
+    expect(force('delete deploy web -n dev --cascade=0')).toBe('--cascade=orphan');
+    expect(force('apply -f x.yaml -n dev --validate=F')).toBe('--validate=false');
+  });
 
   it('counts --force alone on delete as an immediate deletion in the risk score', () => {
     const forced = decide('delete pod web-1 -n dev --force'.split(' '));
