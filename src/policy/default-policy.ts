@@ -127,6 +127,14 @@ rules:
     action: deny
     message: *templates
 
+  - id: no-resolved-secret-env
+    match: { verbs: [set env], flags: { resolve: true } }
+    action: deny
+    message: >-
+      kubectl set env --resolve prints the values of the Secrets that containers' variables refer
+      to, decoded, past the masking; list the variables without --resolve, which shows the Secret
+      and key each one comes from
+
   - id: raw-api-access
     match:
       verbs: [get, create, replace, delete]

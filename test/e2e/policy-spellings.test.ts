@@ -63,6 +63,13 @@ describe('Secret values through templates, jsonpath and --raw', () => {
     expect(result.stderr.toString()).toMatch(/Use -o yaml, -o json, -o name or the default table/);
   });
 
+  it('refuses set env --resolve, which prints the decoded values a deployment\'s variables refer to', async () => {
+    const result = await e2e.stack.hk(['set', 'env', 'deploy/payments-api', '-n', 'prod', '--list', '--resolve']);
+    expect(result.code).toBe(77);
+    expect(result.stdout.toString()).toBe('');
+    expect(result.stderr.toString()).toMatch(/--resolve prints the values of the Secrets/);
+  });
+
   it.each([
     [['get', 'secret', 'db-credentials', '-n', 'prod', '-o', 'jsonpath={.data.password}']],
     [['get', 'secret', 'db-credentials', '-n', 'prod', '-o', 'jsonpath={.data}']],

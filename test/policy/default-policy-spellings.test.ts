@@ -193,6 +193,11 @@ describe('class 3: no template, and no jsonpath or column that picks out Secret 
     ['get secret db -n dev -o name', 'allow', 'secrets-read-masked'],
     ['get secret db -n dev -o wide', 'allow', 'secrets-read-masked'],
     ['get secret db -n dev', 'allow', 'secrets-read-masked'],
+    // set env --resolve prints the decoded values of the Secrets a workload's variables refer to
+    ['set env deploy/web -n dev --list --resolve', 'deny', 'no-resolved-secret-env'],
+    ['set env deploy/web -n dev --list --resolve=T', 'deny', 'no-resolved-secret-env'],
+    ['set env deploy/web -n dev --list --resolve=false', 'allow', 'writes'],
+    ['set env deploy/web -n dev --list', 'allow', 'writes'],
   ]);
 
   it('says which outputs are allowed instead', () => {
