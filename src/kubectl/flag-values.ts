@@ -104,7 +104,8 @@ export function parseGoDuration(text: string): number | null {
   while (rest !== '') {
     const match = part.exec(rest);
     if (match === null || (match[1] === '' && (match[2] ?? '') === '')) return null;
-    total += Number(`${match[1] || '0'}.${match[2] || '0'}`) * (UNIT_NS[match[3] as string] as number);
+    // Go truncates each part to whole nanoseconds.
+    total += Math.trunc(Number(`${match[1] || '0'}.${match[2] || '0'}`) * (UNIT_NS[match[3] as string] as number));
     rest = rest.slice(match[0].length);
   }
   return sign * total;

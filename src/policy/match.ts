@@ -8,7 +8,7 @@
 // Flag conditions compare values as kubectl reads them (flag-values.ts), plus two that kubectl
 // derives: `output-format` (the printer -o/--template select), `output-selects-values` (a jsonpath
 // or custom-columns expression that can reach Secret values) and `immediate-deletion`.
-import { isImmediateDeletion, parseGoInt, INT_FLAGS } from '../kubectl/flag-values.ts';
+import { DURATION_FLAGS, INT_FLAGS, isImmediateDeletion, parseGoDuration, parseGoInt } from '../kubectl/flag-values.ts';
 import type { CommandIntent, FlagValue } from '../kubectl/intent.ts';
 import { outputFormatOf, selectsSecretValues } from '../kubectl/output-format.ts';
 import { affectedNamespaces } from './subject.ts';
@@ -58,7 +58,7 @@ export function ruleMatches(rule: Rule, input: MatchInput): boolean {
 }
 
 function flagSetHolds(conditions: ReadonlyMap<string, FlagCondition>, intent: CommandIntent): boolean {
-  for (const [name, condition] of conditions) if (!conditionHolds(condition, flagValue(name, intent), INT_FLAGS.has(name))) return false;
+  for (const [name, condition] of conditions) if (!conditionHolds(condition, flagValue(name, intent), typeOf(name))) return false;
   return true;
 }
 
@@ -81,7 +81,11 @@ function flagValue(name: string, intent: CommandIntent): FlagValue | undefined {
   }
 }
 
-function conditionHolds(condition: FlagCondition, value: FlagValue | undefined, numeric: boolean): boolean {
+function typeOf(name: string): 'int' | 'duration' | null {
+  return INT_FLAGS.has(name) ? 'int' : DURATION_FLAGS.has(name) ? 'duration' : null;
+}
+
+function conditionHolds(condition: FlagCondition, value: FlagValue | undefined, type: 'int' | 'duration' | null): boolean {
   const given = value !== undefined && value !== false && value !== 'false';
   if (typeof condition === 'boolean') return condition === given;
   if (typeof condition === 'object') {
@@ -89,9 +93,10 @@ function conditionHolds(condition: FlagCondition, value: FlagValue | undefined, 
     return Array.isArray(value) ? value.some((item) => condition.test(item)) : condition.test(String(value));
   }
   if (Array.isArray(value)) return value.includes(condition);
-  if (numeric && value !== undefined) {
-    // `grace-period: 0` in a policy holds for --grace-period=00, -0, +0, 0x0 alike.
-    const [given, wanted] = [parseGoInt(String(value)), parseGoInt(condition)];
+  if (type !== null && value !== undefined) {
+    // `grace-period: 0` in a policy holds for --grace-period=00, -0, +0, 0x0 alike; `timeout: 60s` for 1m.
+    const parse = type === 'int' ? parseGoInt : parseGoDuration;
+    const [given, wanted] = [parse(String(value)), parse(condition)];
     if (given !== null && wanted !== null) return given === wanted;
   }
   return String(value) === condition;

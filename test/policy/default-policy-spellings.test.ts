@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseIntent } from '../../src/kubectl/parse-intent.ts';
 import { defaultPolicy } from '../../src/policy/default-policy.ts';
 import { evaluate } from '../../src/policy/evaluate.ts';
+import { loadPolicy } from '../../src/policy/load.ts';
 import type { Action, Identity } from '../../src/policy/types.ts';
 
 const agent: Identity = { subject: 'agent-7', groups: ['agents'] };
@@ -252,5 +253,31 @@ describe('class 5: flag values are compared as kubectl reads them', () => {
     const plain = decide('delete pod web-1 -n dev --force --grace-period=30'.split(' '));
     const points = (d: typeof forced) => d.risk.factors.find((f) => f.factor === 'force')?.points;
     expect([points(forced), points(plain)]).toEqual([30, 15]);
+  });
+});
+
+describe('class 5: a policy\'s own flag values compare as kubectl reads them', () => {
+  const policy = loadPolicy(`
+version: 1
+approvers: { groups: [approvers] }
+defaults: { action: allow }
+risk: { approveAt: 101, denyAt: 101 }
+rules:
+  - id: zero-grace
+    match: { flags: { grace-period: 0 } }
+    action: deny
+  - id: short-timeout
+    match: { flags: { timeout: 60s } }
+    action: deny
+`, 'test-policy.yaml');
+  const ruleFor = (line: string) => evaluate(policy, parseIntent(line.split(' ')), agent).rule;
+
+  it.each([
+    ['delete pod x --grace-period=0', 'zero-grace'], ['delete pod x --grace-period=000', 'zero-grace'], ['delete pod x --grace-period=-0', 'zero-grace'],
+    ['delete pod x --grace-period=0b0', 'zero-grace'], ['delete pod x --grace-period=1', 'default'],
+    ['wait pod/x --for=delete --timeout=1m', 'short-timeout'], ['wait pod/x --for=delete --timeout=60000ms', 'short-timeout'],
+    ['wait pod/x --for=delete --timeout=0.5m', 'default'], ['wait pod/x --for=delete --timeout=0.01666666666666666667h', 'short-timeout'], ['wait pod/x --for=delete --timeout=61s', 'default'],
+  ])('kubectl %s → %s', (line, rule) => {
+    expect(ruleFor(line)).toBe(rule);
   });
 });
