@@ -9,7 +9,7 @@ export type FlagValue = boolean | string | string[];
 export interface CommandIntent {
   /** kubectl verb, with its sub-verb where kubectl has one: "get", "rollout restart", "create secret generic". */
   verb: string;
-  /** Canonical lower-case plurals with API group ("deployments.apps"); unknown kinds as written. */
+  /** Canonical lower-case plurals with API group ("deployments.apps"); unrecognised names lower-cased, as written. */
   resources: string[];
   names: string[];
   namespace: string | null;
@@ -30,4 +30,9 @@ export interface CommandIntent {
   args: string[];
   /** Every other flag, keyed by its long name without dashes. */
   flags: Record<string, FlagValue>;
+  /**
+   * Resource types, and `--raw` paths, that kubectl's rules do not resolve against the known API.
+   * Policy decides them as the most sensitive thing they could name (see src/policy/unrecognised.ts).
+   */
+  unrecognised: string[];
 }

@@ -73,11 +73,12 @@ rules:
       platform team (kubectl cordon, with approval, stops new pods landing there)
 
   - id: no-force-zero-grace
-    match: { flags: { force: true, grace-period: 0 } }
+    match: { flags: [{ immediate-deletion: true }, { force: true, grace-period: 0 }] }
     action: deny
     message: >-
-      --force --grace-period=0 removes pods without waiting for them to stop, which can corrupt
-      data; run the command without --force and --grace-period=0
+      --force with a grace period of 0 (or none: kubectl delete --force alone deletes at once)
+      removes objects without waiting for them to stop, which can corrupt data; run the command
+      without --force
 
   - id: no-api-proxy
     match: { verbs: [proxy] }
@@ -93,20 +94,57 @@ rules:
       --as/--as-group impersonate another identity, which would hide who acted; run the command
       as yourself
 
-  - id: no-secret-decoding-templates
+  # --- Guardrails on how a command is spelt (resource names, --raw paths, output) -------------
+  # A resource name or --raw path that does not resolve meets every guardrail it could fall under
+  # and is never allowed outright. A Go template can print a Secret's value, or any function of
+  # it, in a form no masker recognises; until masking happens in the API layer, no template runs
+  # over anything that may hold Secrets.
+  - id: no-templates-over-secrets
     match:
-      verbs: ["@read"]
       resources: [secrets]
       flags:
-        - { output: "*base64decode*" }
-        - { template: "*base64decode*" }
-        - { output: "go-template-file*" }
-        - { output: "templatefile*" }
+        - { output-format: go-template }
+        - { output-format: go-template-file }
+        - { output-selects-values: true }
+    action: deny
+    message: &templates >-
+      go-template output (-o go-template, template, go-template-file, templatefile, --template),
+      and jsonpath or custom-columns that pick out Secret data, are blocked for commands that can
+      return Secrets: they print values in forms the masking cannot recognise. Use -o yaml, -o
+      json, -o name or the default table (Secret values masked), -o jsonpath='{.data}' or
+      '{.data.KEY}', or jsonpath and custom-columns over metadata such as
+      '{.items[*].metadata.name}'
+
+  - id: no-templates-over-manifests
+    match:
+      flags:
+        - { output-format: go-template, filename: true }
+        - { output-format: go-template-file, filename: true }
+        - { output-format: go-template, kustomize: true }
+        - { output-format: go-template-file, kustomize: true }
+        - { output-selects-values: true, filename: true }
+        - { output-selects-values: true, kustomize: true }
+    action: deny
+    message: *templates
+
+  - id: no-resolved-secret-env
+    match: { verbs: [set env], flags: { resolve: true } }
     action: deny
     message: >-
-      a template that decodes Secret values (or one read from a file hkubectl cannot see) would
-      print them in clear, past the masking; read the Secret with -o yaml, -o json or -o jsonpath,
-      whose values are masked
+      kubectl set env --resolve prints the values of the Secrets that containers' variables refer
+      to, decoded, past the masking; list the variables without --resolve, which shows the Secret
+      and key each one comes from
+
+  - id: raw-api-access
+    match:
+      verbs: [get, create, replace, delete]
+      flags: { raw: true }
+      subresources: [exec, attach, portforward, proxy, token]
+    action: approve
+    requireReason: true
+    message: >-
+      a --raw request to exec, attach, port-forward, proxy or token endpoints opens a channel
+      into a workload or node, or mints a credential, which needs approval
 
   # --- Exceptions first, then approvals, then allows (first match wins) -------------------------
   - id: dry-runs

@@ -6,11 +6,14 @@
 //   3. the policy's `defaults` (rule id "default") when nothing matched.
 // Then the risk score may escalate the outcome, never relax it: at or above the rule's `approveAt`
 // an allow becomes approve, at or above `denyAt` allow and approve become deny.
+// A command naming a resource or raw path that does not resolve is never allowed outright
+// (unrecognised.ts): an allow becomes an approval, and the message says what was not recognised.
 import type { CommandIntent } from '../kubectl/intent.ts';
 import { matchInput, ruleMatches, type MatchInput } from './match.ts';
 import { score } from './risk.ts';
 import { actorOf } from './subject.ts';
 import type { Action, Decision, Identity, Policy, RiskScore, Rule } from './types.ts';
+import { failClosed, unrecognisedNote } from './unrecognised.ts';
 import { verbClass } from './verbs.ts';
 
 function decidingRule(policy: Policy, input: MatchInput): Rule {
@@ -30,8 +33,12 @@ function topReasons(risk: RiskScore): string {
     .slice(0, 3).map((factor) => `${factor.reason} +${factor.points}`).join('; ');
 }
 
+function approverOf(rule: Rule): string {
+  return rule.approval.groups.length > 0 ? `a member of ${rule.approval.groups.join(' or ')}` : 'an approver';
+}
+
 function messageFor(rule: Rule, action: Action, risk: RiskScore, threshold: number | null): string {
-  const who = rule.approval.groups.length > 0 ? `a member of ${rule.approval.groups.join(' or ')}` : 'an approver';
+  const who = approverOf(rule);
   if (threshold !== null) {
     const why = `risk ${risk.score} is at or above the ${action} threshold ${threshold} (${topReasons(risk)})`;
     return action === 'deny'
@@ -50,16 +57,21 @@ export function evaluate(policy: Policy, intent: CommandIntent, identity: Identi
   const rule = decidingRule(policy, input);
   const risk = score(intent, identity, policy);
   const escalation = escalate(rule, risk);
-  const decision = escalation?.action ?? rule.action;
+  const ruled = escalation?.action ?? rule.action;
+  const note = unrecognisedNote(intent);
+  const closed = note === null ? { action: ruled, mask: rule.mask } : failClosed(ruled, rule.mask);
+  const decision = closed.action;
+  let message = messageFor(rule, ruled, risk, escalation?.threshold ?? null);
+  if (note !== null) message = decision === ruled ? `${note}: ${message}` : `${note}: ${approverOf(rule)} must approve it`;
   return {
     decision,
     rule: rule.id,
-    message: messageFor(rule, decision, risk, escalation?.threshold ?? null),
+    message,
     risk,
     escalated: escalation === null ? null : { from: rule.action, threshold: escalation.threshold },
     actor,
     requireReason: rule.requireReason,
-    mask: rule.mask,
+    mask: closed.mask,
     record: rule.record,
     approverGroups: rule.approval.groups,
     approvalTtlSec: rule.approval.ttlSec,

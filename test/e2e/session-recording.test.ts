@@ -176,13 +176,13 @@ describe('reading a Secret', () => {
     expect(sumOf(manifest.masking.counts)).toBeGreaterThan(0);
   });
 
-  // A decoded value has no key or structure the masker could recognise, so the policy refuses
-  // templates that decode Secrets instead of letting them print in clear.
+  // A template can print any function of a value, in forms no masker recognises, so the policy
+  // refuses Go templates over Secrets altogether instead of letting them print.
   it('refuses a go-template that decodes the password, printing nothing of it', async () => {
     const result = await e2e.stack.hk(['get', 'secret', 'db-credentials', '-n', 'prod', '-o', 'go-template={{.data.password | base64decode}}']);
     expect(result.code).toBe(77);
     expect(result.stdout.toString()).toBe('');
-    expect(result.stderr.toString()).toMatch(/^hkubectl: blocked by guardrail \(rule no-secret-decoding-templates, risk \d+\): a template that decodes Secret values/);
+    expect(result.stderr.toString()).toMatch(/^hkubectl: blocked by guardrail \(rule no-templates-over-secrets, risk \d+\): go-template output .* are blocked for commands that can return Secrets/);
     expectNoSecretIn(result.stderr.toString());
   });
 });

@@ -49,12 +49,12 @@ const asAgent: Row[] = [
   // secrets: readable, masked
   ['get secrets -n dev', 'allow', 'secrets-read-masked'],
   ['get secret db -n dev -o jsonpath={.data.password}', 'allow', 'secrets-read-masked'],
-  ['get secret db -n dev -o go-template={{.metadata.name}}', 'allow', 'secrets-read-masked'],
-  // ...but not through a template that decodes the values past the masker
-  ['get secret db -n dev -o go-template={{.data.password|base64decode}}', 'deny', 'no-secret-decoding-templates'],
-  [['get', 'secret', 'db', '-n', 'dev', '-o', 'go-template={{range $k, $v := .data}}{{$v | base64decode}}{{end}}'], 'deny', 'no-secret-decoding-templates'],
-  ['get secret db -n dev -o go-template --template={{.data.password|base64decode}}', 'deny', 'no-secret-decoding-templates'],
-  ['get secret db -n dev -o go-template-file=decode.tmpl', 'deny', 'no-secret-decoding-templates'],
+  // ...but never through a Go template, which can print any function of a value (issue 17 class 3)
+  ['get secret db -n dev -o go-template={{.metadata.name}}', 'deny', 'no-templates-over-secrets'],
+  ['get secret db -n dev -o go-template={{.data.password|base64decode}}', 'deny', 'no-templates-over-secrets'],
+  [['get', 'secret', 'db', '-n', 'dev', '-o', 'go-template={{range $k, $v := .data}}{{$v | base64decode}}{{end}}'], 'deny', 'no-templates-over-secrets'],
+  ['get secret db -n dev -o go-template --template={{.data.password|base64decode}}', 'deny', 'no-templates-over-secrets'],
+  ['get secret db -n dev -o go-template-file=decode.tmpl', 'deny', 'no-templates-over-secrets'],
   ['get pods -n dev -o go-template={{.metadata.name|base64decode}}', 'allow', 'reads'],
   ['get secret db-creds -n payments-prod -o yaml', 'allow', 'secrets-read-masked'],
   ['describe secret db-creds -n dev', 'allow', 'secrets-read-masked'],
@@ -138,9 +138,10 @@ const asAgent: Row[] = [
   ['create secret generic api-key --from-literal=key=abc -n dev', 'allow', 'writes'],
   ['patch deploy web -p {"spec":{"replicas":2}} -n dev', 'allow', 'writes'],
   ['run tmp --image=busybox --restart=Never -n dev -- sleep 10', 'allow', 'writes'],
-  ['delete pod web-1 -n dev --force', 'allow', 'writes'],
+  ['delete pod web-1 -n dev --force', 'deny', 'no-force-zero-grace'],
   ['delete pod web-1 -n kube-system', 'approve', 'writes'],
-  ['delete secret db-creds -n payments-prod --force', 'deny', 'writes-in-production'],
+  ['delete secret db-creds -n payments-prod --force', 'deny', 'no-force-zero-grace'],
+  ['delete secret db-creds -n payments-prod --force --grace-period=30', 'deny', 'writes-in-production'],
   // dry runs change nothing
   ['delete pod web-1 -n payments-prod --dry-run=server', 'allow', 'dry-runs'],
   ['apply -f deploy.yaml --dry-run=server', 'allow', 'dry-runs'],
@@ -157,7 +158,7 @@ const asApprover: Row[] = [
   ['exec -it web-1 -n payments-prod -- sh', 'approve', 'access-in-production'],
   ['delete ns dev', 'deny', 'no-namespace-delete'],
   ['drain node-1', 'deny', 'no-node-drain'],
-  ['delete secret db-creds -n payments-prod --force', 'deny', 'writes-in-production'],
+  ['delete secret db-creds -n payments-prod --force', 'deny', 'no-force-zero-grace'],
 ];
 
 describe('default policy, evaluated as an agent', () => {

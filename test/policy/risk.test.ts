@@ -62,7 +62,7 @@ describe('score', () => {
   it('adds force flags, capped at 30', () => {
     const forced = score(intent({ verb: 'delete', resources: ['pods'], names: ['a'], force: true, flags: { 'grace-period': '0', now: true } }), agent, policy);
     expect(points(forced).force).toBe(30);
-    expect(forced.factors[4]?.reason).toBe('--force, --grace-period=0, --now');
+    expect(forced.factors[4]?.reason).toBe('--force, immediate deletion (--force with a grace period of 0 or none), --now');
   });
 
   it('takes the most sensitive resource, with policy overrides, and flags manifests it cannot see', () => {

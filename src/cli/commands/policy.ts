@@ -97,6 +97,8 @@ Policy file (version 1; \`hkubectl policy default\` prints a complete example):
         subresources: [exec]
         groups: [sre]  subjects: ["*@bank.example"]  actor: agent
         flags: [{ force: true, grace-period: 0 }, { all: true }]   # any one set, all flags in it
+        # values compare as kubectl reads them (grace-period: 0 holds for 00, -0, 0x0); derived:
+        # output-format: go-template|jsonpath|json|…, output-selects-values: true, immediate-deletion: true
       action: approve                        # allow | deny | approve
       message: what the agent should do instead
       requireReason: true  mask: strict  record: true
@@ -108,7 +110,9 @@ otherwise defaults. The risk score only escalates (allow → approve → deny), 
 a threshold of 101 turns that step off.
 Lists match cautiously: deny/approve rules match if ANY resource, name or namespace matches,
 allow rules only if ALL do; -A (or naming no objects) is allowed only by "*". Commands whose
-objects come from files (-f, -k) match a resources list only if it holds "*".`;
+objects come from files (-f, -k) match a resources list only if it holds "*". A resource name or
+--raw path that does not resolve matches every deny/approve rule's resources it could be, and is
+never allowed without approval.`;
 
 export default function command(): Command {
   return new Command('policy')
