@@ -3,7 +3,7 @@
 // read into request info as the API server reads it, and the command's model names the same
 // resource, namespace, name and subresource as its non-raw spelling would, so every rule applies.
 // kubectl ignores -n and -A with --raw: only the path says where the request lands.
-import { resolveRequestInfo, type RequestInfo } from '../policy/request-info.ts';
+import { resolveRequestTarget, type RequestInfo } from '../kube-api/request-info.ts';
 import type { ResourceResolver } from './resource-resolve.ts';
 
 export const RAW_METHODS: Readonly<Record<string, string>> = { get: 'GET', create: 'POST', replace: 'PUT', delete: 'DELETE' };
@@ -30,7 +30,7 @@ export function rawRequestModel(verb: string, target: string, resolver: Resource
     resources: [], names: [], namespace: null, allNamespaces: true, subresource: null, collection: false,
     unrecognised: `--raw ${target} (${why})`,
   });
-  const result = resolveRequestInfo(method, target);
+  const result = resolveRequestTarget(method, target);
   if (!result.ok) return unknown(`the path ${result.reason}`);
   const { info } = result;
   if (!info.isResourceRequest) {

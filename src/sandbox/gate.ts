@@ -9,8 +9,8 @@ import type { UserInfo } from './auth/user.ts';
 import type { Authorizer } from './rbac/authorize.ts';
 import { forbidden } from './rbac/authorize.ts';
 import type { Attributes } from './rbac/rules.ts';
-import type { RequestInfo } from './request-info.ts';
-import { resolveRequestInfo, splitTarget } from './request-info.ts';
+import type { RequestInfo } from '../kube-api/request-info.ts';
+import { resolveRequestInfo, splitTarget } from '../kube-api/request-info.ts';
 import type { Status } from './status.ts';
 import { status, unauthorized } from './status.ts';
 

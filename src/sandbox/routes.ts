@@ -1,9 +1,9 @@
-// What a resource request addresses, taken from its RequestInfo (request-info.ts) so that the
+// What a resource request addresses, taken from its RequestInfo (src/kube-api/request-info.ts) so that the
 // object served is the one that was authorised. The apiserver's layout:
 //   /api/v1/<resource>[/<name>[/<sub>]]                          cluster-scoped or all namespaces
 //   /api/v1/namespaces/<ns>/<resource>[/<name>[/<sub>]]          namespaced
 //   /apis/<group>/<version>/…                                    same for named groups
-import type { RequestInfo } from './request-info.ts';
+import type { RequestInfo } from '../kube-api/request-info.ts';
 import type { ResourceType } from './resources.ts';
 import { findResource } from './resources.ts';
 import { notFoundPath } from './status.ts';

@@ -52,7 +52,7 @@ describe('a rule', () => {
     expect(ruleAllows(resource('get', 'secrets', { name: 'db' }), named)).toBe(true);
     expect(ruleAllows(resource('get', 'secrets', { name: 'other' }), named)).toBe(false);
     for (const verb of ['list', 'watch', 'create', 'deletecollection']) expect(ruleAllows(resource(verb, 'secrets'), named)).toBe(false);
-    // A list or watch whose fieldSelector pins metadata.name carries the name (see request-info).
+    // A list or watch whose fieldSelector pins metadata.name carries the name (see src/kube-api/request-info.ts).
     expect(ruleAllows(resource('list', 'secrets', { name: 'db' }), named)).toBe(true);
     expect(ruleAllows(resource('watch', 'secrets', { name: 'db' }), named)).toBe(true);
   });

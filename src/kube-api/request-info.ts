@@ -1,6 +1,8 @@
 // HTTP request → what it asks for, as the apiserver's RequestInfoFactory reads it
-// (k8s.io/apiserver/pkg/endpoints/request/requestinfo.go, v1.32). Authorization and the handlers
-// both work from this one answer, so what is authorised is exactly what is served.
+// (k8s.io/apiserver/pkg/endpoints/request/requestinfo.go, v1.32). Pure, and the one reader of API
+// paths in hkubectl: the sandbox authorises and serves from it (so what is authorised is exactly
+// what is served), policy decides `kubectl --raw PATH` from it, and the relay's gateway reads every
+// request with it — a path is decided the same way wherever it comes from.
 //
 // Resource paths:
 //   /api/{version}/{resource}[/{name}[/{subresource}]]
@@ -131,4 +133,52 @@ export function resolveRequestInfo(method: string, path: string, query: URLSearc
   }
   if (info.name === '' && info.verb === 'delete') info.verb = 'deletecollection';
   return info;
+}
+
+export type RequestTargetResult = { ok: true; info: RequestInfo; query: URLSearchParams } | { ok: false; reason: string };
+
+/**
+ * A request target (`/path?query`) from an untrusted client, split and decoded as Go's url.Parse
+ * does, refusing what a proxy in front of the API server and the API server itself could read
+ * differently: empty segments (`//`), `.` and `..` segments, percent escapes that decode to `/`,
+ * `%` or control characters, malformed or non-UTF-8 escapes, whitespace, a fragment, or anything
+ * that is not an absolute path. Where the sandbox (a server) decodes what it is sent, a decider in
+ * front of a server refuses instead of guessing.
+ */
+export function splitRequestTarget(target: string): { ok: true; path: string; query: URLSearchParams } | { ok: false; reason: string } {
+  if (!target.startsWith('/') || target.startsWith('//')) return { ok: false, reason: 'is not an absolute path on the API server (it must start with a single /)' };
+  if (target.includes('#')) return { ok: false, reason: 'has a fragment (#)' };
+  const question = target.indexOf('?');
+  const rawPath = question === -1 ? target : target.slice(0, question);
+  const rawQuery = question === -1 ? '' : target.slice(question + 1);
+  if (/%(?![0-9a-fA-F]{2})/.test(rawPath)) return { ok: false, reason: 'has a malformed percent escape' };
+  if (/%(2f|25|00|[01][0-9a-f]|7f)/i.test(rawPath)) return { ok: false, reason: 'has a percent escape for /, % or a control character, which servers and proxies read differently' };
+  let path: string;
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    return { ok: false, reason: 'has a percent escape that is not UTF-8' };
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f\s]/.test(path)) return { ok: false, reason: 'has whitespace or control characters' };
+  const segments = path.slice(1).split('/');
+  if (segments.at(-1) === '') segments.pop(); // one trailing slash: the API server trims it
+  if (segments.some((segment) => segment === '' || segment === '.' || segment === '..')) {
+    return { ok: false, reason: 'has empty, "." or ".." segments, which the API server and a proxy may resolve differently' };
+  }
+  return { ok: true, path, query: new URLSearchParams(rawQuery) };
+}
+
+/**
+ * The request info of an untrusted request target, or why it cannot be decided: a target
+ * `splitRequestTarget` refuses, an HTTP method with no Kubernetes verb, or a verb prefix
+ * (`/api/v1/watch`) that addresses nothing.
+ */
+export function resolveRequestTarget(method: string, target: string): RequestTargetResult {
+  const split = splitRequestTarget(target);
+  if (!split.ok) return split;
+  const info = resolveRequestInfo(method, split.path, split.query);
+  if (info.isResourceRequest && info.verb === '') return { ok: false, reason: `uses the HTTP method ${method.toUpperCase()}, which maps to no Kubernetes verb` };
+  if (info.isResourceRequest && info.resource === '') return { ok: false, reason: 'names a verb prefix (watch or proxy) but no resource' };
+  return { ok: true, info, query: split.query };
 }

@@ -1,7 +1,7 @@
 // Request info as kube-apiserver's requestinfo.go derives it, row by row as its doc comment lists
 // the path forms, then the paths this resolver refuses rather than guess.
 import { describe, expect, it } from 'vitest';
-import { resolveRequestInfo, type RequestInfo } from '../../src/policy/request-info.ts';
+import { resolveRequestTarget as resolveRequestInfo, type RequestInfo } from '../../src/kube-api/request-info.ts';
 
 type Row = [method: string, target: string, expected: Partial<RequestInfo>];
 

@@ -1,7 +1,7 @@
 // The request-info resolver reads paths as the apiserver's RequestInfoFactory does; each case is
 // one line of its doc comment, or one of the subtle cases it names.
 import { describe, expect, it } from 'vitest';
-import { resolveRequestInfo, splitTarget } from '../../src/sandbox/request-info.ts';
+import { resolveRequestInfo, splitTarget } from '../../src/kube-api/request-info.ts';
 import { routeOf } from '../../src/sandbox/routes.ts';
 
 const info = (method: string, target: string) => {
