@@ -87,9 +87,11 @@ function verify(): Command {
           hint: link.isLast ? 'only the last line is damaged (a crash mid-write looks like this); `hkubectl relay --repair-log` cuts it off and records the cut' : 'an earlier line was altered, removed or inserted',
         });
       }
-      const [first, ...more] = report.findings;
+      const [first] = report.findings;
       if (first !== undefined) {
-        for (const finding of more) process.stderr.write(`hkubectl: also: ${finding}\n`);
+        // Every finding on stdout, as a report; the one-line error names the first.
+        process.stdout.write(`${file}: ${chain.entries} entries, chain intact, and ${report.findings.length} problems against the signed checkpoints:\n`);
+        for (const finding of report.findings) process.stdout.write(`  - ${finding}\n`);
         throw new ConfigError('ERR_AUDIT_LOG_UNANCHORED', `${file}: ${first}`, {
           hint: 'the log no longer holds what the relay signed: keep the data directory as evidence, and compare it with a copy of the checkpoints kept elsewhere (relay.yaml checkpoints.copy) or in an export',
           details: { findings: report.findings },
