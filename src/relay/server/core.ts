@@ -65,6 +65,8 @@ export function createCore({ head, ...parts }: Parts): RelayCore {
   const changedBy = new Map<number, number>();
   /** Entries folded since a rollback, while the state is rebuilt from what is durable. */
   let rebuilding: { entries: AuditEntry[] } | null = null;
+  /** Settles once the state no longer holds entries a failed write took back. */
+  let rebuilt: Promise<void> = Promise.resolve();
 
   // Rebuilds the state from the store's durable entries up to `to`, then re-applies the entries
   // sealed meanwhile. Requests answered meanwhile see the old state at worst, as before the
@@ -92,12 +94,19 @@ export function createCore({ head, ...parts }: Parts): RelayCore {
       for (const seq of changedBy.keys()) if (seq > to.seq) changedBy.delete(seq);
       const run = { entries: [] as AuditEntry[] };
       rebuilding = run;
-      void rebuild(to, run).catch(() => {
+      rebuilt = rebuild(to, run).catch(() => {
         // The log cannot be read back either: keep the folded state; writes keep failing closed.
       });
     },
     async commit(event, options = {}) {
-      const [entry] = await parts.store.append([event], options);
+      let entry: AuditEntry | undefined;
+      try {
+        [entry] = await parts.store.append([event], options);
+      } catch (error) {
+        // Whoever hears of the failure must not then see the refused entry in the state.
+        await rebuilt;
+        throw error;
+      }
       if (entry!.seq > durable.seq) durable = { seq: entry!.seq, hash: entry!.hash };
       const version = changedBy.get(entry!.seq);
       changedBy.delete(entry!.seq);
