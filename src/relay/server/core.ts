@@ -34,6 +34,11 @@ export type RelayCore = {
   publishedVersion(): number;
   /** The last entry known to be durable (what a checkpoint may sign). */
   lastDurable(): ChainHead;
+  /**
+   * Settles once entry `seq` is durable, or was taken back by a failed write. The state shows an
+   * entry from the moment it is sealed; what reads it back from the store waits for this first.
+   */
+  whenDurable(seq: number): Promise<void>;
   /** Appends (with `expectSeq`: only if the head is still that seq) and resolves once durable. */
   commit(event: AuditEvent, options?: { expectSeq?: number }): Promise<AuditEntry>;
   /** Folds an entry the store delivers into the state (the store's subscription listener). */
@@ -56,7 +61,7 @@ function requestsTouched(entry: AuditEntry): string[] {
   }
 }
 
-type Parts = Omit<RelayCore, 'commit' | 'publishedVersion' | 'lastDurable' | 'fold' | 'rollback'> & { head: ChainHead };
+type Parts = Omit<RelayCore, 'commit' | 'publishedVersion' | 'lastDurable' | 'whenDurable' | 'fold' | 'rollback'> & { head: ChainHead };
 
 export function createCore({ head, ...parts }: Parts): RelayCore {
   let published = parts.state.version;
@@ -67,6 +72,12 @@ export function createCore({ head, ...parts }: Parts): RelayCore {
   let rebuilding: { entries: AuditEntry[] } | null = null;
   /** Settles once the state no longer holds entries a failed write took back. */
   let rebuilt: Promise<void> = Promise.resolve();
+  let durableWaiters: Array<{ seq: number; resolve: () => void }> = [];
+  const settle = (upTo: number) => {
+    const ready = durableWaiters.filter((waiter) => waiter.seq <= upTo);
+    durableWaiters = durableWaiters.filter((waiter) => waiter.seq > upTo);
+    for (const waiter of ready) waiter.resolve();
+  };
 
   // Rebuilds the state from the store's durable entries up to `to`, then re-applies the entries
   // sealed meanwhile. Requests answered meanwhile see the old state at worst, as before the
@@ -84,6 +95,10 @@ export function createCore({ head, ...parts }: Parts): RelayCore {
     ...parts,
     publishedVersion: () => published,
     lastDurable: () => durable,
+    whenDurable(seq) {
+      if (seq <= durable.seq) return Promise.resolve();
+      return new Promise((resolve) => durableWaiters.push({ seq, resolve }));
+    },
     fold(entry) {
       rebuilding?.entries.push(entry);
       const before = parts.state.version;
@@ -97,6 +112,8 @@ export function createCore({ head, ...parts }: Parts): RelayCore {
       rebuilt = rebuild(to, run).catch(() => {
         // The log cannot be read back either: keep the folded state; writes keep failing closed.
       });
+      // Entries after `to` will never be durable: whoever waits on them finds the rebuilt state.
+      void rebuilt.then(() => settle(Number.POSITIVE_INFINITY));
     },
     async commit(event, options = {}) {
       let entry: AuditEntry | undefined;
@@ -108,6 +125,7 @@ export function createCore({ head, ...parts }: Parts): RelayCore {
         throw error;
       }
       if (entry!.seq > durable.seq) durable = { seq: entry!.seq, hash: entry!.hash };
+      settle(durable.seq);
       const version = changedBy.get(entry!.seq);
       changedBy.delete(entry!.seq);
       if (version !== undefined) {

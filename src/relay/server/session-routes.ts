@@ -48,7 +48,11 @@ export function sessionRoutes(core: RelayCore, access: Access): Array<[string, R
   }
 
   /** The signed manifest of a closed session: the relay's file copy, else the log's (and the copy is rewritten). */
-  async function closedManifest(session: Session): Promise<SignedManifest> {
+  async function closedManifest(closing: Session): Promise<SignedManifest> {
+    // A close that is sealed but not yet on disk is in neither place yet: wait for it.
+    await core.whenDurable(closing.closed?.seq ?? 0);
+    const session = sessionFor(closing.sessionId);
+    if (!session.closed) throw new ApiError(503, 'ERR_AUDIT_LOG_WRITE', `the close of session ${session.sessionId} could not be recorded; close it again`);
     const copy = await readManifest(core.store, session.sessionId);
     if (copy && sha256Hex(Buffer.from(copy.payload, 'base64url')) === session.closed?.manifestSha256) return copy;
     let manifest: SignedManifest | undefined;
@@ -114,6 +118,8 @@ export function sessionRoutes(core: RelayCore, access: Access): Array<[string, R
 
     // The manifest names the entry that records it: appended only at the head it was built on.
     const { manifest } = await commitAtHead(core, (chain) => {
+      // Another close of this session may have got in while the head was read.
+      if (sessionFor(id!).closed) throw new ApiError(409, 'ERR_SESSION_CLOSED', `session ${id} was closed meanwhile by another request; ask again for its manifest`);
       const payload = buildManifest({
         session, draft, approval: session.requestId ? core.state.requests.get(session.requestId) : undefined, relayCopy, chain,
         issuedAt: new Date(core.now()).toISOString(),

@@ -15,7 +15,7 @@
 import type { Readable } from 'node:stream';
 import type { AuditEntry, AuditEvent } from '../../../contract/audit-chain.ts';
 import type { SignedCheckpoint } from '../../../contract/checkpoint.ts';
-import { HkError, ExitCode } from '../../../errors.ts';
+import { HkError, ExitCode, isHkError } from '../../../errors.ts';
 
 export type ChainHead = { seq: number; hash: string };
 
@@ -91,5 +91,5 @@ export class AppendConflictError extends HkError {
 }
 
 export function isAppendConflict(error: unknown): error is AppendConflictError {
-  return error instanceof HkError && error.code === 'ERR_STORE_APPEND_CONFLICT';
+  return isHkError(error) && error.code === 'ERR_STORE_APPEND_CONFLICT';
 }
