@@ -135,7 +135,9 @@ export type CloseAnswer = { manifest: SignedManifest };
 export type UploadAnswer = { sessionId: string; sha256: string; size: number };
 
 export type Health = {
-  ok: true; api: typeof API_VERSION; seq: number; kid: string;
+  /** false (HTTP 503) when the relay cannot write its audit log, and so decides nothing; `problem` says why. */
+  ok: boolean; api: typeof API_VERSION; seq: number; kid: string;
+  problem?: string;
   /** The largest .cast the relay accepts: a wrapper with a larger one closes without uploading (relayCopy: false). */
   maxCastBytes: number;
 };

@@ -9,17 +9,18 @@ import { parseDuration } from '../../config/duration.ts';
 import { resolvePaths } from '../../config/paths.ts';
 import { ConfigError, UsageError } from '../../errors.ts';
 import { logExists } from '../../relay/server/store/audit-scan.ts';
+import { AUDIT_LOG_FILE, fileStoreReader } from '../../relay/server/store/file-store.ts';
 import { relayClientFor } from '../../relay/client/cli-client.ts';
-import { AUDIT_LOG_FILE } from '../../relay/server/server.ts';
-import { inState, sessionLine, sessionsFromLog } from '../../relay/server/session-list.ts';
+import { inState, sessionLine, sessionsFromStore } from '../../relay/server/session-list.ts';
 import type { SessionStateFilter, SessionSummary } from '../../contract/relay-api.ts';
 
 type Flags = { state: SessionStateFilter; olderThan?: string; data?: string; relay?: string; output?: string };
 
 async function fromDataDir(data: string | undefined): Promise<SessionSummary[]> {
-  const file = join(data ?? join(resolvePaths(process.env).dataDir, 'relay'), AUDIT_LOG_FILE);
+  const dir = data ?? join(resolvePaths(process.env).dataDir, 'relay');
+  const file = join(dir, AUDIT_LOG_FILE);
   if (!(await logExists(file))) throw new ConfigError('ERR_NO_AUDIT_LOG', `no audit log at ${file}`, { hint: "pass --data with the relay's data directory, or --relay URL" });
-  return sessionsFromLog(file);
+  return sessionsFromStore(fileStoreReader(dir));
 }
 
 async function fromRelay(flags: Flags): Promise<SessionSummary[]> {

@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import type { JWK } from 'jose';
 import type { SessionDraft } from '../../contract/manifest.ts';
 import type { AuditEntry } from '../../contract/audit-chain.ts';
+import type { SignedCheckpoint } from '../../contract/checkpoint.ts';
 import { errorFromAnswer, RelayError, RelayUnreachableError } from './client-errors.ts';
 import type {
   ApprovalRequest, ApprovalStatus, CloseBody, DecisionAnswer, Health, RequestList, SessionStateFilter, SessionSummary, SignedManifest, SubmitBody, UploadAnswer, Verdict,
@@ -41,6 +42,8 @@ export type RelayClient = {
   list(options?: { status?: ApprovalStatus | 'all'; since?: number; timeoutMs?: number; signal?: AbortSignal }): Promise<RequestList>;
   review(id: string, verdict: Verdict, justification: string): Promise<ApprovalRequest>;
   audit(options?: { since?: Date; limit?: number; fromSeq?: number; toSeq?: number }): Promise<{ entries: AuditEntry[] }>;
+  /** Every signed checkpoint of the audit log's head, oldest first (auditors). */
+  checkpoints(): Promise<{ checkpoints: SignedCheckpoint[] }>;
   /** Streams the session's .cast (`size` bytes) to the relay, which keeps its own copy. */
   uploadCast(sessionId: string, body: Readable, size: number): Promise<UploadAnswer>;
   /**
@@ -172,6 +175,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       if (query.toSeq !== undefined) params.set('toSeq', String(query.toSeq));
       return call('GET', `/v1/audit?${params}`);
     },
+    checkpoints: () => call('GET', '/v1/checkpoints'),
     async uploadCast(sessionId, body, size) {
       // Allow for a slow link: at least 1 MB/s before the relay's answer is overdue.
       const waitMs = Math.ceil(size / 1_000);

@@ -32,7 +32,7 @@ export function parseSize(text: string): number | null {
   return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : null;
 }
 
-const EMPTY: RelayConfig = { listen: null, dataDir: null, policyFile: null, tls: null, issuers: [], auditorGroups: [], maxWaitSec: null };
+const EMPTY: RelayConfig = { listen: null, dataDir: null, policyFile: null, tls: null, issuers: [], auditorGroups: [], maxWaitSec: null, checkpointCopy: null };
 
 export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv): Promise<Relay> {
   const config = flags.config ? await loadRelayConfigFile(resolve(flags.config)) : EMPTY;
@@ -65,6 +65,7 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv): Promi
     rotateKey: flags.rotateKey ?? false,
     ...(maxCastBytes !== undefined ? { maxCastBytes } : {}),
     auditorGroups: config.auditorGroups,
+    checkpointCopy: config.checkpointCopy,
     ...(config.maxWaitSec !== null ? { maxWaitMs: config.maxWaitSec * 1000 } : {}),
   });
 }

@@ -1,20 +1,19 @@
 // Session endpoints (API v1): the wrapper uploads its .cast and closes the session with a draft;
 // the relay signs the manifest and logs `session.closed`; auditors list sessions (unclosed ones
 // are what a wrapper may have skipped) and fetch the relay's copies.
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Identity } from '../../auth/identity.ts';
 import { ManifestFormatError, ManifestVersionError, parseDraft, type SessionDraft } from '../../contract/manifest.ts';
 import { samePerson } from './approvals.ts';
 import { sha256Hex } from '../../contract/audit-chain.ts';
-import { findAuditEntry } from './store/audit-read.ts';
-import type { RelayCore } from './core.ts';
+import { commitAtHead, type RelayCore } from './core.ts';
 import { personOf } from './decide.ts';
 import type { SessionCastEvent, SessionClosedEvent } from '../../contract/audit-events.ts';
 import { ApiError, MAX_BODY_BYTES, readJson, sendError, sendJson } from './http.ts';
 import { buildManifest } from './session-manifest.ts';
-import { castCopyPath, manifestCopyPath, readManifestCopy, receiveCast, storeCast, tooLarge, writeManifestCopy, type CastCopy } from './store/session-blobs.ts';
+import { keepManifest, readManifest } from './store/manifest-blob.ts';
+import type { BlobDigest as CastCopy } from './store/store.ts';
+import { cappedBody, tooLarge } from './upload-body.ts';
 import type { Session } from './state.ts';
 import { summarize } from './session-list.ts';
 import { INLINE_CAST_MAX_BYTES, SESSION_STATES, type SessionStateFilter, type SignedManifest, type UploadAnswer } from '../../contract/relay-api.ts';
@@ -49,13 +48,20 @@ export function sessionRoutes(core: RelayCore, access: Access): Array<[string, R
   }
 
   /** The signed manifest of a closed session: the relay's file copy, else the log's (and the copy is rewritten). */
-  async function closedManifest(session: Session): Promise<SignedManifest> {
-    const copy = await readManifestCopy(core.sessionsDir, session.sessionId);
+  async function closedManifest(closing: Session): Promise<SignedManifest> {
+    // A close that is sealed but not yet on disk is in neither place yet: wait for it.
+    await core.whenDurable(closing.closed?.seq ?? 0);
+    const session = sessionFor(closing.sessionId);
+    if (!session.closed) throw new ApiError(503, 'ERR_AUDIT_LOG_WRITE', `the close of session ${session.sessionId} could not be recorded; close it again`);
+    const copy = await readManifest(core.store, session.sessionId);
     if (copy && sha256Hex(Buffer.from(copy.payload, 'base64url')) === session.closed?.manifestSha256) return copy;
-    const entry = await findAuditEntry(core.log.file, session.sessionId, (e) => e.type === 'session.closed' && e.sessionId === session.sessionId);
-    const manifest = (entry as (SessionClosedEvent & { seq: number }) | null)?.manifest;
-    if (!manifest) throw new ApiError(500, 'ERR_MANIFEST_LOST', `session ${session.sessionId} is closed but its manifest is in neither the log nor ${manifestCopyPath(core.sessionsDir, session.sessionId)}`);
-    await writeManifestCopy(core.sessionsDir, session.sessionId, manifest);
+    let manifest: SignedManifest | undefined;
+    const seq = session.closed?.seq;
+    for await (const entry of core.store.read(seq === undefined ? { toSeq: 0 } : { fromSeq: seq, toSeq: seq })) {
+      if (entry.type === 'session.closed' && entry.sessionId === session.sessionId) manifest = entry.manifest;
+    }
+    if (!manifest) throw new ApiError(500, 'ERR_MANIFEST_LOST', `session ${session.sessionId} is closed but its manifest is in neither the log nor the relay's session copies`);
+    await keepManifest(core.store, session.sessionId, manifest);
     return manifest;
   }
 
@@ -84,7 +90,7 @@ export function sessionRoutes(core: RelayCore, access: Access): Array<[string, R
     const type = req.headers['content-type'] ?? '';
     if (!/^application\/octet-stream\b/i.test(type)) refuse(new ApiError(415, 'ERR_UNSUPPORTED_MEDIA_TYPE', `send the .cast as application/octet-stream (got ${JSON.stringify(type)})`));
     if (Number(req.headers['content-length'] ?? 0) > core.maxCastBytes) throw tooLarge(core.maxCastBytes, req);
-    const copy = await keepCast(identity, id!, () => receiveCast(req, core.sessionsDir, id!, core.maxCastBytes));
+    const copy = await keepCast(identity, id!, () => core.store.putBlob('cast', id!, cappedBody(req, core.maxCastBytes)));
     const answer: UploadAnswer = { sessionId: id!, ...copy };
     sendJson(res, 200, answer);
   };
@@ -99,7 +105,7 @@ export function sessionRoutes(core: RelayCore, access: Access): Array<[string, R
       const inline = inlineCastOf(body, draft, core.maxCastBytes);
       // A retried close finds the copy kept by the first try; checkCopy compares it with the draft.
       if (inline && !session.upload) {
-        await keepCast(identity, id!, () => storeCast(inline, core.sessionsDir, id!));
+        await keepCast(identity, id!, () => core.store.putBlob('cast', id!, inline));
         session = sessionFor(id!);
       }
     }
@@ -110,22 +116,26 @@ export function sessionRoutes(core: RelayCore, access: Access): Array<[string, R
     }
     const relayCopy = checkCopy(session, draft);
 
-    // From reading the head to appending: no await, so the manifest names the entry that records it.
-    const head = core.log.head();
-    const chain = { seq: head.seq + 1, prev: head.hash };
-    const payload = buildManifest({
-      session, draft, approval: session.requestId ? core.state.requests.get(session.requestId) : undefined, relayCopy, chain,
-      issuedAt: new Date(core.now()).toISOString(),
+    // The manifest names the entry that records it: appended only at the head it was built on.
+    const { manifest } = await commitAtHead(core, (chain) => {
+      // Another close of this session may have got in while the head was read.
+      if (sessionFor(id!).closed) throw new ApiError(409, 'ERR_SESSION_CLOSED', `session ${id} was closed meanwhile by another request; ask again for its manifest`);
+      const payload = buildManifest({
+        session, draft, approval: session.requestId ? core.state.requests.get(session.requestId) : undefined, relayCopy, chain,
+        issuedAt: new Date(core.now()).toISOString(),
+      });
+      const bytes = Buffer.from(JSON.stringify(payload));
+      const signed = core.keys.signNow(bytes);
+      const event: SessionClosedEvent = {
+        type: 'session.closed', sessionId: id!, by: personOf(identity), command: session.decision.command, kid: core.keys.kid(),
+        manifestSha256: sha256Hex(bytes), castSha256: draft.cast?.sha256 ?? null, castSize: draft.cast?.size ?? null, relayCopy,
+        exitCode: draft.exitCode, signal: draft.signal, manifest: signed,
+      };
+      return event;
     });
-    const bytes = Buffer.from(JSON.stringify(payload));
-    const manifest = core.keys.signNow(bytes);
-    const event: SessionClosedEvent = {
-      type: 'session.closed', sessionId: id!, by: personOf(identity), command: session.decision.command, kid: core.keys.kid(),
-      manifestSha256: sha256Hex(bytes), castSha256: draft.cast?.sha256 ?? null, castSize: draft.cast?.size ?? null, relayCopy,
-      exitCode: draft.exitCode, signal: draft.signal, manifest,
-    };
-    await core.commit(event);
-    await writeManifestCopy(core.sessionsDir, id!, manifest);
+    await keepManifest(core.store, id!, manifest);
+    // The close is durable already; a checkpoint that cannot be written now is retried within the minute.
+    await core.checkpoint().catch(() => {});
     sendJson(res, 200, { manifest });
   };
 
@@ -150,11 +160,10 @@ export function sessionRoutes(core: RelayCore, access: Access): Array<[string, R
 
   const cast: Route = async (req, res, _url, [id]) => {
     const session = readable(await access.authenticate(req), id!);
-    const path = castCopyPath(core.sessionsDir, id!);
-    const size = session.upload ? await stat(path).then((info) => info.size, () => null) : null;
-    if (size === null) throw new ApiError(404, 'ERR_NO_RELAY_COPY', `the relay holds no recording of session ${id}`);
-    res.writeHead(200, { 'content-type': 'application/x-asciicast', 'content-length': size, 'cache-control': 'no-store' });
-    createReadStream(path).on('error', () => res.destroy()).pipe(res);
+    const blob = session.upload ? await core.store.getBlob('cast', id!) : null;
+    if (blob === null) throw new ApiError(404, 'ERR_NO_RELAY_COPY', `the relay holds no recording of session ${id}`);
+    res.writeHead(200, { 'content-type': 'application/x-asciicast', 'content-length': blob.size, 'cache-control': 'no-store' });
+    blob.open().on('error', () => res.destroy()).pipe(res);
   };
 
   return [

@@ -36,6 +36,15 @@ export class RelayState {
     }
   }
 
+  /** Takes over what `rebuilt` holds (after a failed write); `version` only moves forwards, so long-polls see a change. */
+  adopt(rebuilt: RelayState): void {
+    for (const map of ['requests', 'latestByFingerprint', 'sessions'] as const) {
+      (this[map] as Map<string, unknown>).clear();
+      for (const [key, value] of rebuilt[map]) (this[map] as Map<string, unknown>).set(key, value);
+    }
+    this.version = Math.max(this.version, rebuilt.version) + 1;
+  }
+
   latestFor(fingerprint: string): ApprovalRequest | undefined {
     const id = this.latestByFingerprint.get(fingerprint);
     return id === undefined ? undefined : this.requests.get(id);

@@ -70,6 +70,8 @@ sessions/<id>.manifest.json  manifests signed by the relay (flattened JWS, EdDSA
 jwks.json                the relay's public keys: any JOSE library verifies the manifests
 audit-log.jsonl          the relay's audit-log segment; each line's "hash" is the sha256 of the
                          line without its hash field, and "prev" is the hash of the line before
+checkpoints.jsonl        the relay's signed checkpoints of its log's head (JWS, EdDSA, typ
+                         hk-checkpoint+json): a log shorter than one, or without its hash, was altered
 verification-report.*    what was checked and what was found
 
 Re-check independently: hkubectl replay sessions/<id>.cast --jwks jwks.json
