@@ -1,10 +1,16 @@
-// One readable line per audit entry, for `hkubectl audit log`.
+// One readable line per audit entry, for `hkubectl audit log`. Entries carry what agents sent
+// (commands, reasons, names) and, in older logs, commands rendered before they were spelt out:
+// the whole line goes through showUntrusted, so no entry can act on the auditor's terminal.
 import type { AuditEntry } from '../../contract/audit-chain.ts';
+import { showUntrusted } from '../../contract/show-untrusted.ts';
 
 type Loose = AuditEntry & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export function auditLine(entry: AuditEntry): string {
-  const e = entry as Loose;
+  return showUntrusted(describe(entry as Loose));
+}
+
+function describe(e: Loose): string {
   const head = `${e.ts}  #${e.seq}  ${e.type.padEnd(15)} `;
   switch (e.type) {
     case 'decision': {

@@ -12,6 +12,7 @@ import { relayClientFor } from '../../relay/client/cli-client.ts';
 import { AUDIT_LOG_FILE } from '../../relay/server/server.ts';
 import { inState, sessionLine, sessionsFromLog } from '../../relay/server/session-list.ts';
 import type { SessionStateFilter, SessionSummary } from '../../contract/relay-api.ts';
+import { showJson, showUntrusted } from '../../contract/show-untrusted.ts';
 
 type Flags = { state: SessionStateFilter; olderThan?: string; data?: string; relay?: string; output?: string };
 
@@ -48,10 +49,11 @@ export function sessionsCommand(): Command {
       const cutoff = Date.now() - age;
       const shown = list.filter((summary) => inState(summary, flags.state) && Date.parse(summary.openedAt) <= cutoff);
       if ((flags.output ?? (outputIsJson() ? 'json' : 'text')) === 'json') {
-        process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+        process.stdout.write(`${showJson(shown, 2)}\n`);
         return;
       }
-      for (const summary of shown) process.stdout.write(`${sessionLine(summary)}\n`);
+      // The command and names are the agent's: spelt out, never acted on by the terminal.
+      for (const summary of shown) process.stdout.write(`${showUntrusted(sessionLine(summary))}\n`);
       if (shown.length === 0) process.stderr.write(`no ${flags.state === 'all' ? '' : `${flags.state} `}sessions\n`);
     });
 }
