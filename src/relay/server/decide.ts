@@ -7,6 +7,7 @@ import { evaluate } from '../../policy/evaluate.ts';
 import type { Policy } from '../../policy/types.ts';
 import { statusAt } from './approvals.ts';
 import { fingerprint, redactArgv, showCommand } from '../../contract/command-line.ts';
+import { showUntrusted } from '../../contract/show-untrusted.ts';
 import type { CommandFields, DecisionEvent } from '../../contract/audit-events.ts';
 import type { RelayState } from './state.ts';
 import type { DecisionAnswer, Person, SubmitBody } from '../../contract/relay-api.ts';
@@ -59,13 +60,20 @@ export function decide(ctx: DecideContext, identity: VerifiedIdentity, body: Sub
 
   const previous = ctx.state.latestFor(command.fingerprint);
   const status = previous ? statusAt(previous, ctx.nowMs) : null;
+  // The approver judged the command together with the reason they were shown: another reason on
+  // the run that would use the approval is another request, not this one.
+  const sameReason = previous !== undefined && sameStatedReason(previous.reason, command.reason);
+  if (previous && status === 'approved' && !sameReason) {
+    return deny(reasonMismatch(previous.id, previous.reason, command.reason), { requestId: previous.id });
+  }
   if (previous && status === 'approved') {
     return allow({ consumes: previous.id, requestId: previous.id, message: `approved by ${previous.review?.by.subject}: ${previous.review?.justification}` });
   }
   if (previous && status === 'denied') {
     return deny(`${previous.review?.by.subject} denied this exact command (request ${previous.id}): ${previous.review?.justification}`, { requestId: previous.id });
   }
-  const reuse = previous && status === 'pending';
+  // A pending request keeps the reason its approvers are reading; a new reason asks anew.
+  const reuse = previous && status === 'pending' && sameReason;
   const requestId = reuse ? previous.id : ctx.randomId();
   const expiresAt = reuse ? previous.expiresAt : new Date(ctx.nowMs + decision.approvalTtlSec * 1000).toISOString();
   const approverGroups = reuse ? previous.approverGroups : [...decision.approverGroups];
@@ -76,4 +84,15 @@ export function decide(ctx: DecideContext, identity: VerifiedIdentity, body: Sub
       decision: 'approve', requestId, rule: event.rule, message: event.message, risk: event.risk, approverGroups, expiresAt, waitSec: decision.waitSec,
     },
   };
+}
+
+/** Reasons compare byte for byte, as the approver read them; none given and an empty one are alike. */
+export function sameStatedReason(approved: string | null, given: string | null): boolean {
+  return (approved ?? '') === (given ?? '');
+}
+
+function reasonMismatch(requestId: string, approved: string | null, given: string | null): string {
+  const quote = (reason: string | null) => (reason ? `"${showUntrusted(reason.length > 200 ? `${reason.slice(0, 200)}…` : reason)}"` : 'no reason');
+  return `request ${requestId} was approved for this command with ${quote(approved)}, but this run gives ${quote(given)}: ` +
+    'an approval covers the reason its approver read; re-run with that reason, or ask anew once the approval has expired';
 }
