@@ -2,6 +2,7 @@
 // in memory (state.ts) is these events folded in order, at start and as they happen.
 import type { RiskScore } from '../policy/types.ts';
 import type { MaskProfile } from '../policy/types.ts';
+import type { ContentDigest } from './content-digest.ts';
 import type { Person, SignedManifest, Verdict } from './relay-api.ts';
 
 export type CommandFields = {
@@ -11,6 +12,10 @@ export type CommandFields = {
   /** The same, as one readable line. */
   command: string;
   fingerprint: string;
+  /** The fingerprint without the content: the same command line whatever the files held. Absent when equal to `fingerprint`. */
+  commandFingerprint?: string;
+  /** The files, directories, kustomizations or stdin the command reads, as the wrapper hashed them. */
+  content?: ContentDigest;
   verb: string;
   namespace: string | null;
   context: string | null;

@@ -36,12 +36,18 @@ export type Binding = {
   /** The kubeconfig's default namespace: the same argv elsewhere is another command. */
   namespace: string | null;
   argv: readonly string[];
+  /** sha256 of what the command reads (content-digest.ts), or null when it reads no files or stdin. */
+  content?: string | null;
 };
 
-/** The same command, by the same identity, against the same cluster: byte for byte. */
+/**
+ * The same command, by the same identity, against the same cluster, reading the same content:
+ * byte for byte. A command that reads nothing keeps the fingerprint it always had.
+ */
 export function fingerprint(binding: Binding): string {
-  const canonical = JSON.stringify([binding.requester.issuer, binding.requester.subject, binding.context, binding.cluster, binding.namespace, binding.argv]);
-  return createHash('sha256').update(canonical).digest('hex');
+  const fields: unknown[] = [binding.requester.issuer, binding.requester.subject, binding.context, binding.cluster, binding.namespace, binding.argv];
+  if (binding.content) fields.push({ content: binding.content });
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 
 /**

@@ -1,6 +1,7 @@
 // The relay's JSON API (version 1): request bodies and answers, shared by server and client.
 import type { CommandIntent } from '../kubectl/intent.ts';
 import type { MaskProfile, RiskScore } from '../policy/types.ts';
+import type { ContentDigest } from './content-digest.ts';
 import type { FlattenedJws, SessionDraft } from './manifest.ts';
 
 export const API_VERSION = 'v1';
@@ -20,6 +21,8 @@ export type SubmitBody = {
   reason?: string | null;
   agent?: string | null;
   runId?: string | null;
+  /** What the command reads (files, directories, kustomizations, stdin), hashed: an approval is bound to it. */
+  content?: ContentDigest | null;
 };
 
 export type AllowAnswer = {
@@ -60,7 +63,7 @@ export type Review = { verdict: Verdict; by: Person; justification: string; at: 
 export type ApprovalRequest = {
   id: string;
   status: ApprovalStatus;
-  /** sha256 of issuer, subject, kube context, cluster and the exact argv: what an approval is bound to. */
+  /** sha256 of issuer, subject, kube context, cluster, namespace, the exact argv and the content digest: what an approval is bound to. */
   fingerprint: string;
   requester: Person;
   /** argv with credential flag values masked. */
@@ -72,6 +75,8 @@ export type ApprovalRequest = {
   reason: string | null;
   agent: string | null;
   runId: string | null;
+  /** The content the approval is bound to, when the command reads files or stdin. */
+  content: ContentDigest | null;
   rule: string;
   message: string;
   risk: RiskScore;

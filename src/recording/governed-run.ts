@@ -16,6 +16,8 @@ import { castFileName, manifestFileName, type SessionDraft } from '../contract/m
 import { pendingFiles, type SpoolEntry } from './spool.ts';
 import { needsTerminal, readsStdin } from './terminal-verbs.ts';
 import { runKubectlSession, type KubectlSessionResult } from './session.ts';
+import { readContent, type ContentRead } from './content-read.ts';
+import { readsContent } from '../contract/content-sources.ts';
 
 export interface GovernedRunInput {
   kubectlPath: string;
@@ -33,9 +35,13 @@ export async function runGoverned(input: GovernedRunInput): Promise<number> {
   // the relay with a session that never ran.
   const recordingsDir = loaded.config.recordings ?? join(loaded.paths.dataDir, 'recordings');
   prepareRecordingsDir(recordingsDir);
+  // What the command reads (files, stdin) is hashed before asking, so an approval is bound to it;
+  // stdin is read here once and kubectl is given that copy.
+  const readOptions = { kubectlPath: input.kubectlPath, env };
+  const content: ContentRead | null = readsContent(intent) && !needsTerminal(intent) ? await readContent(intent, readOptions) : null;
   const { client, config, paths } = await openAgentRelay(loaded);
   try {
-    const allow = await decide(client, {
+    const body: SubmitBody = {
       argv: input.args,
       intent,
       context: target.context,
@@ -44,10 +50,13 @@ export async function runGoverned(input: GovernedRunInput): Promise<number> {
       reason: env.HKUBECTL_REASON ?? null,
       agent: env.HKUBECTL_AGENT ?? null,
       runId: env.HKUBECTL_RUN_ID ?? null,
-    }, config.wait, env);
+      content: content?.digest ?? null,
+    };
+    const refresh = content ? async () => ({ ...body, content: (await readContent(intent, { ...readOptions, stdinBytes: content.stdin })).digest }) : undefined;
+    const allow = await decide(client, body, config.wait, env, refresh);
 
     const spoolDir = join(paths.dataDir, 'spool');
-    const running = runSession(input, allow, recordingsDir);
+    const running = runSession(input, allow, recordingsDir, content?.stdin ?? undefined);
     // Drafts earlier runs left to send, looked for once kubectl is started (off the path to it)
     // and while it runs rather than after.
     const earlierDrafts = pendingFiles(spoolDir).catch(() => []);
@@ -107,11 +116,14 @@ async function deliverAndReport(
  * --hk-wait 0 there is no wait to announce, so the pending request becomes the one line of the
  * exit (rule and risk included) rather than a second line repeating the first.
  */
-async function decide(client: RelayClient, body: SubmitBody, waitMs: number | undefined, env: NodeJS.ProcessEnv): Promise<AllowAnswer> {
+async function decide(
+  client: RelayClient, body: SubmitBody, waitMs: number | undefined, env: NodeJS.ProcessEnv, refresh: (() => Promise<SubmitBody>) | undefined,
+): Promise<AllowAnswer> {
   let unannounced: WaitingNotice | undefined;
   try {
     return await obtainDecision(client, body, {
       waitMs,
+      ...(refresh ? { refresh } : {}),
       notify: (notice) => {
         if (notice.waitSec > 0) process.stderr.write(waitingLine(notice, env));
         else unannounced = notice;
@@ -143,7 +155,7 @@ function prepareRecordingsDir(dir: string): void {
   }
 }
 
-async function runSession(input: GovernedRunInput, allow: AllowAnswer, recordingsDir: string): Promise<KubectlSessionResult> {
+async function runSession(input: GovernedRunInput, allow: AllowAnswer, recordingsDir: string, stdin: Buffer | undefined): Promise<KubectlSessionResult> {
   const command = ['kubectl', ...input.args].join(' ');
   const markers = [`decision: allow by rule ${allow.rule} (risk ${allow.risk.score})`];
   if (allow.requestId) markers.push(`approval: request ${allow.requestId}`);
@@ -154,6 +166,7 @@ async function runSession(input: GovernedRunInput, allow: AllowAnswer, recording
     terminal: needsTerminal(input.intent),
     // Only what is recorded needs to pass through hkubectl; unrecorded, kubectl reads stdin itself.
     recordInput: allow.record && readsStdin(input.intent, input.args),
+    ...(stdin ? { input: stdin } : {}),
     masking: { profile: allow.mask },
     cast: allow.record
       ? {

@@ -15,7 +15,8 @@ function describe(e: Loose): string {
   switch (e.type) {
     case 'decision': {
       const who = e.requester?.subject ?? '?';
-      const extra = [e.requestId ? `request ${e.requestId}` : '', e.consumes ? 'uses approval' : '', e.reason ? `reason "${e.reason}"` : ''].filter(Boolean).join(', ');
+      const content = e.content ? `file contents sha256 ${e.content.sha256}, ${e.content.documents} documents` : '';
+      const extra = [e.requestId ? `request ${e.requestId}` : '', e.consumes ? 'uses approval' : '', content, e.reason ? `reason "${e.reason}"` : ''].filter(Boolean).join(', ');
       return `${head}${String(e.outcome).toUpperCase().padEnd(8)}${who}: ${e.command}  [${e.rule}, risk ${e.risk?.score}]${extra ? `  ${extra}` : ''}`;
     }
     case 'review':

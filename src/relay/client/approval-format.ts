@@ -6,6 +6,7 @@ import type { ChalkInstance } from 'chalk';
 import { showCommand } from '../../contract/command-line.ts';
 import type { ApprovalRequest } from '../../contract/relay-api.ts';
 import { showUntrusted as show } from '../../contract/show-untrusted.ts';
+import { describeContent } from '../../contract/content-digest.ts';
 
 export function age(fromIso: string, nowMs: number): string {
   const seconds = Math.max(0, Math.round((nowMs - Date.parse(fromIso)) / 1000));
@@ -30,6 +31,7 @@ export function details(request: ApprovalRequest, nowMs: number, color: ChalkIns
     ['request', show(request.id)],
     ['requester', `${requesterOf(request)}${request.requester.email ? ` <${show(request.requester.email)}>` : ''}${request.runId ? `, run ${show(request.runId)}` : ''}`],
     ['command', showCommand(request.argv)],
+    ...(request.content ? [['content', describeContent(request.content)] as [string, string]] : []),
     ['where', `namespace ${show(request.namespace ?? '-')}, context ${show(request.context ?? '-')}${request.cluster ? `, cluster ${show(request.cluster)}` : ''}`],
     ['rule', `${show(request.rule)}: ${show(request.message)}`],
     ['reason', request.reason ? `"${show(request.reason)}"` : color.yellow('(the agent gave no reason)')],

@@ -5,6 +5,7 @@ import { DeniedError, TemporaryError } from '../../errors.ts';
 import { showCommand } from '../../contract/command-line.ts';
 import type { ApprovalRequest } from '../../contract/relay-api.ts';
 import { showUntrusted as show } from '../../contract/show-untrusted.ts';
+import { describeContent } from '../../contract/content-digest.ts';
 
 // Every field is spelt out safely (showUntrusted): the command, ids and names come from the agent
 // or from the relay's answer, and are printed to whoever runs `approvals status`.
@@ -28,9 +29,10 @@ export function statusFailure(request: ApprovalRequest): Error | null {
 
 export function statusText(request: ApprovalRequest): string {
   const lines = [`request ${show(request.id)}: ${show(request.status)}`, `command: ${showCommand(request.argv)}`];
+  if (request.content) lines.push(`content: ${describeContent(request.content)}`);
   if (request.reason) lines.push(`reason: "${show(request.reason)}"`);
   if (request.review) lines.push(`${request.review.verdict === 'approve' ? 'approved' : 'denied'} by ${show(request.review.by.subject)} at ${show(request.review.at)}: ${show(request.review.justification)}`);
-  if (request.status === 'approved') lines.push('re-run exactly the same command, with the same reason, to run it (once)');
+  if (request.status === 'approved') lines.push(`re-run exactly the same command, with the same reason${request.content ? ' and the same file contents' : ''}, to run it (once)`);
   if (request.status === 'pending') lines.push(`waiting for: ${show(request.approverGroups.join(', '))} (expires ${show(request.expiresAt)})`);
   return `${lines.join('\n')}\n`;
 }

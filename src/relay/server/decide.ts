@@ -8,6 +8,8 @@ import type { Policy } from '../../policy/types.ts';
 import { statusAt } from './approvals.ts';
 import { fingerprint, redactArgv, showCommand } from '../../contract/command-line.ts';
 import { showUntrusted } from '../../contract/show-untrusted.ts';
+import { shortContent, unbindable } from '../../contract/content-digest.ts';
+import { readsContent } from '../../contract/content-sources.ts';
 import type { CommandFields, DecisionEvent } from '../../contract/audit-events.ts';
 import type { RelayState } from './state.ts';
 import type { DecisionAnswer, Person, SubmitBody } from '../../contract/relay-api.ts';
@@ -25,9 +27,12 @@ export function decide(ctx: DecideContext, identity: VerifiedIdentity, body: Sub
   const decision = evaluate(ctx.policy, intent, identity);
   const requester = personOf(identity);
   const argv = redactArgv(body.argv);
+  const content = body.content ?? null;
+  const binding = { requester, context: body.context ?? null, cluster: body.cluster ?? null, namespace: body.namespace ?? null, argv: body.argv };
   const command: CommandFields = {
     requester, argv, command: showCommand(argv),
-    fingerprint: fingerprint({ requester, context: body.context ?? null, cluster: body.cluster ?? null, namespace: body.namespace ?? null, argv: body.argv }),
+    fingerprint: fingerprint({ ...binding, content: content?.sha256 ?? null }),
+    ...(content ? { commandFingerprint: fingerprint(binding), content } : {}),
     verb: intent.verb, namespace: intent.namespace, context: body.context ?? null, cluster: body.cluster ?? null,
     reason: body.reason ?? null, agent: body.agent ?? null, runId: body.runId ?? null,
   };
@@ -58,6 +63,16 @@ export function decide(ctx: DecideContext, identity: VerifiedIdentity, body: Sub
   }
   if (decision.decision === 'allow') return allow();
 
+  // An approval covers the content it was given for, so content that cannot be bound cannot be approved.
+  if (content === null && readsContent(intent)) {
+    return deny('this command reads files or stdin, but its wrapper sent no digest of them, so an approval could not be bound to what it applies; update hkubectl');
+  }
+  const loose = unbindable(content);
+  if (loose.length > 0) {
+    return deny(`an approval cannot cover ${loose.map((source) => `${showUntrusted(source.path)} (${showUntrusted(source.problem)})`).join(', ')}: ` +
+      'approvals are bound to the content of what the command reads');
+  }
+
   const previous = ctx.state.latestFor(command.fingerprint);
   const status = previous ? statusAt(previous, ctx.nowMs) : null;
   // The approver judged the command together with the reason they were shown: another reason on
@@ -71,6 +86,13 @@ export function decide(ctx: DecideContext, identity: VerifiedIdentity, body: Sub
   }
   if (previous && status === 'denied') {
     return deny(`${previous.review?.by.subject} denied this exact command (request ${previous.id}): ${previous.review?.justification}`, { requestId: previous.id });
+  }
+  if (content && command.commandFingerprint && (!previous || status === 'expired' || status === 'consumed')) {
+    const other = ctx.state.latestForCommand(command.commandFingerprint);
+    if (other && other.id !== previous?.id && statusAt(other, ctx.nowMs) === 'approved') {
+      return deny(`the file changed since it was approved: request ${other.id} was approved for ${shortContent(other.content)}, ` +
+        `and this run reads ${shortContent(content)}; nothing was run (re-run with the approved content, or ask anew once the approval has expired)`, { requestId: other.id });
+    }
   }
   // A pending request keeps the reason its approvers are reading; a new reason asks anew.
   const reuse = previous && status === 'pending' && sameReason;
