@@ -7,6 +7,7 @@
 // Then the risk score may escalate the outcome, never relax it: at or above the rule's `approveAt`
 // an allow becomes approve, at or above `denyAt` allow and approve become deny.
 import type { CommandIntent } from '../kubectl/intent.ts';
+import { knownCluster, namesClusters } from './clusters.ts';
 import { matchInput, ruleMatches, type MatchInput } from './match.ts';
 import { score } from './risk.ts';
 import { actorOf } from './subject.ts';
@@ -44,17 +45,26 @@ function messageFor(rule: Rule, action: Action, risk: RiskScore, threshold: numb
   return stated ?? `allowed by policy rule ${rule.id}`;
 }
 
-export function evaluate(policy: Policy, intent: CommandIntent, identity: Identity): Decision {
+/** Where the command runs, as the wrapper reported it (a server URL or a kubeconfig cluster name). */
+export type Target = { cluster?: string | null };
+
+export function evaluate(policy: Policy, intent: CommandIntent, identity: Identity, target: Target = {}): Decision {
   const actor = actorOf(identity, policy);
-  const input = matchInput(intent, identity, actor, verbClass(intent));
+  const cluster = knownCluster(policy, target.cluster);
+  const unknownCluster = cluster === null && namesClusters(policy);
+  const input = matchInput(intent, identity, actor, verbClass(intent), cluster ?? 'any');
   const rule = decidingRule(policy, input);
   const risk = score(intent, identity, policy);
   const escalation = escalate(rule, risk);
   const decision = escalation?.action ?? rule.action;
+  const caution = unknownCluster
+    ? ` (cluster ${target.cluster ? JSON.stringify(target.cluster) : 'unreported'} is not one of the policy's clusters, so it was decided as any of them)`
+    : '';
   return {
+    ...(unknownCluster ? { unknownCluster: { reported: target.cluster ?? null } } : {}),
     decision,
     rule: rule.id,
-    message: messageFor(rule, decision, risk, escalation?.threshold ?? null),
+    message: `${messageFor(rule, decision, risk, escalation?.threshold ?? null)}${caution}`,
     risk,
     escalated: escalation === null ? null : { from: rule.action, threshold: escalation.threshold },
     actor,

@@ -24,7 +24,8 @@ export function decide(ctx: DecideContext, identity: VerifiedIdentity, body: Sub
   const parsed = parseIntent(body.argv);
   // kubectl falls back to the context's namespace; policy must judge the namespace it will act in.
   const intent = parsed.namespace === null && body.namespace ? { ...parsed, namespace: body.namespace } : parsed;
-  const decision = evaluate(ctx.policy, intent, identity);
+  // The reported cluster is the agent's kubeconfig speaking: evaluate trusts it only when the policy knows it.
+  const decision = evaluate(ctx.policy, intent, identity, { cluster: body.cluster ?? null });
   const requester = personOf(identity);
   const argv = redactArgv(body.argv);
   const content = body.content ?? null;
@@ -40,6 +41,7 @@ export function decide(ctx: DecideContext, identity: VerifiedIdentity, body: Sub
     type: 'decision', ...command, outcome: decision.decision, rule: decision.rule, message: decision.message, risk: decision.risk,
     guardrail: decision.decision === 'deny' && decision.escalated === null, escalated: decision.escalated,
     mask: decision.mask, record: decision.record,
+    ...(decision.unknownCluster ? { unknownCluster: true } : {}),
     ...(body.intent !== undefined && ![JSON.stringify(parsed), JSON.stringify(intent)].includes(JSON.stringify(body.intent)) ? { intentDisagrees: true } : {}),
   };
   const deny = (message: string, extra: Partial<DecisionEvent> = {}) => {
