@@ -35,6 +35,8 @@ export type ContentReadOptions = {
   stdin?: NodeJS.ReadableStream;
   /** stdin as an earlier read found it: stdin is read once, and its copy is what kubectl gets. */
   stdinBytes?: Buffer | null;
+  /** false in a terminal session: stdin is the person's keyboard there, not content to hash. */
+  stdinIsContent?: boolean;
 };
 
 export type ContentRead = {
@@ -58,6 +60,10 @@ export async function readContent(intent: CommandIntent, options: ContentReadOpt
       }
       if (flag === 'filename' && /^https?:\/\//.test(value)) {
         sources.push({ kind: 'url', flag, url: value });
+        continue;
+      }
+      if (STDIN_PATHS.has(value) && options.stdinIsContent === false) {
+        sources.push({ kind: 'unbindable', flag, path: value, problem: 'stdin of a terminal session' });
         continue;
       }
       if (STDIN_PATHS.has(value)) {

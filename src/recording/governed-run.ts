@@ -37,8 +37,8 @@ export async function runGoverned(input: GovernedRunInput): Promise<number> {
   prepareRecordingsDir(recordingsDir);
   // What the command reads (files, stdin) is hashed before asking, so an approval is bound to it;
   // stdin is read here once and kubectl is given that copy.
-  const readOptions = { kubectlPath: input.kubectlPath, env };
-  const content: ContentRead | null = readsContent(intent) && !needsTerminal(intent) ? await readContent(intent, readOptions) : null;
+  const readOptions = { kubectlPath: input.kubectlPath, env, stdinIsContent: !needsTerminal(intent) };
+  const content: ContentRead | null = readsContent(intent) ? await readContent(intent, readOptions) : null;
   const { client, config, paths } = await openAgentRelay(loaded);
   try {
     const body: SubmitBody = {

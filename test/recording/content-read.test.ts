@@ -68,6 +68,12 @@ describe('what a command reads', () => {
     expect(digest).toMatchObject({ documents: 2, sources: [{ kind: 'stdin', path: '-', size: 33 }] });
   });
 
+  it('does not take stdin of a terminal session as content: it cannot be bound there', async () => {
+    const { digest, stdin } = await readContent(parseIntent(['edit', '-f', '-', '-f', 'plain.txt']), { kubectlPath: KUBECTL, env: process.env, cwd: dir, stdinIsContent: false });
+    expect(stdin).toBeNull();
+    expect(paths(digest!.sources)).toEqual(['unbindable:-', 'file:plain.txt']);
+  });
+
   it('binds a kustomization to what kubectl kustomize renders from it', async () => {
     const { digest } = await read(['apply', '-k', 'kust']);
     const rendered = execFileSync(KUBECTL, ['kustomize', join(dir, 'kust')]);
