@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { showUntrusted } from './show-untrusted.ts';
 
 /** Which flag a source came from: manifests (`filename`, `kustomize`) or data kubectl puts into objects. */
-export const CONTENT_FLAGS = ['filename', 'kustomize', 'from-file', 'from-env-file', 'patch-file', 'cert', 'key', 'custom'] as const;
+export const CONTENT_FLAGS = ['filename', 'kustomize', 'from-file', 'from-env-file', 'patch-file', 'cert', 'key', 'custom', 'cp-source'] as const;
 export type ContentFlag = (typeof CONTENT_FLAGS)[number];
 
 export type ContentSource =
@@ -35,7 +35,7 @@ export function contentSha256(sources: readonly ContentSource[]): string {
 }
 
 export function contentDigest(sources: ContentSource[]): ContentDigest {
-  const documents = sources.reduce((sum, source) => sum + ('documents' in source && source.documents !== null && source.flag !== 'from-file' ? source.documents : 0), 0);
+  const documents = sources.reduce((sum, source) => sum + ('documents' in source && source.documents !== null ? source.documents : 0), 0);
   return { sha256: contentSha256(sources), documents, sources };
 }
 

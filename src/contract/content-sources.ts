@@ -47,8 +47,16 @@ export function contentFlags(intent: CommandIntent): Array<{ flag: ContentFlag; 
     { flag: 'custom', values: intent.verb === 'debug' ? list(intent.flags.custom) : [] },
     { flag: 'cert', values: intent.verb === 'create secret tls' ? list(intent.flags.cert) : [] },
     { flag: 'key', values: intent.verb === 'create secret tls' ? list(intent.flags.key) : [] },
+    { flag: 'cp-source', values: cpLocalSource(intent) },
   ];
   return wanted.filter((entry) => entry.values.length > 0);
+}
+
+/** `kubectl cp LOCAL [ns/]pod:path`: kubectl reads a spec without a colon as a local path (cp.go extractFileSpec). */
+function cpLocalSource(intent: CommandIntent): string[] {
+  if (intent.verb !== 'cp') return [];
+  const [source, destination] = intent.args;
+  return source !== undefined && !source.includes(':') && destination !== undefined && destination.indexOf(':') > 0 ? [source] : [];
 }
 
 /** `--from-file [key=]source`: kubectl splits at the first `=`. */

@@ -15,7 +15,7 @@
 // to kubectl from that copy.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { lstat, readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { contentDigest, type ContentDigest, type ContentFlag, type ContentSource } from '../contract/content-digest.ts';
@@ -71,8 +71,12 @@ export async function readContent(intent: CommandIntent, options: ContentReadOpt
         sources.push({ kind: 'stdin', flag, path: value, sha256: sha256(stdin), size: stdin.length, documents: flag === 'filename' ? documentsIn(stdin) : null });
         continue;
       }
+      if (flag === 'cp-source') {
+        sources.push(...await copiedTree(value, cwd));
+        continue;
+      }
       const walked = flag === 'filename' ? await walkFilename(value, recursive, cwd) : flag === 'from-file' ? await walkDataDir(value, cwd) : [value];
-      for (const path of walked) sources.push(await fileSource(flag, path, cwd, flag === 'filename' || flag === 'patch-file' || flag === 'custom'));
+      for (const path of walked) sources.push(await fileSource(flag, path, cwd, flag === 'filename' || flag === 'custom'));
     }
   }
   return { digest: contentDigest(sources), stdin };
@@ -141,6 +145,33 @@ async function walk(root: string, path: string, recursive: boolean, cwd: string,
   if (path !== root && !recursive) return;
   const names = (await readdir(resolve(cwd, path))).sort(byteOrder);
   for (const name of names) await walk(root, join(path, name), recursive, cwd, into);
+}
+
+/**
+ * `kubectl cp LOCAL pod:path` tars LOCAL: every file below it, and symbolic links as links (so a
+ * link is bound by its target's name, hashed as the text "symlink:<target>").
+ */
+async function copiedTree(root: string, cwd: string): Promise<ContentSource[]> {
+  const sources: ContentSource[] = [];
+  const visit = async (path: string): Promise<void> => {
+    const info = await lstat(resolve(cwd, path)).catch(() => null);
+    if (info === null) {
+      sources.push({ kind: 'missing', flag: 'cp-source', path });
+      return;
+    }
+    if (info.isSymbolicLink()) {
+      const target = Buffer.from(`symlink:${await readlink(resolve(cwd, path))}`);
+      sources.push({ kind: 'file', flag: 'cp-source', path, sha256: sha256(target), size: target.length, documents: null });
+      return;
+    }
+    if (!info.isDirectory()) {
+      sources.push(await fileSource('cp-source', path, cwd, false));
+      return;
+    }
+    for (const name of (await readdir(resolve(cwd, path))).sort(byteOrder)) await visit(join(path, name));
+  };
+  await visit(root);
+  return sources;
 }
 
 /** `--from-file DIR`: every regular file at the top of the directory (kubectl does not recurse). */

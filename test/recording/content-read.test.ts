@@ -91,6 +91,13 @@ describe('what a command reads', () => {
     expect(two.digest!.sha256).toBe(contentSha256(two.digest!.sources));
   });
 
+  it('binds what kubectl cp copies into a pod: every file below a local source, links as links', async () => {
+    const { digest } = await read(['cp', 'app', 'prod/web-1:/tmp/app']);
+    expect(paths(digest!.sources)).toEqual(['file:app/README.md', 'file:app/a.json', 'file:app/b.yaml', 'file:app/linked', 'file:app/nested/c.yml']);
+    expect(digest!.documents).toBe(0);
+    expect((await read(['cp', 'prod/web-1:/etc/hosts', 'hosts'])).digest).toBeNull();
+  });
+
   it('leaves commands that read no content alone', async () => {
     expect(readsContent(parseIntent(['get', 'pods', '-n', 'prod']))).toBe(false);
     expect(readsContent(parseIntent(['logs', '-f', 'web-1']))).toBe(false);
