@@ -47,11 +47,11 @@ describe('an agent writing control sequences into a request', () => {
 
     const inbox = terminal(['approvals'], envFor('alice'));
     await inbox.waitFor(/Pending approvals \(1\)/);
-    await inbox.waitFor(/risk\s+70\/100: verb \+30/);
+    await inbox.waitFor(/risk\s+\d+\/100: verb \+\d+/);
     const text = inbox.text();
     expect(text).toContain('agent-7 (claude\\u200b\\x1b[8m)');
     expect(text).toContain("kubectl delete pod $'web-1\\x1b]52;c;cm0gLXJmIC8=\\x07' -n prod");
-    expect(text).toMatch(/rule\s+writes-in-production: changes in a production namespace need approval/);
+    expect(text).toMatch(/\n\S*rule\S*\s+writes-in-production: /);
     expect(text).toContain('reason    "\\x1b[2J\\x1b[H risk 0/100: harmless\\n\\x1b]0;all clear\\x07\\x1b]8;;https://evil.example/\\x07details\\x1b]8;;\\x07 \\u202egnp.exe \\x9b2J \\x9d2;t\\x9c"');
     // The fake verdict is part of the quoted reason, never a line of its own.
     for (const line of text.split(/\r?\n/).filter((candidate) => candidate.includes('risk 0/100'))) expect(line).toMatch(/reason\s+"\\x1b\[2J\\x1b\[H risk 0\/100: harmless\\n/);
