@@ -1,5 +1,6 @@
 // The one place where hkubectl's own failures become a stderr line and an exit code.
 import type { OutputFormat } from '../config/own-options.ts';
+import { showUntrusted } from '../contract/show-untrusted.ts';
 import { ConfigError, ExitCode, isHkError, type HkError } from '../errors.ts';
 import { runOptions } from './run-options.ts';
 
@@ -18,7 +19,9 @@ export function formatFailure(error: unknown, json: boolean): { line: string; ex
     const body = { error: { code: known?.code ?? 'ERR_INTERNAL', message, hint: hint ?? null, exitCode, ...known?.details } };
     return { line: JSON.stringify(body), exitCode };
   }
-  const oneLine = `hkubectl: ${message}${hint ? ` — ${hint}` : ''}`.replace(/\s*\n\s*/g, ' ');
+  // Messages echo what the agent or the relay sent (a command, a name, a justification): spelt
+  // out, so the line cannot act on the reader's terminal.
+  const oneLine = showUntrusted(`hkubectl: ${message}${hint ? ` — ${hint}` : ''}`.replace(/\s*\n\s*/g, ' '));
   return { line: oneLine, exitCode };
 }
 

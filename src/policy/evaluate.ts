@@ -9,6 +9,7 @@
 // A command naming a resource or raw path that does not resolve is never allowed outright
 // (unrecognised.ts): an allow becomes an approval, and the message says what was not recognised.
 import type { CommandIntent } from '../kubectl/intent.ts';
+import { knownCluster, namesClusters } from './clusters.ts';
 import { matchInput, ruleMatches, type MatchInput } from './match.ts';
 import { score } from './risk.ts';
 import { actorOf } from './subject.ts';
@@ -51,9 +52,14 @@ function messageFor(rule: Rule, action: Action, risk: RiskScore, threshold: numb
   return stated ?? `allowed by policy rule ${rule.id}`;
 }
 
-export function evaluate(policy: Policy, intent: CommandIntent, identity: Identity): Decision {
+/** Where the command runs, as the wrapper reported it (a server URL or a kubeconfig cluster name). */
+export type Target = { cluster?: string | null };
+
+export function evaluate(policy: Policy, intent: CommandIntent, identity: Identity, target: Target = {}): Decision {
   const actor = actorOf(identity, policy);
-  const input = matchInput(intent, identity, actor, verbClass(intent));
+  const cluster = knownCluster(policy, target.cluster);
+  const unknownCluster = cluster === null && namesClusters(policy);
+  const input = matchInput(intent, identity, actor, verbClass(intent), cluster ?? 'any');
   const rule = decidingRule(policy, input);
   const risk = score(intent, identity, policy);
   const escalation = escalate(rule, risk);
@@ -63,7 +69,11 @@ export function evaluate(policy: Policy, intent: CommandIntent, identity: Identi
   const decision = closed.action;
   let message = messageFor(rule, ruled, risk, escalation?.threshold ?? null);
   if (note !== null) message = decision === ruled ? `${note}: ${message}` : `${note}: ${approverOf(rule)} must approve it`;
+  if (unknownCluster) {
+    message += ` (cluster ${target.cluster ? JSON.stringify(target.cluster) : 'unreported'} is not one of the policy's clusters, so it was decided as any of them)`;
+  }
   return {
+    ...(unknownCluster ? { unknownCluster: { reported: target.cluster ?? null } } : {}),
     decision,
     rule: rule.id,
     message,

@@ -8,7 +8,7 @@ import { VERB_CLASSES, type VerbClass } from './verbs.ts';
 import { join, type YamlNode, type YamlReader } from './yaml-reader.ts';
 
 const MATCH_FIELDS = [
-  'groups', 'subjects', 'actor', 'verbs', 'resources', 'namespaces', 'names', 'subresources', 'flags',
+  'groups', 'subjects', 'actor', 'verbs', 'resources', 'namespaces', 'names', 'subresources', 'clusters', 'flags',
 ] as const;
 
 // kubectl v1.32's top-level commands: a verb outside this list in a policy is a typo that would
@@ -46,7 +46,7 @@ export class MatchSchema {
   read(node: YamlNode, path: string): RuleMatch {
     const match: RuleMatch = {
       groups: null, subjects: null, actor: null, verbs: null, verbClasses: null, resources: null,
-      namespaces: null, names: null, subresources: null, flags: null,
+      namespaces: null, names: null, subresources: null, clusters: null, flags: null,
     };
     if (this.reader.isAbsent(node)) return match;
     const fields = this.reader.map(node, path, MATCH_FIELDS);
@@ -62,6 +62,7 @@ export class MatchSchema {
         case 'namespaces': match.namespaces = this.namespaces(value, at); break;
         case 'names': match.names = this.globs(value, at); break;
         case 'subresources': match.subresources = this.globs(value, at); break;
+        case 'clusters': match.clusters = this.globs(value, at); break;
         case 'flags': match.flags = this.flags(value, at); break;
       }
     }

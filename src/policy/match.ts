@@ -22,10 +22,12 @@ export interface MatchInput {
   actor: Actor;
   verbClass: VerbClass;
   namespaces: readonly string[] | 'all';
+  /** The policy's name for the cluster; 'any' when the policy does not know it (see clusters.ts). */
+  cluster: string | 'any';
 }
 
-export function matchInput(intent: CommandIntent, identity: Identity, actor: Actor, verbClass: VerbClass): MatchInput {
-  return { intent, identity, actor, verbClass, namespaces: affectedNamespaces(intent) };
+export function matchInput(intent: CommandIntent, identity: Identity, actor: Actor, verbClass: VerbClass, cluster: string | 'any' = 'any'): MatchInput {
+  return { intent, identity, actor, verbClass, namespaces: affectedNamespaces(intent), cluster };
 }
 
 function listMatches(matcher: ListMatcher, values: readonly string[] | 'all', restricts: boolean): boolean {
@@ -53,6 +55,8 @@ export function ruleMatches(rule: Rule, input: MatchInput): boolean {
   if (match.namespaces !== null && !listMatches(match.namespaces, input.namespaces, restricts)) return false;
   if (match.names !== null && !listMatches(match.names, intent.names, restricts)) return false;
   if (match.subresources !== null && (intent.subresource === null || !match.subresources.test(intent.subresource))) return false;
+  // An unknown cluster could be any of them: read as cautiously as `-A` is for namespaces.
+  if (match.clusters !== null && !listMatches(match.clusters, input.cluster === 'any' ? 'all' : [input.cluster], restricts)) return false;
   if (match.flags !== null && !match.flags.some((set) => flagSetHolds(set, intent))) return false;
   return true;
 }

@@ -13,6 +13,7 @@ import { AUDIT_LOG_FILE, fileStoreReader } from '../../relay/server/store/file-s
 import { relayClientFor } from '../../relay/client/cli-client.ts';
 import { inState, sessionLine, sessionsFromStore } from '../../relay/server/session-list.ts';
 import type { SessionStateFilter, SessionSummary } from '../../contract/relay-api.ts';
+import { showJson, showUntrusted } from '../../contract/show-untrusted.ts';
 
 type Flags = { state: SessionStateFilter; olderThan?: string; data?: string; relay?: string; output?: string };
 
@@ -50,10 +51,11 @@ export function sessionsCommand(): Command {
       const cutoff = Date.now() - age;
       const shown = list.filter((summary) => inState(summary, flags.state) && Date.parse(summary.openedAt) <= cutoff);
       if ((flags.output ?? (outputIsJson() ? 'json' : 'text')) === 'json') {
-        process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+        process.stdout.write(`${showJson(shown, 2)}\n`);
         return;
       }
-      for (const summary of shown) process.stdout.write(`${sessionLine(summary)}\n`);
+      // The command and names are the agent's: spelt out, never acted on by the terminal.
+      for (const summary of shown) process.stdout.write(`${showUntrusted(sessionLine(summary))}\n`);
       if (shown.length === 0) process.stderr.write(`no ${flags.state === 'all' ? '' : `${flags.state} `}sessions\n`);
     });
 }

@@ -7,6 +7,7 @@ import { parseDuration } from '../../config/duration.ts';
 import { resolvePaths } from '../../config/paths.ts';
 import { ConfigError, UsageError } from '../../errors.ts';
 import { auditLine } from './audit-format.ts';
+import { showJson } from '../../contract/show-untrusted.ts';
 import { readAuditEntries } from '../../relay/server/store/audit-read.ts';
 import { logExists } from '../../relay/server/store/audit-scan.ts';
 import { AUDIT_LOG_FILE, fileStoreReader } from '../../relay/server/store/file-store.ts';
@@ -63,7 +64,7 @@ function log(): Command {
         entries = await readAuditEntries((await storeReader(options.data)).store, { since: from, ...(options.limit ? { limit: options.limit } : {}) });
       }
       const json = (options.output ?? (outputIsJson() ? 'json' : 'text')) === 'json';
-      for (const entry of entries) process.stdout.write(`${json ? JSON.stringify(entry) : auditLine(entry)}\n`);
+      for (const entry of entries) process.stdout.write(`${json ? showJson(entry) : auditLine(entry)}\n`);
     });
 }
 

@@ -24,9 +24,10 @@ function check(): Command {
     .option('--policy <file>', 'policy file to use (default: the policy hkubectl ships)')
     .option('--identity <subject>', 'subject (user) to evaluate as', 'policy-check')
     .option('--group <group>', "a group of that identity; repeat for several (outside the policy's approver groups means agent)", collect, [])
-    .action(async (args: string[], options: { policy?: string; identity: string; group: string[] }) => {
+    .option('--cluster <server-or-name>', 'the cluster the wrapper would report (its API server URL); one the policy does not list is decided as any of its clusters')
+    .action(async (args: string[], options: { policy?: string; identity: string; group: string[]; cluster?: string }) => {
       const policy = options.policy === undefined ? defaultPolicy() : await loadPolicyFile(options.policy);
-      const decision = evaluate(policy, parseIntent(args), { subject: options.identity, groups: options.group });
+      const decision = evaluate(policy, parseIntent(args), { subject: options.identity, groups: options.group }, { cluster: options.cluster ?? null });
       const { decision: outcome, risk, rule, message, ...rest } = decision;
       process.stdout.write(`${JSON.stringify({ decision: outcome, risk, rule, message, ...rest })}\n`);
     });

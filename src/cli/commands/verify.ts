@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { commandEnv } from '../run-options.ts';
 import { HkError, UsageError } from '../../errors.ts';
 import { outputIsJson } from '../exit.ts';
+import { showJson } from '../../contract/show-untrusted.ts';
 
 /** Exit status when any session fails verification (distinct from hkubectl's 64/75/77/78). */
 export const VERIFY_FAILED_EXIT = 1;
@@ -33,7 +34,7 @@ export default function command(): Command {
         await inputs.close();
       }
       if (results.length === 0) throw new UsageError('ERR_NOTHING_TO_VERIFY', `no recordings or manifests in ${paths.join(', ')}`);
-      if ((flags.output ?? (outputIsJson() ? 'json' : 'text')) === 'json') process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+      if ((flags.output ?? (outputIsJson() ? 'json' : 'text')) === 'json') process.stdout.write(`${showJson(results, 2)}\n`);
       else {
         const { reportLines } = await import('../../recording/verify-report.ts');
         process.stdout.write(`${reportLines(results).join('\n')}\n`);
