@@ -1,9 +1,13 @@
 // argv → CommandIntent. Pure: no I/O, no kubectl discovery. Resources kubectl would only know
 // from a live cluster's discovery (CRDs) are kept as written.
+import { createRequire } from 'node:module';
 import type { CommandIntent, DryRun, FlagValue } from './intent.ts';
 import { flagSpecFor } from './flag-specs.ts';
 import { scanArgs, type ScannedArgs } from './scan-args.ts';
 import { canonicalResource } from './resources.ts';
+import { connectionOverrides } from './connection-overrides.ts';
+import { podEscapes } from './pod-escape.ts';
+import { pluginOf } from './plugins.ts';
 import { CREATED_RESOURCE, NODE_VERBS, POD_VERBS, RESOURCE_VERBS, SUB_VERBS, THIRD_WORDS } from './verbs.ts';
 
 /** Flags lifted into their own intent fields rather than `flags`. */
@@ -55,7 +59,16 @@ export function parseIntent(argv: readonly string[]): CommandIntent {
     tty: isTrue('tty'),
     args: placed.args,
     flags: otherFlags(scanned, selectorIsQuery),
+    cluster: flag('cluster') || null,
+    overrides: connectionOverrides(verb.words, scanned.flags),
+    plugin: pluginOf(argv),
+    podEscapes: podEscapes({ verb: verb.words, resources: placed.resources, flag }, parseYamlLazily),
   };
+}
+
+/** `kubectl patch -p` takes YAML too; the yaml library is loaded only for a patch that is not JSON. */
+function parseYamlLazily(text: string): unknown {
+  return (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text, { version: '1.1' });
 }
 
 function findVerb(argv: readonly string[]): { words: string; wordCount: number } {

@@ -8,6 +8,7 @@
 // an allow becomes approve, at or above `denyAt` allow and approve become deny.
 import type { CommandIntent } from '../kubectl/intent.ts';
 import { matchInput, ruleMatches, type MatchInput } from './match.ts';
+import { fillMessage } from './message-fields.ts';
 import { score } from './risk.ts';
 import { actorOf } from './subject.ts';
 import type { Action, Decision, Identity, Policy, RiskScore, Rule } from './types.ts';
@@ -54,7 +55,7 @@ export function evaluate(policy: Policy, intent: CommandIntent, identity: Identi
   return {
     decision,
     rule: rule.id,
-    message: messageFor(rule, decision, risk, escalation?.threshold ?? null),
+    message: fillMessage(messageFor(rule, decision, risk, escalation?.threshold ?? null), intent),
     risk,
     escalated: escalation === null ? null : { from: rule.action, threshold: escalation.threshold },
     actor,

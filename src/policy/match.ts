@@ -4,6 +4,7 @@
 // cannot ride on "allow pods", and `-A` or a command naming no objects counts as touching every
 // namespace or object: only a `*` pattern allows it, and any pattern restricts it.
 import type { CommandIntent, FlagValue } from '../kubectl/intent.ts';
+import { extensionsMatch } from './match-extensions.ts';
 import { affectedNamespaces } from './subject.ts';
 import type { Actor, FlagCondition, Identity, ListMatcher, Rule } from './types.ts';
 import type { VerbClass } from './verbs.ts';
@@ -44,7 +45,7 @@ export function ruleMatches(rule: Rule, input: MatchInput): boolean {
   if (match.names !== null && !listMatches(match.names, intent.names, restricts)) return false;
   if (match.subresources !== null && (intent.subresource === null || !match.subresources.test(intent.subresource))) return false;
   if (match.flags !== null && !match.flags.some((set) => flagSetHolds(set, intent))) return false;
-  return true;
+  return extensionsMatch(match, intent, restricts);
 }
 
 function flagSetHolds(conditions: ReadonlyMap<string, FlagCondition>, intent: CommandIntent): boolean {

@@ -7,6 +7,7 @@ import { parseDuration } from '../config/duration.ts';
 import { ConfigError, TemporaryError, UsageError, isHkError } from '../errors.ts';
 import type { CommandIntent } from '../kubectl/intent.ts';
 import { resolveKubeTarget } from '../kubectl/kubeconfig.ts';
+import { findPlugin } from '../kubectl/plugin-lookup.ts';
 import { agentConfig, openAgentRelay } from '../relay/agent-client.ts';
 import type { RelayClient } from '../relay/client.ts';
 import { obtainDecision, type WaitingNotice } from '../relay/decision-flow.ts';
@@ -28,7 +29,8 @@ export async function runGoverned(input: GovernedRunInput): Promise<number> {
   const { env, intent } = input;
   checkWaitFlag(env);
   const loaded = agentConfig(env);
-  const target = resolveKubeTarget(intent, env, loaded.paths.cacheDir);
+  const target = resolveKubeTarget(intent, env, loaded.paths.cacheDir, { kubectlPath: input.kubectlPath });
+  const local = { kubeconfig: target.facts, plugin: intent.plugin === null ? null : findPlugin(input.args, env) };
   // Before the decision: a recording that cannot be written must not cost an approval or leave
   // the relay with a session that never ran.
   const recordingsDir = loaded.config.recordings ?? join(loaded.paths.dataDir, 'recordings');
@@ -41,6 +43,7 @@ export async function runGoverned(input: GovernedRunInput): Promise<number> {
       context: target.context,
       cluster: target.server ?? target.cluster,
       namespace: target.namespace,
+      local,
       reason: env.HKUBECTL_REASON ?? null,
       agent: env.HKUBECTL_AGENT ?? null,
       runId: env.HKUBECTL_RUN_ID ?? null,

@@ -2,6 +2,7 @@
 // first (so a guardrail added after an approval still wins), then the approval bound to this
 // exact command is looked up, repeated, refused or used up.
 import type { Identity as VerifiedIdentity } from '../auth/identity.ts';
+import { withLocalTarget } from '../kubectl/local-facts.ts';
 import { parseIntent } from '../kubectl/parse-intent.ts';
 import { evaluate } from '../policy/evaluate.ts';
 import type { Policy } from '../policy/types.ts';
@@ -19,8 +20,9 @@ export function personOf(identity: VerifiedIdentity): Person {
 
 export function decide(ctx: DecideContext, identity: VerifiedIdentity, body: SubmitBody): { event: DecisionEvent; answer: DecisionAnswer } {
   const parsed = parseIntent(body.argv);
-  // kubectl falls back to the context's namespace; policy must judge the namespace it will act in.
-  const intent = parsed.namespace === null && body.namespace ? { ...parsed, namespace: body.namespace } : parsed;
+  // Policy judges where kubectl will act: the context's namespace when argv names none, and the
+  // overrides and plugin as the agent's kubeconfig and PATH settle them.
+  const intent = withLocalTarget(body.argv, parsed, body);
   const decision = evaluate(ctx.policy, intent, identity);
   const requester = personOf(identity);
   const argv = redactArgv(body.argv);

@@ -1,5 +1,6 @@
 // Request bodies → typed values, once, at the boundary. Messages name the field.
 import { ApiError } from './http.ts';
+import { readLocalFacts } from '../kubectl/local-facts.ts';
 import type { ReviewBody, SubmitBody } from './types.ts';
 
 const MAX_ARGS = 4096;
@@ -37,6 +38,11 @@ export function submitBody(raw: unknown): SubmitBody {
     runId: optionalString(body, 'runId', 256),
   };
   if (intent !== undefined) submission.intent = intent as SubmitBody['intent'];
+  if (body.local !== undefined && body.local !== null) {
+    const local = readLocalFacts(body.local);
+    if (typeof local === 'string') bad('local', local);
+    submission.local = local;
+  }
   return submission;
 }
 

@@ -315,6 +315,10 @@ describe('parseIntent', () => {
       tty: false,
       args: [],
       flags: {},
+      cluster: null,
+      overrides: [],
+      plugin: null,
+      podEscapes: [],
     });
   });
 
