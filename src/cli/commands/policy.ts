@@ -84,8 +84,11 @@ Policy file (version 1; \`hkubectl policy default\` prints a complete example):
         subresources: [exec]
         groups: [sre]  subjects: ["*@bank.example"]  actor: agent
         flags: [{ force: true, grace-period: 0 }, { all: true }]   # any one set, all flags in it
+        overrides: [server, token, kubeconfig]   # connection overrides (--server, --token, --context…)
+        plugins: [convert]                   # kubectl-<name> plugins kubectl would run
+        podEscapes: [hostNetwork, privileged] # pod specs leaving their container (or "*")
       action: approve                        # allow | deny | approve
-      message: what the agent should do instead
+      message: what the agent should do instead   # may name {overrides}, {plugin}, {podEscapes}
       requireReason: true  mask: strict  record: true
       approval: { groups: [sre-leads], wait: 10m, ttl: 30m }
       risk: { approveAt: 70, denyAt: 95 }
@@ -95,7 +98,8 @@ otherwise defaults. The risk score only escalates (allow → approve → deny), 
 a threshold of 101 turns that step off.
 Lists match cautiously: deny/approve rules match if ANY resource, name or namespace matches,
 allow rules only if ALL do; -A (or naming no objects) is allowed only by "*". Commands whose
-objects come from files (-f, -k) match a resources list only if it holds "*".`;
+objects come from files (-f, -k) match a resources list only if it holds "*". overrides,
+plugins and podEscapes match only commands that have one.`;
 
 export default function command(): Command {
   return new Command('policy')
