@@ -38,17 +38,24 @@ function sets(escape: PodEscape, value: unknown): boolean {
   return true;
 }
 
+/** Deeper than any Kubernetes object nests; a patch nested further is hostile and not read. */
+const MAX_DEPTH = 128;
+
 /** Every escape a JSON value (an object patch, or the value of a patch operation) sets, at any depth. */
-function scanValue(value: unknown, found: Set<PodEscape>): void {
-  if (Array.isArray(value)) {
-    for (const item of value) scanValue(item, found);
+function scanValue(value: unknown, found: Set<PodEscape>, depth = 0): void {
+  if (value === null || typeof value !== 'object') return;
+  if (depth > MAX_DEPTH) {
+    found.add('unreadable-spec');
     return;
   }
-  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const item of value) scanValue(item, found, depth + 1);
+    return;
+  }
   for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
     const escape = BY_LOWER_KEY.get(key.toLowerCase());
     if (escape !== undefined && sets(escape, inner)) found.add(escape);
-    scanValue(inner, found);
+    scanValue(inner, found, depth + 1);
   }
 }
 

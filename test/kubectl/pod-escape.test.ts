@@ -47,6 +47,12 @@ describe('kubectl run', () => {
     for (const text of ['{"spec":', 'spec: {hostNetwork: true}', '[1,2]', '"x"', 'null']) expect(overrides(text)).toEqual(['unreadable-spec']);
   });
 
+  it('refuses to read overrides nested deeper than any pod spec, without overflowing the stack', () => {
+    const deep = `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`;
+    expect(overrides(deep)).toEqual(['unreadable-spec']);
+    expect(overrides(`${'['.repeat(200)}${']'.repeat(200)}`, 'json')).toEqual(['unreadable-spec']);
+  });
+
   it('reads JSON patch operations by the path they write', () => {
     expect(overrides([{ op: 'add', path: '/spec/hostNetwork', value: true }], 'json')).toEqual(['hostNetwork']);
     expect(overrides([{ op: 'replace', path: '/spec/hostNetwork', value: false }], 'json')).toEqual([]);
