@@ -35,11 +35,14 @@ export type Binding = {
   /** The kubeconfig's default namespace: the same argv elsewhere is another command. */
   namespace: string | null;
   argv: readonly string[];
+  /** The sha256 of the plugin file kubectl will run: the same words with another program are another command. */
+  pluginSha256?: string | null;
 };
 
 /** The same command, by the same identity, against the same cluster: byte for byte. */
 export function fingerprint(binding: Binding): string {
-  const canonical = JSON.stringify([binding.requester.issuer, binding.requester.subject, binding.context, binding.cluster, binding.namespace, binding.argv]);
+  const fields = [binding.requester.issuer, binding.requester.subject, binding.context, binding.cluster, binding.namespace, binding.argv];
+  const canonical = JSON.stringify(binding.pluginSha256 ? [...fields, binding.pluginSha256] : fields);
   return createHash('sha256').update(canonical).digest('hex');
 }
 

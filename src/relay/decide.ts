@@ -28,7 +28,9 @@ export function decide(ctx: DecideContext, identity: VerifiedIdentity, body: Sub
   const argv = redactArgv(body.argv);
   const command: CommandFields = {
     requester, argv, command: showCommand(argv),
-    fingerprint: fingerprint({ requester, context: body.context ?? null, cluster: body.cluster ?? null, namespace: body.namespace ?? null, argv: body.argv }),
+    fingerprint: fingerprint({
+      requester, context: body.context ?? null, cluster: body.cluster ?? null, namespace: body.namespace ?? null, argv: body.argv, pluginSha256: intent.plugin?.sha256 ?? null,
+    }),
     verb: intent.verb, namespace: intent.namespace, context: body.context ?? null, cluster: body.cluster ?? null,
     reason: body.reason ?? null, agent: body.agent ?? null, runId: body.runId ?? null,
   };

@@ -96,6 +96,30 @@ describe('a plugin', () => {
     expect(existsSync(plugin.marker)).toBe(false);
   });
 
+  it('runs once approved, and an approval does not carry over to another program under the same name', async () => {
+    const plugin = await pluginDir('report');
+    const env = { PATH: `${plugin.path}:${process.env.PATH}` };
+    const args = ['report', 'weekly', '--hk-wait', '0'];
+    const asked = await e2e.stack.hk(args, { env });
+    expect(asked.code).toBe(75);
+    const requestId = /request ([0-9a-f-]{36})/.exec(asked.stderr.toString())![1]!;
+    await e2e.stack.client('alice').review(requestId, 'approve', 'INC-9: the weekly report plugin, checked');
+
+    // The agent swaps the file after the approval: the same words now name another program.
+    const original = await readFile(plugin.file);
+    await writeFile(plugin.file, `#!/bin/sh\necho swapped > "${plugin.marker}"\n`);
+    const swapped = await e2e.stack.hk(args, { env });
+    expect(swapped.code).toBe(75);
+    expect(swapped.stderr.toString()).not.toContain(requestId);
+    expect(existsSync(plugin.marker)).toBe(false);
+
+    await writeFile(plugin.file, original);
+    const ran = await e2e.stack.hk(args, { env });
+    expect(ran.stderr.toString()).toBe('');
+    expect(ran.code).toBe(0);
+    expect(await readFile(plugin.marker, 'utf8')).toBe('ran\n');
+  });
+
   it('named like an hkubectl command is reached only with `--`, and then decided as a plugin', async () => {
     const plugin = await pluginDir('approve');
     const env = { PATH: `${plugin.path}:${process.env.PATH}` };
