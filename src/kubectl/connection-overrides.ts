@@ -40,8 +40,9 @@ export function connectionOverrides(verb: string, flags: ReadonlyMap<string, rea
   if (verb === 'config' || verb.startsWith('config ')) return [];
   const overrides: ConnectionOverride[] = [];
   for (const flag of OVERRIDE_FLAGS) {
-    const values = (flags.get(flag) ?? []).filter((value) => value !== '');
-    const effective = REPEATABLE.has(flag) ? values : values.slice(-1);
+    const values = flags.get(flag) ?? [];
+    // The last value is the one kubectl uses, even an empty one (`--server=x --server=` is no override).
+    const effective = (REPEATABLE.has(flag) ? values : values.slice(-1)).filter((value) => value !== '');
     for (const value of effective) {
       if (flag === 'insecure-skip-tls-verify' && FALSE_WORDS.has(value)) continue;
       overrides.push({ flag, value: SECRET_VALUES.has(flag) ? REDACTED : value });

@@ -120,6 +120,16 @@ export function patchEscapes(text: string, type: string, parseYaml: ((text: stri
   return POD_ESCAPES.filter((escape) => found.has(escape));
 }
 
+/** Built-in resources whose objects never carry a pod spec. */
+const NO_POD_SPEC: ReadonlySet<string> = new Set([
+  'configmaps', 'secrets', 'services', 'serviceaccounts', 'namespaces', 'nodes', 'persistentvolumeclaims',
+  'persistentvolumes', 'endpoints', 'events', 'limitranges', 'resourcequotas', 'ingresses.networking.k8s.io',
+  'networkpolicies.networking.k8s.io', 'poddisruptionbudgets.policy', 'horizontalpodautoscalers.autoscaling',
+  'roles.rbac.authorization.k8s.io', 'rolebindings.rbac.authorization.k8s.io', 'clusterroles.rbac.authorization.k8s.io',
+  'clusterrolebindings.rbac.authorization.k8s.io', 'storageclasses.storage.k8s.io', 'priorityclasses.scheduling.k8s.io',
+  'leases.coordination.k8s.io',
+]);
+
 export interface PodSpecFlags {
   verb: string;
   resources: readonly string[];
@@ -138,7 +148,9 @@ export function podEscapes({ verb, resources, flag }: PodSpecFlags, parseYaml: (
     // kubectl run reads --overrides as JSON only.
     if (overrides !== undefined && overrides !== '') add(patchEscapes(overrides, flag('override-type') ?? 'merge', null));
   }
-  if (verb === 'patch') {
+  // A patch to objects that never hold a pod spec (a ConfigMap key named "privileged") escapes nothing;
+  // unknown resources (custom resources may embed pod templates) are read like workloads.
+  if (verb === 'patch' && !(resources.length > 0 && resources.every((resource) => NO_POD_SPEC.has(resource)))) {
     const patch = flag('patch');
     if (patch !== undefined) add(patchEscapes(patch, flag('type') ?? 'strategic', parseYaml));
     if (flag('patch-file') !== undefined) found.add('spec-from-file');

@@ -53,6 +53,7 @@ describe('--server in every spelling', () => {
     [['@', '--server=https://127.0.0.1:9', '--server', 'https://127.0.0.1:10'], 'https://127.0.0.1:10'],
     [['-s', 'https://127.0.0.1:11', '@', '-shttps://127.0.0.1:12'], 'https://127.0.0.1:12'],
     [['@', '--server='], null],
+    [['@', '--server=https://127.0.0.1:13', '--server='], null],
   ] as const)('%j is read as kubectl reads it', (spelled, expected) => {
     const extra = [...spelled];
     const argv = [...extra.slice(0, extra.indexOf('@')), 'get', '--raw', '/x', ...extra.slice(extra.indexOf('@') + 1)];

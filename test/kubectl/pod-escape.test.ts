@@ -80,6 +80,15 @@ describe('kubectl patch', () => {
     expect(escapesOf(['patch', 'deploy', 'web', '--type', 'merge', '-p={"spec":{"replicas":2}}'])).toEqual([]);
   });
 
+  it('reads patches to workloads and unknown kinds, not to objects that never hold a pod spec', () => {
+    const privileged = '{"data":{"privileged":"true","hostNetwork":"yes"}}';
+    expect(escapesOf(['patch', 'configmap', 'flags', '-n', 'dev', '-p', privileged])).toEqual([]);
+    expect(escapesOf(['patch', 'cm/flags', 'svc/web', '-p', privileged])).toEqual([]);
+    expect(escapesOf(['patch', 'rollouts.argoproj.io', 'web', '-p', '{"spec":{"template":{"spec":{"hostPID":true}}}}'])).toEqual(['hostPID']);
+    expect(escapesOf(['patch', 'cm/flags', 'deploy/web', '-p', privileged])).toEqual(['hostNetwork', 'privileged']);
+    expect(escapesOf(['patch', '-f', 'thing.yaml', '-p', '{"spec":{"hostIPC":true}}'])).toEqual(['hostIPC']);
+  });
+
   it('fails closed on a patch it cannot read, or one read from a file it cannot see', () => {
     expect(escapesOf(['patch', 'deploy', 'web', '-p', '{"spec": ['])).toEqual(['unreadable-spec']);
     expect(escapesOf(['patch', 'deploy', 'web', '--patch-file', 'p.yaml'])).toEqual(['spec-from-file']);
