@@ -2,6 +2,7 @@
 // The real kubectl is the oracle for where a request goes: with -v=6 it logs the URL it asks
 // (nothing listens there, so it fails at once).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,6 +69,34 @@ describe('--server in every spelling', () => {
 
   it('is an override after positionals, as pflag reads flags anywhere before `--`', () => {
     expect(serverOf(['get', 'secrets', 'db', '-n', 'prod', '--server', 'https://127.0.0.1:9'])).toBe('https://127.0.0.1:9');
+  });
+});
+
+describe('--server in generated command lines', () => {
+  const spelling = fc.record({
+    port: fc.integer({ min: 2, max: 999 }),
+    form: fc.constantFrom('--server=V', '--server V', '-s V', '-sV', '-s=V'),
+    place: fc.constantFrom('before', 'middle', 'after'),
+  });
+  const noise = fc.constantFrom([], ['-n', 'prod'], ['--namespace=dev'], ['-nprod'], ['--request-timeout', '3s'], ['--insecure-skip-tls-verify=false']);
+
+  it('reads the server kubectl requests, whatever the spellings, places and repetitions', { timeout: 180_000 }, () => {
+    fc.assert(
+      fc.property(fc.array(spelling, { minLength: 1, maxLength: 3 }), noise, fc.boolean(), (servers, extra, emptyLast) => {
+        const parts: Record<'before' | 'middle' | 'after', string[]> = { before: [], middle: [...extra], after: [] };
+        for (const { port, form, place } of servers) {
+          const value = `https://127.0.0.1:${port}`;
+          parts[place].push(...form.replace('V', value).split(' ').map((word) => (word === '' ? value : word)));
+        }
+        if (emptyLast) parts.after.push('--server=');
+        const argv = [...parts.before, 'get', ...parts.middle, '--raw', '/x', ...parts.after];
+        const answer = spawnSync(KUBECTL, [...argv, '-v=6', '--request-timeout=2s'], { env, encoding: 'utf8', input: '' });
+        const requested = /GET (https:\/\/127\.0\.0\.1:\d+)\/x/.exec(answer.stderr)?.[1] ?? null;
+        const parsed = serverOf(argv);
+        expect(parsed ?? 'https://127.0.0.1:1').toBe(requested);
+      }),
+      { numRuns: 25 },
+    );
   });
 });
 
