@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { delimiter, resolve } from 'node:path';
+import { ConfigError } from '../errors.ts';
 import { pluginCandidates, type PluginRef } from './plugins.ts';
 
 function isExecutableFile(path: string): boolean {
@@ -35,7 +36,16 @@ export function findPlugin(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
   for (const name of pluginCandidates(argv, env) ?? []) {
     const path = lookPath(`kubectl-${name}`, env, cwd);
     if (path === null) continue;
-    return { name, path, sha256: createHash('sha256').update(readFileSync(path)).digest('hex') };
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch (error) {
+      // An executable that cannot be read cannot be named by its hash, and the relay binds to the hash.
+      throw new ConfigError('ERR_PLUGIN_UNREADABLE', `kubectl would run the plugin ${path}, which hkubectl cannot read to hash: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+        hint: 'nothing was run; make the plugin file readable, or remove it from PATH',
+      });
+    }
+    return { name, path, sha256: createHash('sha256').update(bytes).digest('hex') };
   }
   return null;
 }
