@@ -7,14 +7,14 @@
 //   same name are discarded, not merged);
 // - selection: `--context` (non-empty) over current-context; `--cluster` over the context's
 //   cluster; `--server` over the cluster's server; `-n` (non-empty) over the context's
-//   namespace, else "default".
+//   namespace, else (inside a pod) the pod's namespace, else "default".
 // Files are YAML 1.1 as go-yaml v2 reads them (anchors, aliases, `<<` merge keys, yes/no
 // booleans). Where this reading could differ from kubectl's — a parse problem, a value that is
 // not a string, a key spelt in another case, a name defined twice in one file — kubectl itself
 // is asked for the merged config (`kubectl config view -o json`); if it cannot say, the command
 // is refused. The namespace decides policy (prod or not), so nothing here is a guess.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { projectYaml, type YamlProjection } from '../config/yaml-cache.ts';
 import { ConfigError } from '../errors.ts';
@@ -186,6 +186,29 @@ export interface KubectlOracle {
   /** The real kubectl, asked where this reading cannot be sure; null refuses instead. */
   kubectlPath: string | null;
   cwd?: string;
+  /** Where a pod's service-account token and namespace are mounted (client-go's in-cluster config). */
+  serviceAccountDir?: string;
+}
+
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * client-go's in-cluster config (merged_client_builder.go): inside a pod, kubectl takes the
+ * namespace from POD_NAMESPACE or the mounted service account whenever the kubeconfig's context
+ * sets none, and talks to the in-cluster API server when there is no kubeconfig at all.
+ */
+function inClusterOf(env: NodeJS.ProcessEnv, dir: string): { namespace: string; server: string } | null {
+  const host = env.KUBERNETES_SERVICE_HOST;
+  const port = env.KUBERNETES_SERVICE_PORT;
+  const token = statSync(join(dir, 'token'), { throwIfNoEntry: false });
+  if (!host || !port || token === undefined || token.isDirectory()) return null;
+  let mounted = '';
+  try {
+    mounted = readFileSync(join(dir, 'namespace'), 'utf8').trim();
+  } catch {
+    // No namespace file: kubectl falls back to "default".
+  }
+  return { namespace: env.POD_NAMESPACE || mounted || 'default', server: `https://${host.includes(':') ? `[${host}]` : host}:${port}` };
 }
 
 /** kubectl's own merged reading of the same files (`config view -o json`: credentials redacted). */
@@ -236,8 +259,10 @@ export function resolveKubeTarget(intent: CommandIntent, env: NodeJS.ProcessEnv,
   const contextEntry = context === null ? undefined : merged.contexts.find((entry) => entry.name === context);
   const cluster = lastFlag(intent, 'cluster') ?? contextEntry?.cluster ?? null;
   const clusterEntry = cluster === null ? undefined : merged.clusters.find((entry) => entry.name === cluster);
-  const server = lastFlag(intent, 'server') ?? clusterEntry?.server ?? null;
-  const namespace = intent.namespace || contextEntry?.namespace || 'default';
+  const inCluster = inClusterOf(env, oracle.serviceAccountDir ?? SERVICE_ACCOUNT_DIR);
+  const noKubeconfig = merged.currentContext === null && merged.contexts.length === 0 && merged.clusters.length === 0;
+  const server = lastFlag(intent, 'server') ?? clusterEntry?.server ?? (noKubeconfig && context === null && cluster === null ? inCluster?.server : null) ?? null;
+  const namespace = intent.namespace || contextEntry?.namespace || inCluster?.namespace || 'default';
 
   const own = new Set(defaultKubeconfigPaths(env).map((path) => realpathOrNull(path, cwd)).filter((path) => path !== null));
   const explicitReal = explicit === null ? null : realpathOrNull(explicit, cwd);

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseIntent } from '../../src/kubectl/parse-intent.ts';
@@ -274,5 +274,24 @@ users:
     expect(factsFor(['get', 'pods', '--kubeconfig', other]).kubeconfigIsOwn).toBe(false);
     expect(factsFor(['get', 'pods', '--kubeconfig', other, '--kubeconfig', own]).kubeconfigIsOwn).toBe(true);
     expect(factsFor(['get', 'pods', '--kubeconfig', own, '--kubeconfig', other]).kubeconfigIsOwn).toBe(false);
+  });
+
+  it('takes the pod\'s namespace inside a pod, where the kubeconfig\'s context sets none, as client-go\'s in-cluster config does', () => {
+    const serviceAccountDir = join(dir, 'serviceaccount');
+    mkdirSync(serviceAccountDir, { recursive: true });
+    writeFileSync(join(serviceAccountDir, 'token'), 'pod-token');
+    writeFileSync(join(serviceAccountDir, 'namespace'), 'kube-system\n');
+    const pod = { KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443', HOME: join(dir, 'no-home') };
+    const options = { kubectlPath: null, serviceAccountDir };
+    const unset = write('ctx-unset.yaml', base('    cluster: k\n    user: u'));
+    const explicit = write('ctx-default.yaml', base('    namespace: default\n    cluster: k\n    user: u'));
+    const resolve = (argv: string[], env: NodeJS.ProcessEnv) => resolveKubeTarget(parseIntent(argv), env, null, options);
+    expect(resolve(['get', 'pods'], { ...pod, KUBECONFIG: unset }).namespace).toBe('kube-system');
+    expect(resolve(['get', 'pods'], { ...pod, KUBECONFIG: unset, POD_NAMESPACE: 'payments-prod' }).namespace).toBe('payments-prod');
+    expect(resolve(['get', 'pods'], { ...pod, KUBECONFIG: explicit }).namespace).toBe('default');
+    expect(resolve(['get', 'pods', '-n', 'dev'], { ...pod, KUBECONFIG: unset }).namespace).toBe('dev');
+    expect(resolve(['get', 'pods'], { KUBECONFIG: unset, HOME: dir }).namespace).toBe('default');
+    // No kubeconfig at all: the in-cluster API server, in the pod's namespace.
+    expect(resolve(['get', 'pods'], pod)).toMatchObject({ server: 'https://10.96.0.1:443', namespace: 'kube-system' });
   });
 });
