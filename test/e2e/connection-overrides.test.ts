@@ -163,6 +163,19 @@ ${stringify({ clusters: original.clusters, users: original.users })}`);
     expect(read.code).toBe(77);
   });
 
+  it('is the one the context named by --context selects', async () => {
+    const path = await mergedKubeconfig('staging');
+    const text = await readFile(path, 'utf8');
+    await writeFile(path, text.replace('contexts:\n', 'contexts:\n- name: platform\n  context: { cluster: sandbox, user: sandbox-user, namespace: kube-system }\n'));
+    const env = { KUBECONFIG: path };
+    const scaled = await e2e.stack.hk(['scale', 'deploy/web', '--replicas=1', '--context', 'platform'], { env });
+    expect(scaled.code).toBe(77);
+    expect(scaled.stderr.toString()).toContain('kube-system, kube-public and kube-node-lease belong to the platform team');
+    const read = await e2e.stack.hk(['get', 'deployments', '-o', 'name', '--context=merged'], { env });
+    expect(read.code).toBe(0);
+    expect(read.stdout.toString()).toContain('deployment.apps/web');
+  });
+
   it('lets an allowed command run where the merge key points', async () => {
     const result = await e2e.stack.hk(['get', 'deployments', '-o', 'name'], { env: { KUBECONFIG: await mergedKubeconfig('staging') } });
     expect(result.code).toBe(0);
