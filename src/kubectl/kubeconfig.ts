@@ -250,10 +250,10 @@ export function resolveKubeTarget(intent: CommandIntent, env: NodeJS.ProcessEnv,
   const reads = kubeconfigPaths(intent, env)
     .map((path) => readFile(path, explicit !== null, cacheDir, cwd))
     .filter((read): read is FileRead => read !== null);
-  const doubt = reads.map((read) => read.problem ?? (read.view?.uncertain ? `kubeconfig ${read.path}: ${read.view.uncertain}` : null)).find((why) => why !== null);
-  const merged = doubt === undefined || doubt === null
-    ? merge(reads.map((read) => read.view as KubeconfigView))
-    : askKubectl(oracle, explicit, env, doubt);
+  const doubt = reads
+    .map((read) => read.problem ?? (read.view?.uncertain ? `kubeconfig ${read.path}: ${read.view.uncertain}` : null))
+    .find((why): why is string => why !== null);
+  const merged = doubt === undefined ? merge(reads.map((read) => read.view as KubeconfigView)) : askKubectl(oracle, explicit, env, doubt);
 
   const context = lastFlag(intent, 'context') ?? merged.currentContext;
   const contextEntry = context === null ? undefined : merged.contexts.find((entry) => entry.name === context);
