@@ -3,7 +3,8 @@
 // masked and recorded when it reaches a cluster.
 import type { OwnOptions } from '../config/own-options.ts';
 import { ConfigError, UsageError } from '../errors.ts';
-import { findPlugin, KUBECTL_COMMANDS } from '../kubectl/command-words.ts';
+import { findPlugin } from '../kubectl/plugin-lookup.ts';
+import { KUBECTL_COMMANDS } from '../kubectl/plugins.ts';
 import type { CommandIntent } from '../kubectl/intent.ts';
 import { locateKubectl } from '../kubectl/locate.ts';
 import { parseIntent } from '../kubectl/parse-intent.ts';
@@ -62,11 +63,7 @@ function isTopLevelHelp(args: readonly string[]): boolean {
 function refuseUnknownCommand(intent: CommandIntent, args: readonly string[], env: NodeJS.ProcessEnv): void {
   const word = intent.verb.split(' ')[0] ?? '';
   if (word === '' || KUBECTL_COMMANDS.has(word)) return;
-  // kubectl looks for a plugin only when the command line starts with its name (no flags before).
-  if (args[0] === word) {
-    const firstFlag = args.findIndex((arg) => arg.startsWith('-'));
-    if (findPlugin(firstFlag === -1 ? args : args.slice(0, firstFlag), env)) return;
-  }
+  if (findPlugin(args, env)) return;
   const mean = didYouMean(word, [...KUBECTL_COMMANDS, ...OWN_COMMAND_NAMES], (candidate) => `"${candidate}"${OWN_COMMAND_NAMES.has(candidate) ? ' (an hkubectl command)' : ''}`);
   throw new UsageError('ERR_UNKNOWN_COMMAND', `unknown command "${word}" for "kubectl"${mean}`, {
     hint: 'nothing was run; `kubectl --help` lists kubectl\'s commands, `hkubectl --hk-help` hkubectl\'s own',

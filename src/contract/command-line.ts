@@ -1,6 +1,6 @@
 // What an approval is bound to, and how a command line is written into the audit log.
 import { createHash } from 'node:crypto';
-import { redactFlagValue, SECRET_FLAGS } from '../kubectl/parse-intent.ts';
+import { redactFlagValue, SECRET_FLAGS } from '../kubectl/redact.ts';
 import type { Person } from './relay-api.ts';
 import { hasHidden, showUntrusted } from './show-untrusted.ts';
 
@@ -38,6 +38,8 @@ export type Binding = {
   argv: readonly string[];
   /** sha256 of what the command reads (content-digest.ts), or null when it reads no files or stdin. */
   content?: string | null;
+  /** The sha256 of the plugin file kubectl will run: the same words with another program are another command. */
+  pluginSha256?: string | null;
 };
 
 /**
@@ -46,6 +48,9 @@ export type Binding = {
  */
 export function fingerprint(binding: Binding): string {
   const fields: unknown[] = [binding.requester.issuer, binding.requester.subject, binding.context, binding.cluster, binding.namespace, binding.argv];
+  // Each binding beyond the command line is added only when present, so a command without it keeps
+  // the fingerprint it always had; as tagged objects, no two kinds of binding can collide.
+  if (binding.pluginSha256) fields.push(binding.pluginSha256);
   if (binding.content) fields.push({ content: binding.content });
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }

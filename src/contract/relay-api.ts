@@ -1,5 +1,6 @@
 // The relay's JSON API (version 1): request bodies and answers, shared by server and client.
 import type { CommandIntent } from '../kubectl/intent.ts';
+import type { LocalFacts } from '../kubectl/local-facts.ts';
 import type { MaskProfile, RiskScore } from '../policy/types.ts';
 import type { ContentDigest } from './content-digest.ts';
 import type { SignedManifest, SessionDraft } from './manifest.ts';
@@ -20,6 +21,8 @@ export type SubmitBody = {
   cluster?: string | null;
   /** The namespace kubectl will use when argv names none (the kubeconfig context's). */
   namespace?: string | null;
+  /** What only the agent's machine knows: its kubeconfig's view of the overrides, the plugin file. */
+  local?: LocalFacts | null;
   reason?: string | null;
   agent?: string | null;
   runId?: string | null;

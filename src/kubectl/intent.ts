@@ -1,5 +1,8 @@
 // The command model: what a kubectl command line *does*, in a shape policy can match on.
 // Produced by parseIntent (src/kubectl/parse-intent.ts); pure data, JSON-serialisable.
+import type { ConnectionOverride } from './connection-overrides.ts';
+import type { PodEscape } from './pod-escape.ts';
+import type { PluginRef } from './plugins.ts';
 
 export type DryRun = 'none' | 'client' | 'server';
 
@@ -35,4 +38,12 @@ export interface CommandIntent {
    * Policy decides them as the most sensitive thing they could name (see src/policy/unrecognised.ts).
    */
   unrecognised: string[];
+  /** The cluster kubectl talks to: `--cluster`, or (filled in from the kubeconfig) the context's server. */
+  cluster: string | null;
+  /** Flags that change where kubectl connects or as whom (connection-overrides.ts). */
+  overrides: ConnectionOverride[];
+  /** Set when kubectl will run a `kubectl-<name>` plugin rather than a command of its own (plugins.ts). */
+  plugin: PluginRef | null;
+  /** Ways the pod specs this command shows escape their container (pod-escape.ts). */
+  podEscapes: PodEscape[];
 }

@@ -2,11 +2,16 @@
 // against a discovery table (Kubernetes 1.32's by default; the relay may pass its cluster's);
 // names that do not resolve are listed in `unrecognised`. Flag values are read as kubectl's
 // flag library reads them (flag-values.ts), and `--raw PATH` as the API request it sends.
+import { createRequire } from 'node:module';
 import type { CommandIntent, FlagValue } from './intent.ts';
+import { connectionOverrides } from './connection-overrides.ts';
+import { podEscapes } from './pod-escape.ts';
+import { pluginOf } from './plugins.ts';
 import { flagSpecFor } from './flag-specs.ts';
 import { dryRunOf, flagValueOf, isFlagTrue } from './flag-values.ts';
 import { RAW_METHODS, rawRequestModel } from './raw-request.ts';
 import { builtinResolver, type ResolvedType, type ResourceResolver } from './resource-resolve.ts';
+import { redactFlagValue, SECRET_FLAGS } from './redact.ts';
 import { scanArgs, type ScannedArgs } from './scan-args.ts';
 import { CREATED_RESOURCE, NODE_VERBS, POD_VERBS, RESOURCE_VERBS, SUB_VERBS, THIRD_WORDS } from './verbs.ts';
 
@@ -14,8 +19,6 @@ import { CREATED_RESOURCE, NODE_VERBS, POD_VERBS, RESOURCE_VERBS, SUB_VERBS, THI
 const LIFTED = new Set(['namespace', 'all-namespaces', 'selector', 'filename', 'dry-run', 'force', 'output', 'context', 'stdin', 'tty']);
 
 /** Flag values that are credentials: they must not travel to the relay or the audit log. */
-export const SECRET_FLAGS: ReadonlySet<string> = new Set(['token', 'password', 'docker-password', 'from-literal', 'set-raw-bytes']);
-export const REDACTED = '[MASKED:kubectl-flag]';
 
 type Positionals = { resources: string[]; names: string[]; args: string[]; unrecognised?: string[] };
 
@@ -79,6 +82,10 @@ export function parseIntent(argv: readonly string[], options: ParseOptions = {})
     args: placed.args,
     flags: otherFlags(scanned, selectorIsQuery),
     unrecognised: placed.unrecognised ?? [],
+    cluster: flag('cluster') || null,
+    overrides: connectionOverrides(verb.words, scanned.flags),
+    plugin: pluginOf(argv),
+    podEscapes: podEscapes({ verb: verb.words, resources: placed.resources, flag }, parseYamlLazily),
   };
   // kubectl ignores an empty --raw (`len(o.Raw) > 0`) and runs the command as written.
   const raw = flag('raw');
@@ -239,8 +246,7 @@ function otherFlags(scanned: ScannedArgs, selectorIsQuery: boolean): Record<stri
   return flags;
 }
 
-/** Keeps the key of `key=value` pairs (`--from-literal=password=…`) so policy can still see it. */
-export function redactFlagValue(value: string): string {
-  const eq = value.indexOf('=');
-  return eq > 0 && !value.startsWith('=') ? `${value.slice(0, eq)}=${REDACTED}` : REDACTED;
+/** `kubectl patch -p` takes YAML too; the yaml library is loaded only for a patch that is not JSON. */
+function parseYamlLazily(text: string): unknown {
+  return (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text, { version: '1.1' });
 }

@@ -146,11 +146,97 @@ rules:
       a --raw request to exec, attach, port-forward, proxy or token endpoints opens a channel
       into a workload or node, or mints a credential, which needs approval
 
+  # --- Reach: connection overrides, CRDs, system namespaces, escaping pods (guardrails) ------------
+  - id: no-connection-overrides
+    match:
+      actor: agent
+      overrides: [server, token, username, password, client-certificate, client-key, certificate-authority,
+        insecure-skip-tls-verify, tls-server-name, kubeconfig]
+    action: deny
+    message: >-
+      {overrides} would send this command and your credentials to another server, as another
+      identity or without checking the server's certificate; the relay decides on the cluster it
+      knows from your own kubeconfig, so drop the flag (--context, --cluster and --user may name
+      entries of your own kubeconfig)
+
+  - id: no-crd-delete
+    match: { verbs: [delete], resources: [customresourcedefinitions] }
+    action: deny
+    message: >-
+      deleting a CustomResourceDefinition deletes every object of that kind in every namespace,
+      cluster-wide; it is blocked like a namespace delete and belongs to the platform team
+
+  - id: no-crd-delete-raw
+    match: { verbs: [delete], flags: { raw: "*customresourcedefinitions*" } }
+    action: deny
+    message: >-
+      deleting a CustomResourceDefinition deletes every object of that kind in every namespace,
+      cluster-wide; it is blocked like a namespace delete and belongs to the platform team
+
+  - id: no-system-namespace-changes
+    match: { actor: agent, verbs: ["@write", "@access"], namespaces: ["@system"], flags: { dry-run: false } }
+    action: deny
+    message: >-
+      kube-system, kube-public and kube-node-lease belong to the platform team: agents may read
+      there, but not change anything, open a shell or a tunnel
+
+  - id: no-system-secret-reads
+    match: { actor: agent, verbs: ["@read"], resources: [secrets], namespaces: ["@system"] }
+    action: deny
+    message: >-
+      Secrets in kube-system, kube-public and kube-node-lease hold the cluster's own credentials;
+      agents may not read them, even masked (name the namespace you mean with -n, not -A)
+
+  - id: no-pod-escapes
+    match: { actor: agent, podEscapes: ["*"], flags: { dry-run: false } }
+    action: deny
+    message: >-
+      this pod spec escapes its container ({podEscapes}), which is root on the node; agents may not
+      create such pods: drop the setting, or ask a person to run it
+
   # --- Exceptions first, then approvals, then allows (first match wins) -------------------------
   - id: dry-runs
     description: dry runs change nothing
     match: { verbs: ["@write"], flags: { dry-run: true } }
     action: allow
+
+  # People (approver groups) get approval where agents are blocked above; plugins need approval.
+  - id: connection-overrides-by-people
+    match:
+      actor: human
+      overrides: [server, token, username, password, client-certificate, client-key, certificate-authority,
+        insecure-skip-tls-verify, tls-server-name, kubeconfig]
+    action: approve
+    requireReason: true
+    message: "{overrides} point this command at a server, identity or trust the relay has not decided on"
+
+  - id: system-namespaces-by-people
+    match: { actor: human, verbs: ["@write", "@access"], namespaces: ["@system"] }
+    action: approve
+    requireReason: true
+    message: changes, shells and tunnels in kube-system, kube-public and kube-node-lease need approval
+
+  - id: system-secrets-by-people
+    match: { actor: human, verbs: ["@read"], resources: [secrets], namespaces: ["@system"] }
+    action: approve
+    requireReason: true
+    message: reading the cluster's own Secrets (kube-system, kube-public, kube-node-lease) needs approval
+
+  - id: pod-escapes-by-people
+    match: { actor: human, podEscapes: ["*"] }
+    action: approve
+    requireReason: true
+    message: "this pod spec escapes its container ({podEscapes}), which is root on the node"
+
+  # A plugin is a program of its own, run with your credentials. To let a known one run, add a rule
+  # above this one, e.g. kubectl convert (rewrites manifests between API versions, reads only):
+  #   - id: convert-plugin
+  #     match: { plugins: [convert] }
+  #     action: allow
+  - id: plugins
+    match: { plugins: ["*"] }
+    action: approve
+    message: this runs the plugin {plugin}, a program policy cannot see into
 
   - id: access-in-production
     description: exec, attach, port-forward, cp and debug in production

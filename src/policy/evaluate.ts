@@ -11,6 +11,7 @@
 import type { CommandIntent } from '../kubectl/intent.ts';
 import { knownCluster, namesClusters } from './clusters.ts';
 import { matchInput, ruleMatches, type MatchInput } from './match.ts';
+import { fillMessage } from './message-fields.ts';
 import { score } from './risk.ts';
 import { actorOf } from './subject.ts';
 import type { Action, Decision, Identity, Policy, RiskScore, Rule } from './types.ts';
@@ -67,7 +68,7 @@ export function evaluate(policy: Policy, intent: CommandIntent, identity: Identi
   const note = unrecognisedNote(intent);
   const closed = note === null ? { action: ruled, mask: rule.mask } : failClosed(ruled, rule.mask);
   const decision = closed.action;
-  let message = messageFor(rule, ruled, risk, escalation?.threshold ?? null);
+  let message = fillMessage(messageFor(rule, ruled, risk, escalation?.threshold ?? null), intent);
   if (note !== null) message = decision === ruled ? `${note}: ${message}` : `${note}: ${approverOf(rule)} must approve it`;
   if (unknownCluster) {
     message += ` (cluster ${target.cluster ? JSON.stringify(target.cluster) : 'unreported'} is not one of the policy's clusters, so it was decided as any of them)`;

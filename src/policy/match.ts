@@ -11,6 +11,7 @@
 import { DURATION_FLAGS, INT_FLAGS, isImmediateDeletion, parseGoDuration, parseGoInt } from '../kubectl/flag-values.ts';
 import type { CommandIntent, FlagValue } from '../kubectl/intent.ts';
 import { outputFormatOf, selectsSecretValues } from '../kubectl/output-format.ts';
+import { extensionsMatch } from './match-extensions.ts';
 import { affectedNamespaces } from './subject.ts';
 import type { Actor, FlagCondition, Identity, ListMatcher, Rule } from './types.ts';
 import { couldBeAmong } from './unrecognised.ts';
@@ -58,7 +59,7 @@ export function ruleMatches(rule: Rule, input: MatchInput): boolean {
   // An unknown cluster could be any of them: read as cautiously as `-A` is for namespaces.
   if (match.clusters !== null && !listMatches(match.clusters, input.cluster === 'any' ? 'all' : [input.cluster], restricts)) return false;
   if (match.flags !== null && !match.flags.some((set) => flagSetHolds(set, intent))) return false;
-  return true;
+  return extensionsMatch(match, intent, restricts);
 }
 
 function flagSetHolds(conditions: ReadonlyMap<string, FlagCondition>, intent: CommandIntent): boolean {

@@ -1,8 +1,9 @@
-// Explainable risk: a score from 0 to 100 that is the sum of six factors, each with its points and
+// Explainable risk: a score from 0 to 100 that is the sum of nine factors, each with its points and
 // a reason a human approver (or the agent) can read. Points are deliberately coarse: the score
 // is there to rank and to escalate (policy thresholds), not to pretend to precision.
 import { isImmediateDeletion, parseGoBool } from '../kubectl/flag-values.ts';
 import type { CommandIntent } from '../kubectl/intent.ts';
+import { overridesFactor, pluginFactor, podEscapeFactor } from './risk-reach.ts';
 import { actorOf, affectedNamespaces } from './subject.ts';
 import type { Identity, Policy, RiskFactor, RiskScore } from './types.ts';
 import { verbClass } from './verbs.ts';
@@ -120,6 +121,7 @@ export function score(intent: CommandIntent, identity: Identity, policy: Policy)
   const factors = [
     verbFactor(intent), resourceFactor(intent, policy), namespaceFactor(intent, policy),
     breadthFactor(intent), forceFactor(intent), identityFactor(identity, policy),
+    overridesFactor(intent), pluginFactor(intent), podEscapeFactor(intent),
   ];
   const total = factors.reduce((sum, factor) => sum + factor.points, 0);
   return { score: Math.max(0, Math.min(100, total)), factors };

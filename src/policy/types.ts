@@ -43,6 +43,12 @@ export interface RuleMatch {
   clusters: ListMatcher | null;
   /** Any one of these sets of flag conditions must hold (all conditions within a set). */
   flags: ReadonlyArray<ReadonlyMap<string, FlagCondition>> | null;
+  /** Connection overrides (`server`, `token`…) by flag name; see match-extensions.ts. */
+  overrides: ListMatcher | null;
+  /** Plugin names (`convert`, `*`); matches only commands that run a plugin. */
+  plugins: ListMatcher | null;
+  /** Pod escapes (`hostNetwork`, `privileged`, `*`); matches only commands that show one. */
+  podEscapes: ListMatcher | null;
 }
 
 export interface ApprovalSettings {
@@ -102,7 +108,7 @@ export interface Policy {
 }
 
 export interface RiskFactor {
-  factor: 'verb' | 'resource' | 'namespace' | 'breadth' | 'force' | 'identity';
+  factor: 'verb' | 'resource' | 'namespace' | 'breadth' | 'force' | 'identity' | 'overrides' | 'plugin' | 'pod-escape';
   points: number;
   reason: string;
 }

@@ -7,6 +7,7 @@ import type { OwnOptions } from '../config/own-options.ts';
 import { ConfigError, TemporaryError, UsageError, isHkError } from '../errors.ts';
 import type { CommandIntent } from '../kubectl/intent.ts';
 import { resolveKubeTarget } from '../kubectl/kubeconfig.ts';
+import { findPlugin } from '../kubectl/plugin-lookup.ts';
 import { agentConfig, openAgentRelay } from '../relay/client/agent-client.ts';
 import type { RelayClient } from '../relay/client/client.ts';
 import { obtainDecision, type WaitingNotice } from '../relay/client/decision-flow.ts';
@@ -32,7 +33,8 @@ export async function runGoverned(input: GovernedRunInput): Promise<number> {
   const { env, intent, options } = input;
   checkWaitFlag(options.wait);
   const loaded = agentConfig(env, options.settings);
-  const target = resolveKubeTarget(intent, env, loaded.paths.cacheDir);
+  const target = resolveKubeTarget(intent, env, loaded.paths.cacheDir, { kubectlPath: input.kubectlPath });
+  const local = { kubeconfig: target.facts, plugin: intent.plugin === null ? null : findPlugin(input.args, env) };
   // Before the decision: a recording that cannot be written must not cost an approval or leave
   // the relay with a session that never ran.
   const recordingsDir = loaded.config.recordings ?? join(loaded.paths.dataDir, 'recordings');
@@ -49,6 +51,7 @@ export async function runGoverned(input: GovernedRunInput): Promise<number> {
       context: target.context,
       cluster: target.server ?? target.cluster,
       namespace: target.namespace,
+      local,
       reason: options.reason,
       agent: options.agent,
       runId: options.runId,

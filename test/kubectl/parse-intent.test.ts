@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseIntent, REDACTED } from '../../src/kubectl/parse-intent.ts';
+import { parseIntent } from '../../src/kubectl/parse-intent.ts';
+import { REDACTED } from '../../src/kubectl/redact.ts';
 import type { CommandIntent } from '../../src/kubectl/intent.ts';
 
 type Case = [string | string[], Partial<CommandIntent>];
@@ -318,6 +319,10 @@ describe('parseIntent', () => {
       args: [],
       flags: {},
       unrecognised: [],
+      cluster: null,
+      overrides: [],
+      plugin: null,
+      podEscapes: [],
     });
   });
 

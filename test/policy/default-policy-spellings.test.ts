@@ -47,7 +47,8 @@ describe('class 1: a resource is the same resource however it is spelt', () => {
     ['delete all --all -n dev', 'deny', 'no-mass-delete'],
     ['get all -n dev', 'allow', 'reads'],
     ['delete storageclass.storage fast', 'approve', 'cluster-scoped-writes'],
-    ['delete crd.apiextensions widgets.example.com', 'approve', 'cluster-scoped-writes'],
+    // Deleting a CRD deletes every object of its kind: a guardrail however it is spelt.
+    ['delete crd.apiextensions widgets.example.com', 'deny', 'no-crd-delete'],
   ]);
 });
 
@@ -104,7 +105,8 @@ describe('class 2: --raw paths are decided as the API requests they are', () => 
     ['create --raw /api/v1/namespaces/dev/configmaps -f cm.json', 'approve', 'writes-from-files'],
     ['get --raw /api/v1/namespaces/dev/secrets/db', 'allow', 'secrets-read-masked'],
     ['get --raw /api/v1/namespaces/dev/secrets', 'allow', 'secrets-read-masked'],
-    ['get --raw /api/v1/secrets', 'approve', 'secrets-read-masked'],
+    // Every namespace's Secrets, the system namespaces' among them: not for agents.
+    ['get --raw /api/v1/secrets', 'deny', 'no-system-secret-reads'],
     ['get --raw /api/v1/watch/namespaces/dev/secrets', 'allow', 'secrets-read-masked'],
     ['get --raw /api/v1/namespaces/dev/pods', 'allow', 'reads'],
     ['get --raw /apis/apps/v1/namespaces/dev/deployments/web', 'allow', 'reads'],
@@ -120,7 +122,7 @@ describe('class 2: --raw paths are decided as the API requests they are', () => 
   ]);
 });
 
-describe('class 2: a --raw path that cannot be read is denied for writes and needs approval for reads', () => {
+describe('class 2: a --raw path that cannot be read is denied for writes; a read needs approval, or is denied where it could be what agents may never read', () => {
   check([
     ['delete --raw /api/v1/namespaces/dev/../prod', 'deny', 'no-namespace-delete'],
     ['delete --raw /api/v1//namespaces/prod', 'deny', 'no-namespace-delete'],
@@ -131,9 +133,10 @@ describe('class 2: a --raw path that cannot be read is denied for writes and nee
     ['replace --raw /api/v1/namespaces/dev/podz/w -f w.json', 'deny', 'no-rbac-changes'],
     ['replace --raw /apis/example.com/v1/namespaces/dev/widgets/w -f w.json', 'approve', 'writes-from-files'],
     ['delete --raw /apis/example.com/v1/namespaces/dev/widgets/w', 'approve', 'writes'],
-    ['get --raw /api/v1/namespaces/dev/../prod/secrets', 'approve', 'reads'],
-    ['get --raw /logs/kube-apiserver.log', 'approve', 'reads'],
-    ['get --raw /debug/pprof/heap', 'approve', 'reads'],
+    // An unreadable path could be the system namespaces' Secrets, which agents may never read.
+    ['get --raw /api/v1/namespaces/dev/../prod/secrets', 'deny', 'no-system-secret-reads'],
+    ['get --raw /logs/kube-apiserver.log', 'deny', 'no-system-secret-reads'],
+    ['get --raw /debug/pprof/heap', 'deny', 'no-system-secret-reads'],
     ['get --raw /apis/example.com/v1/widgets', 'approve', 'reads'],
   ]);
 
@@ -279,5 +282,13 @@ rules:
     ['wait pod/x --for=delete --timeout=0.5m', 'default'], ['wait pod/x --for=delete --timeout=0.01666666666666666667h', 'short-timeout'], ['wait pod/x --for=delete --timeout=61s', 'default'],
   ])('kubectl %s → %s', (line, rule) => {
     expect(ruleFor(line)).toBe(rule);
+  });
+});
+
+describe('class 2: for people, a read of a --raw path that cannot be read needs approval', () => {
+  const person: Identity = { subject: 'alice', groups: ['approvers'] };
+  it.each(['/api/v1/namespaces/dev/../prod/secrets', '/logs/kube-apiserver.log', '/debug/pprof/heap'])('kubectl get --raw %s → approve', (path) => {
+    const result = evaluate(defaultPolicy(), parseIntent(['get', '--raw', path]), person);
+    expect(result.decision).toBe('approve');
   });
 });

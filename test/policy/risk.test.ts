@@ -17,10 +17,10 @@ function points(result: ReturnType<typeof score>): Record<string, number> {
 }
 
 describe('score', () => {
-  it('lists all six factors with points and reasons, and sums them', () => {
+  it('lists all nine factors with points and reasons, and sums them', () => {
     const result = score(intent({ verb: 'delete', resources: ['secrets'], names: ['db'], namespace: 'payments-prod' }), agent, policy);
-    expect(result.factors.map((factor) => factor.factor)).toEqual(['verb', 'resource', 'namespace', 'breadth', 'force', 'identity']);
-    expect(points(result)).toEqual({ verb: 30, resource: 25, namespace: 25, breadth: 0, force: 0, identity: 10 });
+    expect(result.factors.map((factor) => factor.factor)).toEqual(['verb', 'resource', 'namespace', 'breadth', 'force', 'identity', 'overrides', 'plugin', 'pod-escape']);
+    expect(points(result)).toEqual({ verb: 30, resource: 25, namespace: 25, breadth: 0, force: 0, identity: 10, overrides: 0, plugin: 0, 'pod-escape': 0 });
     expect(result.score).toBe(90);
     expect(result.factors.find((factor) => factor.factor === 'namespace')?.reason).toBe('namespace payments-prod is production');
     expect(result.factors.find((factor) => factor.factor === 'identity')?.reason).toBe('agent-7 is an agent (not in approver groups: approvers)');

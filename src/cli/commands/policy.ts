@@ -100,8 +100,11 @@ Policy file (version 1; \`hkubectl policy default\` prints a complete example):
         flags: [{ force: true, grace-period: 0 }, { all: true }]   # any one set, all flags in it
         # values compare as kubectl reads them (grace-period: 0 holds for 00, -0, 0x0); derived:
         # output-format: go-template|jsonpath|json|…, output-selects-values: true, immediate-deletion: true
+        overrides: [server, token, kubeconfig]   # connection overrides (--server, --token, --context…)
+        plugins: [convert]                   # kubectl-<name> plugins kubectl would run
+        podEscapes: [hostNetwork, privileged] # pod specs leaving their container (or "*")
       action: approve                        # allow | deny | approve
-      message: what the agent should do instead
+      message: what the agent should do instead   # may name {overrides}, {plugin}, {podEscapes}
       requireReason: true  mask: strict  record: true
       approval: { groups: [sre-leads], wait: 10m, ttl: 30m }
       risk: { approveAt: 70, denyAt: 95 }
@@ -113,7 +116,7 @@ Lists match cautiously: deny/approve rules match if ANY resource, name or namesp
 allow rules only if ALL do; -A (or naming no objects) is allowed only by "*". Commands whose
 objects come from files (-f, -k) match a resources list only if it holds "*". A resource name or
 --raw path that does not resolve matches every deny/approve rule's resources it could be, and is
-never allowed without approval.`;
+never allowed without approval. overrides, plugins and podEscapes match only commands that have one.`;
 
 export default function command(): Command {
   return new Command('policy')

@@ -2,6 +2,7 @@
 // first (so a guardrail added after an approval still wins), then the approval bound to this
 // exact command is looked up, repeated, refused or used up.
 import type { Identity as VerifiedIdentity } from '../../auth/identity.ts';
+import { withLocalTarget } from '../../kubectl/local-facts.ts';
 import { parseIntent } from '../../kubectl/parse-intent.ts';
 import { evaluate } from '../../policy/evaluate.ts';
 import type { Policy } from '../../policy/types.ts';
@@ -22,14 +23,18 @@ export function personOf(identity: VerifiedIdentity): Person {
 
 export function decide(ctx: DecideContext, identity: VerifiedIdentity, body: SubmitBody): { event: DecisionEvent; answer: DecisionAnswer } {
   const parsed = parseIntent(body.argv);
-  // kubectl falls back to the context's namespace; policy must judge the namespace it will act in.
-  const intent = parsed.namespace === null && body.namespace ? { ...parsed, namespace: body.namespace } : parsed;
+  // Policy judges where kubectl will act: the context's namespace when argv names none, and the
+  // overrides and plugin as the agent's kubeconfig and PATH settle them.
+  const intent = withLocalTarget(body.argv, parsed, body);
   // The reported cluster is the agent's kubeconfig speaking: evaluate trusts it only when the policy knows it.
   const decision = evaluate(ctx.policy, intent, identity, { cluster: body.cluster ?? null });
   const requester = personOf(identity);
   const argv = redactArgv(body.argv);
   const content = body.content ?? null;
-  const binding = { requester, context: body.context ?? null, cluster: body.cluster ?? null, namespace: body.namespace ?? null, argv: body.argv };
+  const binding = {
+    requester, context: body.context ?? null, cluster: body.cluster ?? null, namespace: body.namespace ?? null, argv: body.argv,
+    pluginSha256: intent.plugin?.sha256 ?? null,
+  };
   const command: CommandFields = {
     requester, argv, command: showCommand(argv),
     fingerprint: fingerprint({ ...binding, content: content?.sha256 ?? null }),
