@@ -41,9 +41,9 @@ describe('guarded objects under every spelling kubectl accepts', () => {
     await stillThere(['pod', 'echo', '-n', 'prod']);
   });
 
-  it('needs approval for a --raw read it cannot place: exit 75 with --hk-wait 0', async () => {
+  it('refuses an agent a --raw read it cannot place, since it could be the system namespaces\' Secrets: exit 77', async () => {
     const result = await e2e.stack.hk(['get', '--raw', '/logs/', '--hk-wait', '0']);
-    expect(result.code).toBe(75);
+    expect(result.code).toBe(77);
     expect(result.stderr.toString()).toMatch(/not recognised/);
   });
 });
