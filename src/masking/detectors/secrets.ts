@@ -9,7 +9,9 @@ import { looksLikeSecretValue, unquote } from './secret-values.ts';
 import type { Detector } from './types.ts';
 
 const QUOTED_VALUE = String.raw`"(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|\\"(?:[^"\\\r\n]|\\[^"\r\n])*\\"`;
-const TOKEN_VALUE = String.raw`[^\s"',;&)}\]]+`;
+// A backslash that starts a JSON escape (`\n`, `\"` of an escaped document) ends the value:
+// taking it would cut the escape in two and break the document around the marker.
+const TOKEN_VALUE = String.raw`(?:[^\s"',;&)}\]\\]|\\(?![nrt"\\/u]))+`;
 const OPT_QUOTE = String.raw`(?:\\?["'])?`;
 
 const SECRET_KEY_WORDS = [
@@ -186,7 +188,7 @@ export const stripeKey: Detector = {
   description: 'Stripe secret and restricted keys and webhook secrets (gitleaks stripe-access-token)',
   category: 'secret',
   priority: 50,
-  anchors: ['k_live_', 'k_test_', 'k_prod_', 'whsec_'],
+  anchors: ['_live_', '_test_', '_prod_', 'whsec_'],
   regex: /[sr]k_(?:live|test|prod)_[A-Za-z0-9]{10,}|whsec_[A-Za-z0-9]{20,}/g,
   valueGroup: 0,
   validate: standalone,
@@ -219,7 +221,7 @@ export const pypiToken: Detector = {
   description: 'PyPI upload tokens pypi-AgEIcHlwaS5vcmc… (gitleaks pypi-upload-token)',
   category: 'secret',
   priority: 50,
-  anchors: ['pypi-AgE'],
+  anchors: ['AgEIcH'],
   regex: /pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1000}/g,
   valueGroup: 0,
 };
@@ -240,7 +242,7 @@ export const slackWebhook: Detector = {
   description: 'Slack incoming-webhook, workflow and trigger URLs (gitleaks slack-webhook-url)',
   category: 'secret',
   priority: 50,
-  anchors: ['hooks.slack.com'],
+  anchors: ['hooks.'],
   regex: /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)([A-Za-z0-9+/_-]{20,})/g,
   valueGroup: 2,
 };

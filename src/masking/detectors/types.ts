@@ -29,6 +29,8 @@ export interface Detector {
   /**
    * Literals of which at least one occurs on every line the regex can match. Only lines holding
    * one are scanned, so a detector costs one native substring search per block when absent.
+   * V8 finds a literal by its first character: one led by a rare character (`_live_`, not
+   * `sk_live_`) costs a tenth as much on kubectl output.
    * Neither anchors nor keyed: the regex runs over the whole text, so it must start with a
    * literal or a narrow character class that the regex engine can skip to quickly.
    */
