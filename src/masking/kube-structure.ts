@@ -5,6 +5,7 @@
 import { decodesToText, isBase64 } from './validators.ts';
 import { looksLikeSecretValue } from './detectors/secret-values.ts';
 import type { Span } from './detectors/types.ts';
+import { initialTranscriptState, isTranscriptActive, sawSecret, transcriptLine, TRANSCRIPT_WORDS, type TranscriptState } from './transcript.ts';
 
 interface DataBlock {
   indent: number;
@@ -24,10 +25,14 @@ export interface StructureState {
   pem: 'private' | 'certificate' | null;
   pemCounted: boolean;
   envPending: boolean;
+  transcript: TranscriptState;
 }
 
 export function initialStructureState(): StructureState {
-  return { block: null, kind: null, kindIndent: -1, describe: 0, pem: null, pemCounted: false, envPending: false };
+  return {
+    block: null, kind: null, kindIndent: -1, describe: 0, pem: null, pemCounted: false, envPending: false,
+    transcript: initialTranscriptState(),
+  };
 }
 
 /** Keys (from the separator scan) whose lines the walker must see. */
@@ -49,7 +54,8 @@ const ENV_VALUE = /^[ \t]*(?:- +)?"?value"?[ \t]*:[ \t]*(.*?),?[ \t]*$/;
 const DESCRIBE_ENTRY = /^([^\s:]+):[ \t]+(\S.*?)[ \t]*$/;
 const PEM_BODY = /^(?:[A-Za-z0-9+/=]*|(?:Proc-Type|DEK-Info|Comment|Version):.*)$/;
 
-const isActive = (s: StructureState) => s.block !== null || s.describe !== 0 || s.pem !== null || s.envPending;
+const isActive = (s: StructureState) =>
+  s.block !== null || s.describe !== 0 || s.pem !== null || s.envPending || isTranscriptActive(s.transcript);
 
 /**
  * Walks the lines of `text` from `from` (a line start): every line while some multi-line state
@@ -61,6 +67,9 @@ export function walkStructure(
 ): void {
   const extra: number[] = [];
   for (let at = text.indexOf('Data', from); at !== -1; at = text.indexOf('Data', at + 4)) extra.push(at);
+  for (const word of TRANSCRIPT_WORDS) {
+    for (let at = text.indexOf(word, from); at !== -1; at = text.indexOf(word, at + word.length)) extra.push(at);
+  }
   // `-----BEGIN` is found by its `BEGIN`: a search led by `-` stops at every YAML list item.
   for (let at = text.indexOf('BEGIN', from + 5); at !== -1; at = text.indexOf('BEGIN', at + 5)) {
     if (text.startsWith('-----', at - 5)) extra.push(at - 5);
@@ -91,6 +100,7 @@ function mask(spans: Span[], start: number, end: number, id: string, style: Span
 function processLine(text: string, ls: number, le: number, state: StructureState, spans: Span[]): void {
   let end = le;
   if (text.charCodeAt(end - 1) === 13) end--;
+  if (transcriptLine(text, ls, end, state.transcript, spans)) return;
   const line = text.slice(ls, end);
 
   if (state.pem !== null) {
@@ -135,6 +145,7 @@ function processLine(text: string, ls: number, le: number, state: StructureState
   } else if (key === 'kind') {
     state.kind = value.replace(/^["']|["']$/g, '');
     state.kindIndent = column;
+    if (state.kind === 'Secret') sawSecret(state.transcript);
   } else if (key === 'name') {
     const name = value.replace(/^["']|["']$/g, '');
     if (SECRET_ENV_NAME.test(name) && /^[A-Za-z0-9_.-]+$/.test(name)) state.envPending = true;

@@ -1,0 +1,122 @@
+// Values decoded in an exec or shell transcript. A Secret read with `-o jsonpath` is base64 and
+// masked as such; piped through `base64 -d` (or `--decode`, `jq … @base64d`, `openssl enc -d`)
+// it prints in clear on the next line(s), where nothing about the value says "secret". So the
+// command line is the context: the lines after it are masked until the shell's prompt returns.
+// And for a while after a session read a Secret, a password-like token standing alone on a line
+// is masked too; hashes, digests, UIDs, image references, names and numbers are not
+// password-like, so they stay.
+import type { Span } from './detectors/types.ts';
+import { shannonEntropy } from './validators.ts';
+
+export interface TranscriptState {
+  /** Output lines still to mask after a decode command (0: none). */
+  decodeLines: number;
+  /** The prompt the decode command was typed at ('' when none was seen). */
+  prompt: string;
+  /** Lines during which a lone password-like token is masked, after a Secret was read. */
+  afterSecret: number;
+}
+
+export const initialTranscriptState = (): TranscriptState => ({ decodeLines: 0, prompt: '', afterSecret: 0 });
+
+export const isTranscriptActive = (s: TranscriptState): boolean => s.decodeLines > 0 || s.afterSecret > 0;
+
+/** Words on a line that may start transcript state: the walker visits such lines. */
+export const TRANSCRIPT_WORDS = ['base64', 'openssl', ' secret'];
+
+const DECODE = /\bbase64\s+(?:-[A-Za-z]*[dD][A-Za-z]*|--decode)\b|@base64d\b|\bopenssl\s+(?:enc|base64|aes-\S+|des\S*|rsautl|pkeyutl)\b[^|\n]*\s-d(?:ecrypt)?\b/;
+const READS_SECRET = /\b(?:get|describe|edit|view-secret)\s+(?:[-\w=]+\s+)*(?:secrets?|secret\/\S+)(?:\s|$)/;
+/** A shell prompt before a command: `$ `, `# `, `% `, `> ` ending a short prefix. */
+const PROMPT = /^(.{0,80}?[$#%>] )\S/;
+/** How many output lines a decode without a known prompt masks, and how long a Secret read lasts. */
+const DECODE_LINES_NO_PROMPT = 1;
+const DECODE_LINES_MAX = 200;
+const AFTER_SECRET_LINES = 40;
+
+/** A Secret was printed (the structure walker saw `kind: Secret`). */
+export function sawSecret(state: TranscriptState): void {
+  state.afterSecret = AFTER_SECRET_LINES;
+}
+
+/**
+ * Handles one line [ls, end) of `text` (without its newline). Returns true when the line was
+ * masked as decoded output (the caller need not look further at it).
+ */
+export function transcriptLine(text: string, ls: number, end: number, state: TranscriptState, spans: Span[]): boolean {
+  const line = text.slice(ls, end);
+  if (state.decodeLines > 0) {
+    const prompt = state.prompt;
+    const promptAt = prompt === '' ? -1 : line.startsWith(prompt.trimEnd()) ? 0 : line.lastIndexOf(prompt);
+    if (promptAt === 0) state.decodeLines = 0;
+    else {
+      // The value printed without a newline runs into the prompt: `hunter2user@pod:~$ `.
+      const valueEnd = promptAt > 0 ? promptAt : line.length;
+      const value = line.slice(0, valueEnd).trim();
+      if (value.length > 0) {
+        const at = ls + line.indexOf(value);
+        spans.push({ start: at, end: at + value.length, id: 'decoded-secret', style: 'bracket', priority: 70, counted: true });
+        state.decodeLines = promptAt > 0 ? 0 : state.decodeLines - 1;
+        return true;
+      }
+      if (promptAt > 0) state.decodeLines = 0;
+      return false;
+    }
+  }
+  const mayDecode = line.includes('base64') || line.includes('openssl');
+  if (mayDecode && DECODE.test(line)) {
+    const prompt = PROMPT.exec(line)?.[1] ?? '';
+    state.prompt = prompt;
+    state.decodeLines = prompt === '' ? DECODE_LINES_NO_PROMPT : DECODE_LINES_MAX;
+    state.afterSecret = AFTER_SECRET_LINES;
+    return false;
+  }
+  if (line.includes('ecret') && READS_SECRET.test(line)) {
+    state.afterSecret = AFTER_SECRET_LINES;
+    return false;
+  }
+  if (state.afterSecret > 0) {
+    state.afterSecret--;
+    const token = line.trim();
+    if (token.length > 0 && passwordLike(token)) {
+      const at = ls + line.indexOf(token);
+      spans.push({ start: at, end: at + token.length, id: 'secret-like-token', style: 'bracket', priority: 60, counted: true });
+    }
+  }
+  return false;
+}
+
+const K8S_NAME = /^[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HEX = /^(?:0x)?[0-9a-f]+$/i;
+const DIGEST = /^(?:sha|md5|blake)\w*[:=]|@sha\d+:[0-9a-f]+$/i;
+const NUMBERISH = /^[-+]?[\d.,:_/]+[a-zA-Z%]{0,3}$/;
+const TIMESTAMP = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d/;
+const ASSIGNMENT = /^[A-Za-z_][\w.-]*[=:]/;
+const PROMPT_ALONE = /^(?:[\w.-]+@)?[\w.-]+:[^\s]*[$#%>]$|^[$#%>]$/;
+
+/**
+ * A token a person or a generator made to be secret: one word of 8 to 256 printable characters
+ * mixing character classes, that is none of the identifiers kubectl output is full of.
+ */
+export function passwordLike(token: string): boolean {
+  if (token.length < 8 || token.length > 256 || /\s/.test(token)) return false;
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  if (token.startsWith('[MASKED') || K8S_NAME.test(token) || UUID.test(token) || HEX.test(token)) return false;
+  if (DIGEST.test(token) || NUMBERISH.test(token) || TIMESTAMP.test(token) || ASSIGNMENT.test(token)) return false;
+  // JSON on one line (a last-applied annotation), a YAML key, a shell prompt (`user@pod:/app#`).
+  if (/^[{["]/.test(token) || token.endsWith(':') || PROMPT_ALONE.test(token)) return false;
+  // Paths, URLs and image references (`registry/app:1.2`, `app@sha256:…`).
+  if (token.includes('/') && (token.startsWith('/') || token.startsWith('.') || token.includes('://') || /^[\w.-]+(?::\d+)?\/[\w./-]+(?:[:@][\w.:-]+)?$/.test(token))) {
+    return false;
+  }
+  let classes = 0;
+  if (/[a-z]/.test(token)) classes++;
+  if (/[A-Z]/.test(token)) classes++;
+  if (/\d/.test(token)) classes++;
+  if (/[^A-Za-z0-9]/.test(token)) classes++;
+  if (classes >= 3) return true;
+  return classes === 2 && token.length >= 12 && shannonEntropy(token) >= 3.5;
+}
