@@ -1,5 +1,6 @@
 // Values decoded in an exec or shell transcript. A Secret read with `-o jsonpath` is base64 and
-// masked as such; piped through `base64 -d` (or `--decode`, `jq … @base64d`, `openssl enc -d`)
+// masked as such; piped through `base64 -d` (or `--decode`, `jq … @base64d`, go-template's
+// `base64decode`, `openssl enc -d`)
 // it prints in clear on the next line(s), where nothing about the value says "secret". So the
 // command line is the context: the lines after it are masked until the shell's prompt returns.
 // And for a while after a session read a Secret, a password-like token standing alone on a line
@@ -21,10 +22,13 @@ export const initialTranscriptState = (): TranscriptState => ({ decodeLines: 0, 
 
 export const isTranscriptActive = (s: TranscriptState): boolean => s.decodeLines > 0 || s.afterSecret > 0;
 
-/** Words on a line that may start transcript state: the walker visits such lines. */
-export const TRANSCRIPT_WORDS = ['base64', 'openssl', ' secret'];
+/**
+ * Words on a line that may start transcript state: the walker visits such lines. Searched by
+ * short pieces led by rarer characters (`ssl ` for `openssl … `): V8 stops at each first character.
+ */
+export const TRANSCRIPT_WORDS = ['base64', 'ssl ', 'secret'];
 
-const DECODE = /\bbase64\s+(?:-[A-Za-z]*[dD][A-Za-z]*|--decode)\b|@base64d\b|\bopenssl\s+(?:enc|base64|aes-\S+|des\S*|rsautl|pkeyutl)\b[^|\n]*\s-d(?:ecrypt)?\b/;
+const DECODE = /\bbase64\s+(?:-[A-Za-z]*[dD][A-Za-z]*|--decode)\b|@base64d\b|\|\s*base64decode\b|\bopenssl\s+(?:enc|base64|aes-\S+|des\S*|rsautl|pkeyutl)\b[^|\n]*\s-d(?:ecrypt)?\b/;
 const READS_SECRET = /\b(?:get|describe|edit|view-secret)\s+(?:[-\w=]+\s+)*(?:secrets?|secret\/\S+)(?:\s|$)/;
 /** A shell prompt before a command: `$ `, `# `, `% `, `> ` ending a short prefix. */
 const PROMPT = /^(.{0,80}?[$#%>] )\S/;
@@ -55,25 +59,18 @@ export function transcriptLine(text: string, ls: number, end: number, state: Tra
       if (value.length > 0) {
         const at = ls + line.indexOf(value);
         spans.push({ start: at, end: at + value.length, id: 'decoded-secret', style: 'bracket', priority: 70, counted: true });
-        state.decodeLines = promptAt > 0 ? 0 : state.decodeLines - 1;
-        return true;
       }
-      if (promptAt > 0) state.decodeLines = 0;
-      return false;
+      if (promptAt <= 0) {
+        if (value.length > 0) state.decodeLines--;
+        return value.length > 0;
+      }
+      // The prompt came back on this line: what is typed after it is a command line again.
+      state.decodeLines = 0;
+      commandLine(line.slice(promptAt), state);
+      return true;
     }
   }
-  const mayDecode = line.includes('base64') || line.includes('openssl');
-  if (mayDecode && DECODE.test(line)) {
-    const prompt = PROMPT.exec(line)?.[1] ?? '';
-    state.prompt = prompt;
-    state.decodeLines = prompt === '' ? DECODE_LINES_NO_PROMPT : DECODE_LINES_MAX;
-    state.afterSecret = AFTER_SECRET_LINES;
-    return false;
-  }
-  if (line.includes('ecret') && READS_SECRET.test(line)) {
-    state.afterSecret = AFTER_SECRET_LINES;
-    return false;
-  }
+  if (commandLine(line, state)) return false;
   if (state.afterSecret > 0) {
     state.afterSecret--;
     const token = line.trim();
@@ -81,6 +78,23 @@ export function transcriptLine(text: string, ls: number, end: number, state: Tra
       const at = ls + line.indexOf(token);
       spans.push({ start: at, end: at + token.length, id: 'secret-like-token', style: 'bracket', priority: 60, counted: true });
     }
+  }
+  return false;
+}
+
+/** Sets the state a command line starts (a decode, a Secret read); true when it was one. */
+function commandLine(line: string, state: TranscriptState): boolean {
+  const mayDecode = line.includes('base64') || line.includes('openssl');
+  if (mayDecode && DECODE.test(line)) {
+    const prompt = PROMPT.exec(line)?.[1] ?? '';
+    state.prompt = prompt;
+    state.decodeLines = prompt === '' ? DECODE_LINES_NO_PROMPT : DECODE_LINES_MAX;
+    state.afterSecret = AFTER_SECRET_LINES;
+    return true;
+  }
+  if (line.includes('ecret') && READS_SECRET.test(line)) {
+    state.afterSecret = AFTER_SECRET_LINES;
+    return true;
   }
   return false;
 }

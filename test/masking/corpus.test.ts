@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { createStreamingMasker, maskText, type MaskProfileName } from '../../src/masking/index.ts';
 
 interface CorpusCase {
+  /** The class of the issue it measures (bench: recall by class). */
+  class: string;
   disappear: string[];
   stay: string[];
   profile?: MaskProfileName;
