@@ -24,7 +24,8 @@ export type { MaskCounts } from './block-masker.ts';
 export type { CustomDetectorSpec } from './custom-detectors.ts';
 export type { MaskProfileName } from './profiles.ts';
 export type { StreamingMasker } from './streaming.ts';
-export { builtInDetectors, PROFILE_NAMES, profileDescriptions } from './profiles.ts';
+export { builtInDetectors, PROFILE_NAMES, profileDescriptions, profileDetectors } from './profiles.ts';
+export { STRUCTURAL_DETECTORS } from './catalogue.ts';
 export { parseMaskingRules, type MaskingRules } from './rules.ts';
 export { KNOWN_VALUE_ID, MaskedValueMemory, type MemoryLimits } from './masked-value-memory.ts';
 
