@@ -96,10 +96,11 @@ printTable(inRows);
 // ---- on a pipe ---------------------------------------------------------------------------------
 function piped(file: string, command: string, repeat = 1): Measure {
   const source = repeat === 1 ? `cat '${file}'` : `for i in $(seq ${repeat}); do cat '${file}'; done`;
-  const script = `${source} | ${TIME} -f '%e %U %S %M' ${command} > /dev/null`;
-  const stderr = execFileSync('sh', ['-c', `${script} 2>&1 1>/dev/null`], { maxBuffer: 1 << 20 }).toString().trim().split('\n');
-  const [wall, user, system, rss] = (stderr[stderr.length - 1] as string).split(' ').map(Number) as [number, number, number, number];
-  if (!(wall >= 0 && rss > 0)) throw new Error(`${command}: ${stderr.join('\n')}`);
+  const timeFile = join(dir, 'time.txt');
+  execFileSync('sh', ['-c', `${source} | ${TIME} -o '${timeFile}' -f '%e %U %S %M' ${command} > /dev/null`], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const report = readFileSync(timeFile, 'utf8').trim().split('\n');
+  const [wall, user, system, rss] = (report[report.length - 1] as string).split(' ').map(Number) as [number, number, number, number];
+  if (!(wall >= 0 && rss > 0)) throw new Error(`${command}: ${report.join('\n')}`);
   return { wallMs: wall * 1000, cpuMs: (user + system) * 1000, rssKiB: rss };
 }
 

@@ -28,9 +28,10 @@ interface Finding {
 const MAX_DEPTH = 4;
 const SECRET_ENV_NAME = /(?:PASSWORD|PASSWD|PASSPHRASE|PASS|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|_KEY|CREDENTIALS?|CONN(?:ECTION)?_?STRING|DSN)$/i;
 const SECRET_KEY = /(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth[_-]?key|signing[_-]?key|encryption[_-]?key|master[_-]?key|conn(?:ection)?[_-]?string)$/i;
-// Escaped keys that make a document worth parsing: Secret maps, env lists, multi-line strings
-// inside an embedded document.
-const WORTH_PARSING = ['ata\\', 'env\\', 'alue\\', '\\\\n'];
+// What makes an embedded document worth parsing: a data/stringData map, or a word that a
+// secret's key or env name holds. Most last-applied annotations (a Deployment's) have neither,
+// and the regex detectors read their escaped text as it is.
+const WORTH_PARSING = /ata\\+":|pass|pwd|secret|token|key\\|_key|apikey|credential|dsn|conn|private|BEGIN/i;
 
 export function detectEmbeddedDocuments(text: string, nested: NestedScan, spans: Span[]): void {
   // A JSON string whose content is a JSON object: `"{\"…`, the escaped forms. Searched from its
@@ -41,7 +42,7 @@ export function detectEmbeddedDocuments(text: string, nested: NestedScan, spans:
     const end = stringLiteralEnd(text, at);
     if (end === -1) continue;
     const literal = text.slice(at, end + 1);
-    if (!WORTH_PARSING.some((w) => literal.includes(w))) continue;
+    if (!WORTH_PARSING.test(literal)) continue;
     const decoded = parseJson(literal);
     if (typeof decoded !== 'string') continue;
     const doc = parseJson(decoded);

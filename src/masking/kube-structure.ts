@@ -5,7 +5,9 @@
 import { decodesToText, isBase64 } from './validators.ts';
 import { looksLikeSecretValue } from './detectors/secret-values.ts';
 import type { Span } from './detectors/types.ts';
-import { initialTranscriptState, isTranscriptActive, sawSecret, transcriptLine, TRANSCRIPT_WORDS, type TranscriptState } from './transcript.ts';
+import {
+  initialTranscriptState, isTranscriptActive, mayStartTranscriptState, sawSecret, transcriptLine, TRANSCRIPT_WORDS, type TranscriptState,
+} from './transcript.ts';
 
 interface DataBlock {
   indent: number;
@@ -68,13 +70,15 @@ export function walkStructure(
   const extra: number[] = [];
   for (let at = text.indexOf('Data', from); at !== -1; at = text.indexOf('Data', at + 4)) extra.push(at);
   for (const word of TRANSCRIPT_WORDS) {
-    for (let at = text.indexOf(word, from); at !== -1; at = text.indexOf(word, at + word.length)) extra.push(at);
+    for (let at = text.indexOf(word, from); at !== -1; at = text.indexOf(word, at + word.length)) {
+      if (mayStartTranscriptState(text, at)) extra.push(at);
+    }
   }
   // `-----BEGIN` is found by its `BEGIN`: a search led by `-` stops at every YAML list item.
   for (let at = text.indexOf('BEGIN', from + 5); at !== -1; at = text.indexOf('BEGIN', at + 5)) {
     if (text.startsWith('-----', at - 5)) extra.push(at - 5);
   }
-  const all = extra.length === 0 ? candidates : [...candidates, ...extra].sort((a, b) => a - b);
+  const all = extra.length === 0 ? candidates : mergeSorted(candidates, extra.sort((a, b) => a - b));
   let c = 0;
   let pos = from;
   while (pos < text.length) {
@@ -91,6 +95,18 @@ export function walkStructure(
     if (wasCertificate || state.pem === 'certificate') certificates.push(pos, lineEnd);
     pos = lineEnd + 1;
   }
+}
+
+/** Two ascending lists as one (the candidates are thousands of lines; the extra, a few). */
+function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
+  const out = new Array<number>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = (a[i] as number) <= (b[j] as number) ? (a[i++] as number) : (b[j++] as number);
+  while (i < a.length) out[k++] = a[i++] as number;
+  while (j < b.length) out[k++] = b[j++] as number;
+  return out;
 }
 
 function mask(spans: Span[], start: number, end: number, id: string, style: Span['style'], counted = true): void {

@@ -37,6 +37,17 @@ const DECODE_LINES_NO_PROMPT = 1;
 const DECODE_LINES_MAX = 200;
 const AFTER_SECRET_LINES = 40;
 
+/**
+ * Whether the line holding a TRANSCRIPT_WORDS hit at `at` may be a command line: a pod's
+ * `/var/run/secrets/…` and `secretName:` are not, and there are thousands of those.
+ */
+export function mayStartTranscriptState(text: string, at: number): boolean {
+  if (!text.startsWith('secret', at)) return true; // base64, openssl: rare enough to read the line
+  const lineStart = text.lastIndexOf('\n', at) + 1;
+  const head = text.slice(Math.max(lineStart, at - 200), at);
+  return head.includes('get ') || head.includes('describe ') || head.includes('edit ') || head.includes('view-secret');
+}
+
 /** A Secret was printed (the structure walker saw `kind: Secret`). */
 export function sawSecret(state: TranscriptState): void {
   state.afterSecret = AFTER_SECRET_LINES;
