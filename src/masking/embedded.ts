@@ -31,7 +31,7 @@ const SECRET_KEY = /(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|a
 // What makes an embedded document worth parsing: a data/stringData map, or a word that a
 // secret's key or env name holds. Most last-applied annotations (a Deployment's) have neither,
 // and the regex detectors read their escaped text as it is.
-const WORTH_PARSING = /ata\\+":|pass|pwd|secret|token|key\\|_key|apikey|credential|dsn|conn|private|BEGIN/i;
+const WORTH_PARSING = /\\"(?:data|stringData)\\+":|pass|pwd|secret|token|key\\|_key|apikey|credential|dsn|conn|private|BEGIN/i;
 
 export function detectEmbeddedDocuments(text: string, nested: NestedScan, spans: Span[]): void {
   // A JSON string whose content is a JSON object: `"{\"…`, the escaped forms. Searched from its

@@ -69,17 +69,22 @@ export function walkStructure(
 ): void {
   const extra: number[] = [];
   for (let at = text.indexOf('Data', from); at !== -1; at = text.indexOf('Data', at + 4)) extra.push(at);
+  // Lines that may be command lines (a decode, a Secret read): only they are read as such.
+  const commands: number[] = [];
   for (const word of TRANSCRIPT_WORDS) {
     for (let at = text.indexOf(word, from); at !== -1; at = text.indexOf(word, at + word.length)) {
-      if (mayStartTranscriptState(text, at)) extra.push(at);
+      if (mayStartTranscriptState(text, at)) commands.push(at);
     }
   }
+  if (commands.length > 1) commands.sort((a, b) => a - b);
+  extra.push(...commands);
   // `-----BEGIN` is found by its `BEGIN`: a search led by `-` stops at every YAML list item.
   for (let at = text.indexOf('BEGIN', from + 5); at !== -1; at = text.indexOf('BEGIN', at + 5)) {
     if (text.startsWith('-----', at - 5)) extra.push(at - 5);
   }
   const all = extra.length === 0 ? candidates : mergeSorted(candidates, extra.sort((a, b) => a - b));
   let c = 0;
+  let t = 0;
   let pos = from;
   while (pos < text.length) {
     if (!isActive(state)) {
@@ -90,8 +95,10 @@ export function walkStructure(
     }
     let lineEnd = text.indexOf('\n', pos);
     if (lineEnd === -1) lineEnd = text.length;
+    while (t < commands.length && (commands[t] as number) < pos) t++;
+    const mayBeCommand = t < commands.length && (commands[t] as number) < lineEnd;
     const wasCertificate = state.pem === 'certificate';
-    processLine(text, pos, lineEnd, state, spans);
+    processLine(text, pos, lineEnd, state, spans, mayBeCommand);
     if (wasCertificate || state.pem === 'certificate') certificates.push(pos, lineEnd);
     pos = lineEnd + 1;
   }
@@ -113,10 +120,10 @@ function mask(spans: Span[], start: number, end: number, id: string, style: Span
   if (end > start) spans.push({ start, end, id, style, priority: 70, counted });
 }
 
-function processLine(text: string, ls: number, le: number, state: StructureState, spans: Span[]): void {
+function processLine(text: string, ls: number, le: number, state: StructureState, spans: Span[], mayBeCommand: boolean): void {
   let end = le;
   if (text.charCodeAt(end - 1) === 13) end--;
-  if (transcriptLine(text, ls, end, state.transcript, spans)) return;
+  if ((mayBeCommand || isTranscriptActive(state.transcript)) && transcriptLine(text, ls, end, state.transcript, spans, mayBeCommand)) return;
   const line = text.slice(ls, end);
 
   if (state.pem !== null) {

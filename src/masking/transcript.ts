@@ -54,10 +54,11 @@ export function sawSecret(state: TranscriptState): void {
 }
 
 /**
- * Handles one line [ls, end) of `text` (without its newline). Returns true when the line was
- * masked as decoded output (the caller need not look further at it).
+ * Handles one line [ls, end) of `text` (without its newline); `mayBeCommand`: it holds one of
+ * TRANSCRIPT_WORDS where a command could. Returns true when the line was masked as decoded output
+ * (the caller need not look further at it).
  */
-export function transcriptLine(text: string, ls: number, end: number, state: TranscriptState, spans: Span[]): boolean {
+export function transcriptLine(text: string, ls: number, end: number, state: TranscriptState, spans: Span[], mayBeCommand: boolean): boolean {
   const line = text.slice(ls, end);
   if (state.decodeLines > 0) {
     const prompt = state.prompt;
@@ -77,11 +78,11 @@ export function transcriptLine(text: string, ls: number, end: number, state: Tra
       }
       // The prompt came back on this line: what is typed after it is a command line again.
       state.decodeLines = 0;
-      commandLine(line.slice(promptAt), state);
+      if (mayBeCommand) commandLine(line.slice(promptAt), state);
       return true;
     }
   }
-  if (commandLine(line, state)) return false;
+  if (mayBeCommand && commandLine(line, state)) return false;
   if (state.afterSecret > 0) {
     state.afterSecret--;
     const token = line.trim();
