@@ -58,7 +58,9 @@ export function detectEmbeddedDocuments(text: string, nested: NestedScan, spans:
     if (text.slice(lineStart, at).trim() !== '') continue;
     let lineEnd = text.indexOf('\n', at);
     if (lineEnd === -1) lineEnd = text.length;
-    const doc = parseJson(text.slice(at, lineEnd).replace(/,?\s*$/, ''));
+    let end = lineEnd;
+    while (end > at && (text.charCodeAt(end - 1) <= 32 || text.charCodeAt(end - 1) === 44)) end--;
+    const doc = parseJson(text.slice(at, end));
     if (doc === undefined) continue;
     locate(text, at, lineEnd, collect(doc, 0, nested), spans);
   }

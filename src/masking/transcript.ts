@@ -85,13 +85,26 @@ export function transcriptLine(text: string, ls: number, end: number, state: Tra
   if (mayBeCommand && commandLine(line, state)) return false;
   if (state.afterSecret > 0) {
     state.afterSecret--;
-    const token = line.trim();
-    if (token.length > 0 && passwordLike(token)) {
-      const at = ls + line.indexOf(token);
-      spans.push({ start: at, end: at + token.length, id: 'secret-like-token', style: 'bracket', priority: 60, counted: true });
+    // Most lines have a blank inside (`key: value`): found without trimming or a regex.
+    let start = 0;
+    let stop = line.length;
+    while (start < stop && isBlank(line.charCodeAt(start))) start++;
+    while (stop > start && isBlank(line.charCodeAt(stop - 1))) stop--;
+    if (stop - start < 8 || hasBlankWithin(line, start, stop)) return false;
+    if (passwordLike(line.slice(start, stop))) {
+      spans.push({ start: ls + start, end: ls + stop, id: 'secret-like-token', style: 'bracket', priority: 60, counted: true });
     }
   }
   return false;
+}
+
+const isBlank = (c: number) => c === 32 || c === 9 || c === 13;
+
+function hasBlankWithin(line: string, start: number, stop: number): boolean {
+  const space = line.indexOf(' ', start);
+  if (space !== -1 && space < stop) return true;
+  const tab = line.indexOf('\t', start);
+  return tab !== -1 && tab < stop;
 }
 
 /** Sets the state a command line starts (a decode, a Secret read); true when it was one. */
