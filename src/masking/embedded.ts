@@ -34,6 +34,7 @@ const SECRET_KEY = /(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|a
 const WORTH_PARSING = /\\"(?:data|stringData)\\+":|pass|pwd|secret|token|key\\|_key|apikey|credential|dsn|conn|private|BEGIN/i;
 
 export function detectEmbeddedDocuments(text: string, nested: NestedScan, spans: Span[]): void {
+  detectCompactEnv(text, spans);
   // A JSON string whose content is a JSON object: `"{\"…`, the escaped forms. Searched from its
   // `{`: a search led by `"` stops at every quote.
   for (let brace = text.indexOf('{\\"'); brace !== -1; brace = text.indexOf('{\\"', brace + 2)) {
@@ -64,6 +65,37 @@ export function detectEmbeddedDocuments(text: string, nested: NestedScan, spans:
     if (doc === undefined) continue;
     locate(text, at, lineEnd, collect(doc, 0, nested), spans);
   }
+}
+
+// An env entry written compactly, `{"name":"DB_PASSWORD","value":"…"}`, at any escape depth:
+// what the parse above finds in a whole document, found here in a piece of a line too long to
+// parse (a segment of a big last-applied annotation) or in `-o json | jq -c` output.
+const COMPACT_ENV = /\\*"name\\*":\\*"([A-Za-z0-9_.-]{1,128})\\*",\\*"value\\*":\\*"((?:[^"\\\n]|\\+[^"\\\n])*)\\*"/g;
+
+function detectCompactEnv(text: string, spans: Span[]): void {
+  for (const anchor of ['alue":"', 'alue\\":\\']) {
+    for (let at = text.indexOf(anchor); at !== -1; at = text.indexOf(anchor, at + anchor.length)) {
+      const lineStart = text.lastIndexOf('\n', at) + 1;
+      let lineEnd = text.indexOf('\n', at);
+      if (lineEnd === -1) lineEnd = text.length;
+      const line = text.slice(lineStart, lineEnd);
+      COMPACT_ENV.lastIndex = 0;
+      for (let m = COMPACT_ENV.exec(line); m !== null; m = COMPACT_ENV.exec(line)) {
+        const value = m[2] as string;
+        if (!SECRET_ENV_NAME.test(m[1] as string) || value.length === 0 || !looksLikeSecretValue(value)) continue;
+        const end = lineStart + m.index + m[0].length - 1 - trailingBackslashes(m[0]);
+        spans.push({ start: end - value.length, end, id: 'k8s-env-secret', style: 'bracket', priority: 70, counted: true });
+      }
+      at = lineEnd;
+    }
+  }
+}
+
+/** Backslashes right before the closing quote of a match (the quote's own escaping). */
+function trailingBackslashes(match: string): number {
+  let n = 0;
+  for (let i = match.length - 2; i >= 0 && match.charCodeAt(i) === 92; i--) n++;
+  return n;
 }
 
 function parseJson(text: string): unknown {

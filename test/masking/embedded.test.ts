@@ -109,6 +109,22 @@ describe('embedded documents', () => {
     expect(JSON.parse(text)).toMatchObject({ level: 'info', msg: 'applied object' });
   });
 
+  it('masks secret env values in a last-applied annotation too long to parse whole (a line cut into segments)', () => {
+    const many = Array.from({ length: 240 }, (_, i) => ({ name: `FEATURE_FLAG_${i}`, value: `enabled-${i}` }));
+    const env = [...many.slice(0, 120), { name: 'DB_PASSWORD', value: 'kq27-LzR!Pg9vX' }, ...many.slice(120), { name: 'API_TOKEN', value: 'tk-9Lm2Vx7Rt4Wy' }];
+    const big = { ...deploymentManifest, spec: { template: { spec: { containers: [{ name: 'api', image: 'registry.example.test/api:1.4.2', env }] } } } };
+    const input = asGetJson(big);
+    expect(input.split('\n').some((line) => line.length > 8192)).toBe(true);
+    const { text } = maskText(input);
+    expect(text).not.toContain('kq27-LzR!Pg9vX');
+    expect(text).not.toContain('tk-9Lm2Vx7Rt4Wy');
+    expect(text).toContain("enabled-239");
+    expect(() => JSON.parse(text)).not.toThrow();
+    // The same in `-o json | jq -c` form: compact, not escaped.
+    const compact = `${JSON.stringify({ env })}\n`;
+    expect(maskText(compact).text).not.toMatch(/kq27-LzR!Pg9vX|tk-9Lm2Vx7Rt4Wy/);
+  });
+
   it('masks what the masker finds in a multi-line ConfigMap value inside last-applied, and nothing else there', () => {
     const configMap = {
       apiVersion: 'v1',
