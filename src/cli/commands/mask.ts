@@ -1,6 +1,5 @@
 // `hkubectl mask`: stdin → masked stdout, the same masker hkubectl puts between kubectl and the
 // agent. Thin: the work is in src/masking/.
-import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Command, Option } from 'commander';
@@ -39,15 +38,6 @@ function listDetectors(custom: { id: string; description?: string; pattern: stri
   return lines.map(([id, profiles, text]) => `${(id as string).padEnd(width)}  ${(profiles as string).padEnd(profileWidth)}  ${text}\n`).join('');
 }
 
-/**
- * Stdin read straight from fd 0 in reads of up to 256 KiB. process.stdin reads a pipe 64 KiB at a
- * time, and each chunk costs the masker a block's fixed work; a read still returns as soon as
- * some input is there, so an interactive pipe is not held.
- */
-function stdinInLargeReads(): NodeJS.ReadableStream {
-  return createReadStream('', { fd: 0, highWaterMark: 256 << 10, autoClose: false });
-}
-
 export default function command(): Command {
   return new Command('mask')
     .description(
@@ -81,7 +71,7 @@ export default function command(): Command {
       };
       createStreamingMasker(maskingOptions); // validate before reading any input
       const transform = createMaskingTransform(maskingOptions);
-      await pipeline(stdinInLargeReads(), transform, process.stdout);
+      await pipeline(process.stdin, transform, process.stdout);
       if (options.stats) {
         process.stderr.write(`${JSON.stringify({ masked: transform.counts })}\n`);
       }
