@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,5 +91,31 @@ describe('replay --exec', () => {
     await expect(reexecute(request('forged'), capture().io)).rejects.toMatchObject({ code: 'ERR_NOT_VERIFIED' });
     const still = await kubectl(['get', 'namespace', 'prod', '-o', 'name'], { env: env() });
     expect(still.stdout.toString()).toBe('namespace/prod\n');
+  });
+
+  it('refuses a sandbox whose pods are host processes (exit 78) unless told --unsafe-host-processes; a jailed sandbox keeps the command off this machine', async () => {
+    // The recorded command writes a file on whatever machine its pod process runs on.
+    const marker = join(dir.path, 'ran-on-the-auditors-machine');
+    await writeSession(dir.path, keys, { session: 'writes-host', argv: ['exec', 'deploy/web', '-n', 'prod', '--', 'sh', '-c', `echo pwned > ${marker}`], events: [[0, 'm', 'exit 0']] });
+    // Isolated (bubblewrap works on this machine): the command runs, in the jail, where the
+    // auditor's directory does not exist.
+    const jailed = capture();
+    await reexecute(request('writes-host'), jailed.io);
+    expect(jailed.err.join('')).toContain('(sandbox)');
+    expect(existsSync(marker)).toBe(false);
+    // Unavailable isolation is simulated (this machine has bwrap) by pointing the sandbox at a
+    // bwrap that does not exist: its kubeconfig then says its pods are host processes.
+    const bare = await startSandbox({ kubeconfigPath: join(dir.path, 'bare-kubeconfig'), seed: parseSeedYaml(DEMO_SEED, 'demo seed'), isolation: { bwrapPath: join(dir.path, 'no-bwrap') } });
+    try {
+      const bareEnv = { ...env(), KUBECONFIG: bare.kubeconfigPath };
+      await expect(reexecute(request('writes-host', { env: bareEnv }), capture().io)).rejects.toMatchObject({ code: 'ERR_SANDBOX_NOT_ISOLATED', exitCode: 78, message: expect.stringContaining('runs its pods as host processes') });
+      expect(existsSync(marker)).toBe(false);
+      const unsafe = capture();
+      await reexecute(request('writes-host', { env: bareEnv, unsafeHostProcesses: true }), unsafe.io);
+      expect(unsafe.err.join('')).toContain('HOST processes, NOT isolated: --unsafe-host-processes');
+      expect(existsSync(marker)).toBe(true);
+    } finally {
+      await bare.stop();
+    }
   });
 });
