@@ -7,8 +7,12 @@
 // ones); /proc and a minimal /dev of its own; the rest of / read-only and empty, except the pod's
 // private writable /root (HOME and working directory) and /tmp, which live in the pod's directory;
 // loopback as its only network (--unshare-net); --die-with-parent so nothing outlives the sandbox,
-// and --new-session (TIOCSTI) except for tty execs, whose pty is private to that exec and whose
-// processes must stay in its session to get SIGWINCH and ^C.
+// and --new-session (against TIOCSTI) except for tty execs. A tty exec's command gets a pty of
+// its own from the jail's devpts through util-linux `script`: an interactive shell must own its
+// terminal's foreground process group, which it cannot when the session leader (bwrap, on the
+// host's side of the pid namespace) is invisible to it ("Cannot set tty process group"). `script`
+// stays in the outer pty's session, so SIGWINCH reaches it and it passes the new size in; the
+// jailed command's controlling terminal is the inner pty only.
 //
 // Limits are rlimits set by util-linux `prlimit` inside the jail, just before the command, so they
 // hold for every process the command starts: CPU seconds, address space, process count, file size,
@@ -60,6 +64,7 @@ export type Launch = { file: string; args: string[]; cwd: string; uid?: number; 
 const POD_UID_BASE = 1_500_000_000;
 /** Inside the jail, where only /usr is: the host's copy is the jail's copy. */
 const PRLIMIT = '/usr/bin/prlimit';
+const SCRIPT = '/usr/bin/script';
 const SYSTEM_LINKS = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
 /** /etc entries that programs read to start (loader, alternatives, time zone, TLS roots). */
 const ETC_READ_ONLY = ['ld.so.cache', 'ld.so.conf', 'ld.so.conf.d', 'alternatives', 'localtime', 'nsswitch.conf', 'ssl', 'ca-certificates', 'ca-certificates.conf'];
@@ -92,6 +97,7 @@ export class Jailer {
     if (options.mode === 'host') return new Jailer({ isolated: false, reason: 'started with host processes on purpose' }, base);
     if (!existsSync(bwrap)) return new Jailer({ isolated: false, reason: `${bwrap} not found (Debian package bubblewrap)` }, base);
     if (!existsSync(PRLIMIT)) return new Jailer({ isolated: false, reason: `${PRLIMIT} not found (Debian package util-linux)` }, base);
+    if (!existsSync(SCRIPT)) return new Jailer({ isolated: false, reason: `${SCRIPT} not found (Debian package bsdutils)` }, base);
     const variants: Variant[] = asRoot ? [{ userNamespace: true }, { userNamespace: false }] : [{ userNamespace: true }];
     const failures: string[] = [];
     for (const variant of variants) {
@@ -142,9 +148,10 @@ export class Jailer {
    * command is reported from inside (exit 126 with the kubelet's message) when `checkCommand`.
    */
   launch(fs: PodFs, argv: string[], how: { tty: boolean; checkCommand?: boolean }): Launch {
-    const command = how.checkCommand ? ['/bin/sh', '-c', EXEC_WRAPPER, 'sh', ...argv] : argv;
+    const checked = how.checkCommand ? ['/bin/sh', '-c', EXEC_WRAPPER, 'sh', ...argv] : argv;
     const variant = this.options.variant;
-    if (!this.isolation.isolated || !variant) return { file: command[0]!, args: command.slice(1), cwd: fs.home };
+    if (!this.isolation.isolated || !variant) return { file: checked[0]!, args: checked.slice(1), cwd: fs.home };
+    const command = how.tty ? [SCRIPT, '--quiet', '--flush', '--return', '--command', checked.map(shellQuote).join(' '), '/dev/null'] : checked;
     const l = this.options.limits;
     const limits = [PRLIMIT, `--cpu=${l.cpuSeconds}`, `--as=${l.memoryBytes}`, `--nproc=${l.processes}`, `--fsize=${l.fileBytes}`, `--nofile=${l.openFiles}`, '--'];
     const namespaces = variant.userNamespace
@@ -152,7 +159,7 @@ export class Jailer {
       : ['--uid', String(fs.uid), '--gid', String(fs.uid)];
     const bwrap = [
       ...namespaces, '--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--hostname', fs.hostname,
-      '--die-with-parent', ...(how.tty ? [] : ['--new-session']), '--cap-drop', 'ALL',
+      '--die-with-parent', ...(how.tty ? ['--setenv', 'SHELL', '/bin/sh'] : ['--new-session']), '--cap-drop', 'ALL',
       '--ro-bind', '/usr', '/usr', ...systemLinks(),
       ...etcEntries(fs),
       '--proc', '/proc', '--dev', '/dev',
@@ -186,4 +193,9 @@ function etcEntries(fs: PodFs): string[] {
   for (const name of ETC_READ_ONLY) if (existsSync(join('/etc', name))) args.push('--ro-bind', join('/etc', name), join('/etc', name));
   for (const name of ['passwd', 'group', 'hostname', 'hosts']) args.push('--ro-bind', join(fs.etc, name), join('/etc', name));
   return args;
+}
+
+/** One word for `sh -c`, whatever it holds. */
+function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, "'\\''")}'`;
 }

@@ -7,7 +7,9 @@ import { createServer, type Server } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import * as pty from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KUBECTL } from '../helpers/run.ts';
 import { sandboxIsolation } from '../../src/sandbox/index.ts';
 import type { Harness } from './harness.ts';
 import { hostPids, startHarness } from './harness.ts';
@@ -147,5 +149,16 @@ describe('what the jail keeps working', () => {
     expect(missing.stderr).toContain('exec: "no-such-tool": executable file not found in $PATH');
     // The pod's PATH is the jail's fixed one, never the host's.
     expect((await h.kubectl(['exec', 'box', '--', 'printenv', 'PATH'])).stdout).toBe('/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n');
+  });
+
+  it('delivers a terminal resize to a jailed -it exec (SIGWINCH reaches it: no new session for a tty)', async () => {
+    const term = pty.spawn(KUBECTL, ['exec', '-it', 'box', '--', 'sh', '-c', 'trap "stty size; exit 5" WINCH; echo ready; while :; do sleep 0.1; done'], { cols: 80, rows: 24, env: h.env as Record<string, string> });
+    let out = '';
+    term.onData((d) => (out += d));
+    const exited = new Promise<number>((resolve) => term.onExit((e) => resolve(e.exitCode)));
+    await until(() => out.includes('ready'), 'the shell to start');
+    term.resize(123, 45);
+    expect(await exited).toBe(5);
+    expect(out).toContain('45 123');
   });
 });
