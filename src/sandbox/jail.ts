@@ -133,7 +133,10 @@ export class Jailer {
     if (fs.uid !== undefined) {
       // The jail runs as the pod's uid (see the top): it must reach and write its own dirs.
       chmodSync(dir, 0o711);
-      for (const d of [fs.home, fs.tmp]) chownSync(d, fs.uid, fs.uid);
+      for (const d of [fs.home, fs.tmp]) {
+        chownSync(d, fs.uid, fs.uid);
+        chmodSync(d, 0o700);
+      }
     }
     return fs;
   }
