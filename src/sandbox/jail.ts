@@ -67,7 +67,7 @@ const PRLIMIT = '/usr/bin/prlimit';
 const SCRIPT = '/usr/bin/script';
 const SYSTEM_LINKS = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
 /** /etc entries that programs read to start (loader, alternatives, time zone, TLS roots). */
-const ETC_READ_ONLY = ['ld.so.cache', 'ld.so.conf', 'ld.so.conf.d', 'alternatives', 'localtime', 'nsswitch.conf', 'ssl', 'ca-certificates', 'ca-certificates.conf'];
+const ETC_READ_ONLY = ['ld.so.cache', 'ld.so.conf', 'ld.so.conf.d', 'alternatives', 'localtime', 'nsswitch.conf', 'ssl/certs', 'ca-certificates', 'ca-certificates.conf'];
 /** In-jail check that a command exists, answered as the kubelet does when it does not. */
 const EXEC_WRAPPER = 'command -v -- "$1" >/dev/null 2>&1 || { printf \'%s\\n\' "OCI runtime exec failed: exec failed: unable to start container process: exec: \\"$1\\": executable file not found in \\$PATH: unknown" >&2; exit 126; }; exec "$@"';
 export const NOT_FOUND_EXIT = 126;
@@ -114,7 +114,7 @@ export class Jailer {
 
   private selfCheck(probeDir: string): string | null {
     const fs = this.preparePod(join(probeDir, 'self-check'), 'self-check');
-    const launch = this.launch(fs, ['/bin/sh', '-c', `test -w /root && test -w /tmp && ! test -e '${probeDir}' && ! test -w /usr`], { tty: false });
+    const launch = this.launch(fs, ['/bin/sh', '-c', `test -w /root && test -w /tmp && ! test -e ${shellQuote(probeDir)} && ! test -w /usr`], { tty: false });
     const r = spawnSync(launch.file, launch.args, { cwd: launch.cwd, env: { PATH: POD_PATH }, uid: launch.uid, gid: launch.gid, encoding: 'utf8', timeout: 10_000 });
     if (r.error) return r.error.message;
     if (r.status !== 0) return (r.stderr.trim().split('\n').pop() ?? '') || `exit ${r.status}`;

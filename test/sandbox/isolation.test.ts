@@ -64,7 +64,7 @@ describe('a sandbox pod is isolated from the host', () => {
     expect(read.stdout).not.toContain('host-only-secret');
     // The host's home (its entries: the pod has a /root of its own), /home and the test's
     // directory are not there at all, nor the host's shadow file.
-    const hostPaths = [...readdirSync(homedir()).slice(0, 20).map((e) => join(homedir(), e)), '/home', h.dir, '/etc/shadow', '/etc/ssh'];
+    const hostPaths = [...readdirSync(homedir()).slice(0, 20).map((e) => join(homedir(), e)), '/home', h.dir, '/etc/shadow', '/etc/ssh', '/etc/ssl/private'];
     const seen = await h.kubectl(['exec', 'box', '--', 'sh', '-c', `ls -a /; for p in ${hostPaths.map((p) => `'${p}'`).join(' ')}; do test -e "$p" && echo "VISIBLE $p"; done; true`]);
     expect(seen.code).toBe(0);
     expect(seen.stdout).not.toContain('VISIBLE');
