@@ -8,7 +8,7 @@ import { reexecute } from '../../src/replay/reexec.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { parseSeedYaml } from '../../src/sandbox/seed.ts';
 import { DEMO_SEED } from '../../src/sandbox/seeds/demo.ts';
-import { kubectl, KUBECTL } from '../helpers/run.ts';
+import { hkubectl, kubectl, KUBECTL } from '../helpers/run.ts';
 import { relayKeys, tempDir, writeSession, type TestRelayKeys } from './fixtures.ts';
 
 let dir: { path: string; remove(): Promise<void> };
@@ -109,6 +109,15 @@ describe('replay --exec', () => {
     try {
       const bareEnv = { ...env(), KUBECONFIG: bare.kubeconfigPath };
       await expect(reexecute(request('writes-host', { env: bareEnv }), capture().io)).rejects.toMatchObject({ code: 'ERR_SANDBOX_NOT_ISOLATED', exitCode: 78, message: expect.stringContaining('runs its pods as host processes') });
+      expect(existsSync(marker)).toBe(false);
+      // Through the real executable: exit 78 and one clear hkubectl: line naming the way out.
+      await writeFile(join(dir.path, 'jwks.json'), JSON.stringify(keys.jwks));
+      const cli = await hkubectl(['replay', '--exec', 'writes-host', '--context', 'sandbox', '--dir', dir.path, '--jwks', join(dir.path, 'jwks.json')], {
+        env: { ...bareEnv, HKUBECTL_CONFIG_DIR: join(dir.path, 'config'), HKUBECTL_DATA_DIR: join(dir.path, 'data'), FORCE_COLOR: '0' },
+      });
+      expect(cli.code).toBe(78);
+      expect(cli.stderr.toString()).toMatch(/^hkubectl: sandbox context sandbox runs its pods as host processes \(no bubblewrap isolation\), so the recorded command is not re-run/m);
+      expect(cli.stderr.toString()).toContain('--unsafe-host-processes');
       expect(existsSync(marker)).toBe(false);
       const unsafe = capture();
       await reexecute(request('writes-host', { env: bareEnv, unsafeHostProcesses: true }), unsafe.io);
