@@ -2,14 +2,15 @@
 // host files outside what is mounted, cannot reach the host's loopback services, sees only its
 // own processes, is held to its limits, and dies with its pod. Without isolation the sandbox says
 // so (warning, kubeconfig, node) instead of pretending.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import * as pty from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KUBECTL } from '../helpers/run.ts';
+import { HKUBECTL_BIN, KUBECTL } from '../helpers/run.ts';
 import { sandboxIsolation } from '../../src/sandbox/index.ts';
 import type { Harness } from './harness.ts';
 import { hostPids, startHarness } from './harness.ts';
@@ -160,5 +161,29 @@ describe('what the jail keeps working', () => {
     term.resize(123, 45);
     expect(await exited).toBe(5);
     expect(out).toContain('45 123');
+  });
+});
+
+describe('hkubectl sandbox', () => {
+  it('prints that its pods are jailed, and its pods\' processes die when the sandbox is killed outright (--die-with-parent)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hk-sandbox-kill-'));
+    const seconds = `654321.${process.pid}`; // tells this run's process from any other's
+    writeFileSync(join(dir, 'seed.yaml'), `apiVersion: v1\nkind: Pod\nmetadata: {name: orphan, namespace: default}\nspec: {containers: [{name: main, image: busybox, command: [sleep, "${seconds}"]}]}\n`);
+    // TMPDIR keeps the killed sandbox's leftovers (it gets no chance to clean up) in this test's
+    // dir, which a root sandbox's pod uids must be able to pass through, as they can /tmp.
+    chmodSync(dir, 0o711);
+    const child = spawn(process.execPath, [HKUBECTL_BIN, 'sandbox', '--seed', join(dir, 'seed.yaml'), '--kubeconfig', join(dir, 'kubeconfig')], { env: { PATH: process.env.PATH, HOME: dir, TMPDIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let stdout = '';
+      child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+      await until(() => /^try: /m.test(stdout), 'the sandbox to start');
+      expect(stdout, stdout).toMatch(/^pods: isolated by bubblewrap \(/m);
+      await until(() => hostPids('sleep', seconds).length === 1, 'the pod\'s process to start');
+      child.kill('SIGKILL');
+      await until(() => hostPids('sleep', seconds).length === 0, 'the pod\'s process to die with the sandbox');
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
