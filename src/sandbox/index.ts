@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { eventRecorder } from './controllers/events.ts';
 import { startNamespaceController } from './controllers/namespaces.ts';
 import { startWorkloadControllers } from './controllers/workloads.ts';
+import { Jailer, type Isolation, type JailOptions } from './jail.ts';
 import { buildKubeconfig } from './kubeconfig.ts';
 import { logSource } from './logs.ts';
 import type { Cluster } from './operations.ts';
@@ -30,7 +31,8 @@ import { createApiServer } from './server.ts';
 import { Store } from './store.ts';
 import { generateSandboxTls } from './tls.ts';
 
-export { SANDBOX_EXTENSION, isSandboxContext } from './kubeconfig.ts';
+export { SANDBOX_EXTENSION, isSandboxContext, sandboxIsolation } from './kubeconfig.ts';
+export type { Isolation, JailOptions } from './jail.ts';
 export { ADMIN_USER, type SandboxIdentity, type SeedUser } from './auth/identities.ts';
 
 export interface SandboxOptions {
@@ -45,6 +47,8 @@ export interface SandboxOptions {
   seedFile?: string;
   kubeconfigPath?: string;
   contextName?: string /* default 'sandbox' */;
+  /** How pod processes are isolated (default: bubblewrap, falling back to host processes with a warning when it does not work). */
+  isolation?: JailOptions;
 }
 
 export interface Sandbox {
@@ -60,13 +64,15 @@ export interface Sandbox {
   caPem: string;
   kubeconfigPath: string;
   contextName: string;
+  /** Whether pod processes run jailed; when not, why (the kubeconfig and the node say so too). */
+  isolation: Isolation;
   stop(): Promise<void>;
 }
 
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
 
-function bootstrap(cluster: Cluster, now: Date): void {
+function bootstrap(cluster: Cluster, now: Date, isolation: Isolation): void {
   const ns = findResource('', 'v1', 'namespaces')!;
   for (const name of SYSTEM_NAMESPACES) createObject(cluster, ns, undefined, { metadata: { name } });
   createObject(cluster, findResource('', 'v1', 'nodes')!, undefined, {
@@ -75,7 +81,7 @@ function bootstrap(cluster: Cluster, now: Date): void {
     status: {
       conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now.toISOString(), lastTransitionTime: now.toISOString() }],
       addresses: [{ type: 'InternalIP', address: '10.0.0.10' }, { type: 'Hostname', address: 'sandbox-node' }],
-      nodeInfo: { kubeletVersion: 'v1.32.0', osImage: 'hkubectl sandbox', kernelVersion: process.version, containerRuntimeVersion: 'sandbox://1.0', operatingSystem: 'linux', architecture: process.arch },
+      nodeInfo: { kubeletVersion: 'v1.32.0', osImage: 'hkubectl sandbox', kernelVersion: process.version, containerRuntimeVersion: isolation.isolated ? 'bubblewrap://sandbox' : 'host-process://unisolated', operatingSystem: 'linux', architecture: process.arch },
       capacity: { cpu: '2', memory: '8Gi', pods: '1000' },
       allocatable: { cpu: '2', memory: '8Gi', pods: '1000' },
     },
@@ -115,7 +121,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const randomSuffix = () => [...randomBytes(5)].map((b) => SAFE[b % SAFE.length]).join('');
   const stopNamespaces = startNamespaceController(cluster, onError);
   const stopWorkloads = startWorkloadControllers(cluster, record, randomSuffix, onError);
-  const runtime = new PodRuntime(cluster, root, record);
+  const jailer = Jailer.detect(options.isolation ?? {}, root);
+  const isolation = jailer.isolation;
+  if (!isolation.isolated) warnings.push(`pods run as HOST processes, not isolated: ${isolation.reason}`);
+  const runtime = new PodRuntime(cluster, root, record, jailer);
   const ports = new PodPorts(runtime);
   const offPorts = store.onChange((c) => c.type === 'DELETED' && c.resource.kind === 'Pod' && ports.release(c.object.metadata.uid));
 
@@ -129,7 +138,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     rmSync(root, { recursive: true, force: true });
   };
   try {
-    bootstrap(cluster, now());
+    bootstrap(cluster, now(), isolation);
     loadSeed(cluster, bootstrapPolicy());
     const seed = [...(options.seed ?? []), ...(options.seedFile ? readSeedFile(options.seedFile) : [])];
     loadSeed(cluster, seed);
@@ -151,15 +160,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const kubeconfigPath = options.kubeconfigPath ?? join(root, 'kubeconfig');
   mkdirSync(dirname(kubeconfigPath), { recursive: true });
-  writeFileSync(kubeconfigPath, buildKubeconfig({ server: url, caPem: tls.caPem, token, contextName }), { mode: 0o600 });
+  writeFileSync(kubeconfigPath, buildKubeconfig({ server: url, caPem: tls.caPem, token, contextName, isolated: isolation.isolated }), { mode: 0o600 });
 
   let stopped: Promise<void> | undefined;
   return {
-    url, token, caPem: tls.caPem, kubeconfigPath, contextName, identities, warnings,
+    url, token, caPem: tls.caPem, kubeconfigPath, contextName, identities, warnings, isolation,
     kubeconfigFor(userName: string) {
       const identity = identities.find((i) => i.name === userName);
       if (!identity) throw new Error(`the sandbox has no user ${userName}`);
-      return buildKubeconfig({ server: url, caPem: tls.caPem, token: identity.token, contextName });
+      return buildKubeconfig({ server: url, caPem: tls.caPem, token: identity.token, contextName, isolated: isolation.isolated });
     },
     stop() {
       stopped ??= new Promise<void>((resolve) => {

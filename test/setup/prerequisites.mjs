@@ -12,6 +12,7 @@ import { delimiter, join } from 'node:path';
 const NEEDED = [
   { command: 'chromium', pkg: 'chromium', why: 'for the browser player and page tests' },
   { command: 'asciinema', pkg: 'asciinema', why: 'for playing recordings with asciinema itself' },
+  { command: 'bwrap', pkg: 'bubblewrap', why: 'for jailing the sandbox\'s pod processes' },
 ];
 
 const KUBECTL = process.env.HKUBECTL_TEST_KUBECTL ?? '/usr/bin/kubectl';

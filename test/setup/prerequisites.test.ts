@@ -18,12 +18,12 @@ describe('the test prerequisites check', () => {
     const result = await run(process.execPath, [SCRIPT], { env: { PATH: '/nonexistent' } });
     expect(result.code).toBe(1);
     const text = result.stderr.toString();
-    expect(text.split('\n')).toEqual([expect.stringMatching(/^tests cannot run: missing chromium \(for .*\), asciinema \(for .*\): run `npm run setup:test` as root, or `apt-get install chromium asciinema`$/), '']);
+    expect(text.split('\n')).toEqual([expect.stringMatching(/^tests cannot run: missing chromium \(for .*\), asciinema \(for .*\), bwrap \(for .*\): run `npm run setup:test` as root, or `apt-get install chromium asciinema bubblewrap`$/), '']);
   });
 
   it('lists the packages to install for setup:test and CI', async () => {
     const result = await run(process.execPath, [SCRIPT, '--packages'], { env: { PATH: '/nonexistent' } });
-    expect(result.stdout.toString()).toBe('chromium asciinema\n');
+    expect(result.stdout.toString()).toBe('chromium asciinema bubblewrap\n');
     expect((await run(process.execPath, [SCRIPT, '--packages'])).stdout.toString()).toBe('\n');
   });
 });

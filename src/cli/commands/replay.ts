@@ -10,7 +10,7 @@ const number = (name: string, min: number) => (text: string): number => {
   return value;
 };
 
-type Options = { speed?: number; idleLimit?: number; from?: number; dir?: string; jwks?: string; exec?: boolean; context?: string; kubeconfig?: string; yesIMeanIt?: boolean };
+type Options = { speed?: number; idleLimit?: number; from?: number; dir?: string; jwks?: string; exec?: boolean; context?: string; kubeconfig?: string; yesIMeanIt?: boolean; unsafeHostProcesses?: boolean };
 
 export default function command(): Command {
   return new Command('replay')
@@ -25,6 +25,7 @@ export default function command(): Command {
     .option('--context <name>', 'with --exec: the kubeconfig context to run against (must be marked as a sandbox)')
     .option('--kubeconfig <file>', 'with --exec: kubeconfig to read the context from (default KUBECONFIG or ~/.kube/config)')
     .option('--yes-i-mean-it', 'with --exec: allow a context that is not marked as a sandbox')
+    .option('--unsafe-host-processes', 'with --exec: allow a sandbox whose pods run as host processes (no bubblewrap isolation); the recorded command could then run anything on this machine')
     .action(async (recording: string, options: Options) => {
       const { recordingsDir, loadJwks } = await import('../../replay/recordings-dir.ts');
       const dir = recordingsDir(options.dir, commandEnv());
@@ -33,7 +34,7 @@ export default function command(): Command {
         if (!options.context) throw new UsageError('ERR_NO_CONTEXT', '--exec needs --context with the sandbox context to run against');
         const { reexecute } = await import('../../replay/reexec.ts');
         process.exitCode = await reexecute({
-          target: recording, dir, jwks, context: options.context, kubeconfig: options.kubeconfig, allowAnyContext: options.yesIMeanIt === true, env: commandEnv(),
+          target: recording, dir, jwks, context: options.context, kubeconfig: options.kubeconfig, allowAnyContext: options.yesIMeanIt === true, unsafeHostProcesses: options.unsafeHostProcesses === true, env: commandEnv(),
         }, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
         return;
       }

@@ -12,7 +12,7 @@ export default function command(): Command {
   return new Command('sandbox')
     .description(
       'Start an in-memory Kubernetes API server on 127.0.0.1 (TLS with a fresh CA) that the real kubectl can drive: ' +
-        'get/describe/apply/patch/delete (with --dry-run=server), deployments that make Running pods, logs, exec and port-forward run as local processes. ' +
+        'get/describe/apply/patch/delete (with --dry-run=server), deployments that make Running pods, logs, exec, cp and port-forward; pod processes run jailed by bubblewrap (own namespaces, read-only system dirs, no network but loopback, process/memory/CPU limits), or as host processes with a warning when bwrap (Debian package bubblewrap) is missing or fails its self-check. ' +
         'Authenticates bearer tokens, authorises every request with RBAC (Roles, ClusterRoles and their bindings, plus the default cluster-admin/admin/edit/view roles) ' +
         'and honours impersonation (--as, --as-group) as the API server does; kubectl auth can-i and auth whoami work. ' +
         'Writes a kubeconfig for the administrator (kubernetes-admin, group system:masters) whose context is marked as a sandbox, prints where, and runs until Ctrl-C.',
@@ -43,6 +43,7 @@ export default function command(): Command {
       const users = sandbox.identities.filter((i) => i.token !== sandbox.token);
       process.stdout.write(
         `sandbox API server listening on ${sandbox.url}\n` +
+          `pods: ${sandbox.isolation.isolated ? `isolated by ${sandbox.isolation.description}` : 'HOST processes, NOT isolated (replay --exec refuses this sandbox without --unsafe-host-processes)'}\n` +
           `kubeconfig: ${sandbox.kubeconfigPath} (context "${sandbox.contextName}", user kubernetes-admin in system:masters)\n` +
           `try: KUBECONFIG=${sandbox.kubeconfigPath} kubectl get pods -A\n` +
           users.map((u) => `user ${u.name}${u.groups.length > 0 ? ` [${u.groups.join(',')}]` : ''}: KUBECONFIG=${sandbox.kubeconfigPath} kubectl --token ${u.token} auth can-i --list\n`).join(''),
