@@ -33,7 +33,7 @@ export interface ReexecIo {
 /** 0 when the outputs and exit codes match, 1 when they differ (like diff(1)). */
 export async function reexecute(request: ReexecRequest, io: ReexecIo): Promise<number> {
   const env = request.env ?? process.env;
-  const target = resolveTarget(request.target, request.dir);
+  const target = await resolveTarget(request.target, request.dir);
   if (!target.manifestPath) throw new UsageError('ERR_NO_MANIFEST', `session ${target.session} has no manifest, so its command line is unknown`);
   const check = await checkSession(target.manifestPath, await request.jwks(target.dir));
   io.stderr(`${statusLine(check)}\n`);

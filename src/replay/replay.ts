@@ -14,7 +14,7 @@ export interface ReplayRequest extends TimelineOptions {
 }
 
 export async function replayRecording(request: ReplayRequest, io: ReplayIo): Promise<void> {
-  const target = resolveTarget(request.target, request.dir);
+  const target = await resolveTarget(request.target, request.dir);
   const check = await checkSession(target.manifestPath ?? target.castPath, await request.jwks(target.dir));
   io.stderr(`${statusLine(check)}\n`);
   if (check.status === 'missing-recording') {

@@ -30,7 +30,7 @@ describe('sessions from a relay', () => {
     const lines: string[] = [];
     const mirrored = await mirrorWith(world.client(relay, 'alice'), undefined, (line) => lines.push(line));
     try {
-      const checks = await checkDirectory(mirrored.dir, mirrored.jwks);
+      const { checks } = await checkDirectory(mirrored.dir, mirrored.jwks);
       expect(Object.fromEntries(checks.map((c) => [c.session, c.status]))).toEqual({ [withCopy]: 'verified', [withoutCopy]: 'missing-recording' });
       expect(lines.at(-1)).toBe(`fetched 2 sessions from ${relay.url}`);
     } finally {
