@@ -33,9 +33,10 @@ export function displayTranslation(header: AsciicastHeader, terminal: boolean | 
   return 'none';
 }
 
+/** For the eye only: a LF that already has its CR is left alone (a terminal shows both alike). */
 export function displayEvents(events: AsciicastEvent[], translation: DisplayTranslation): AsciicastEvent[] {
   if (translation === 'none') return events;
-  return events.map((event) => (event[1] === 'o' ? [event[0], 'o', onlcr(event[2])] : event));
+  return events.map((event) => (event[1] === 'o' ? [event[0], 'o', event[2].replace(/(?<!\r)\n/g, '\r\n')] : event));
 }
 
 /** The output bytes the agent received (stdout and stderr as they interleaved), as text. */

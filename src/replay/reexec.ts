@@ -8,6 +8,7 @@ import { ConfigError, UsageError } from '../errors.ts';
 import { locateKubectl } from '../kubectl/locate.ts';
 import { exitCodeOf } from '../kubectl/exit-status.ts';
 import { readCast } from '../recording/cast-reader.ts';
+import { agentOutput } from '../recording/cast-display.ts';
 import { colourDiff, outputDiff } from './output-diff.ts';
 import { resolveTarget } from './recordings-dir.ts';
 import { statusLine } from './replay.ts';
@@ -56,8 +57,9 @@ export async function reexecute(request: ReexecRequest, io: ReexecIo): Promise<n
 
   const kubectlPath = request.kubectlPath ?? locateKubectl({ env, selfPath: process.argv[1] ?? '' });
   const fresh = await runMasked(kubectlPath, args, env, masking);
-  const { events } = await readCast(check.castPath);
-  const recorded = maskText(events.filter((e) => e[1] === 'o').map((e) => e[2]).join(''), masking).text;
+  const { header, events } = await readCast(check.castPath);
+  // The bytes the agent received (a pipe session's recording holds its LFs as CR LF).
+  const recorded = maskText(agentOutput(header, events), masking).text;
   const recordedExit = typeof check.payload.exitCode === 'number' ? check.payload.exitCode : null;
 
   const patch = outputDiff(recorded, fresh.output, { recorded: `recorded/${check.session}`, fresh: `sandbox/${request.context}` });
