@@ -16,6 +16,8 @@ export interface SessionRow {
   namespace: string | null;
   context: string | null;
   decision: string | null;
+  /** The decision as a person says it (decisionText): "approved by alice", "allowed by rule reads"… */
+  decisionSummary: string;
   rule: string | null;
   risk: number | null;
   approver: string | null;
@@ -44,7 +46,7 @@ export function rowOf(check: SessionCheck): SessionRow {
   const approval = obj(payload.approval);
   const approver = obj(approval.approver);
   const argv = Array.isArray(command.argv) ? command.argv.filter((a): a is string => typeof a === 'string') : [];
-  return {
+  const row: Omit<SessionRow, 'decisionSummary'> = {
     session: check.session,
     status: check.status,
     problems: check.problems,
@@ -67,6 +69,7 @@ export function rowOf(check: SessionCheck): SessionRow {
     castFile: check.castPath === null ? null : baseName(check.castPath),
     manifestFile: check.manifestPath === null ? null : baseName(check.manifestPath),
   };
+  return { ...row, decisionSummary: decisionText(row) };
 }
 
 /**

@@ -2,7 +2,7 @@
 // manifest signed exactly per the contract (flattened JWS, EdDSA, kid, typ hk-manifest+json) with
 // an Ed25519 key created for the test.
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, FlattenedSign, generateKeyPair, type JWK } from 'jose';
@@ -46,6 +46,8 @@ export interface SessionSpec {
   stdout?: 'pipe' | 'pty';
   /** The manifest's `terminal` (default false). */
   terminal?: boolean;
+  /** Sign this .cast, already written (by hkubectl's own writer), instead of writing one. */
+  castOverride?: string;
 }
 
 export function castText(spec: SessionSpec): string {
@@ -80,8 +82,8 @@ export function manifestPayload(spec: SessionSpec, cast: string): Record<string,
 
 /** Writes `<session>.cast` and `<session>.manifest.json` into `dir`. */
 export async function writeSession(dir: string, keys: TestRelayKeys, spec: SessionSpec): Promise<Record<string, unknown>> {
-  const cast = castText(spec);
-  await writeFile(join(dir, `${spec.session}.cast`), cast);
+  const cast = spec.castOverride ? await readFile(spec.castOverride, 'utf8') : castText(spec);
+  if (!spec.castOverride) await writeFile(join(dir, `${spec.session}.cast`), cast);
   const payload = manifestPayload(spec, cast);
   const manifest = spec.unsigned
     ? { hk: 1, unsigned: true, draft: { hk: 1, session: spec.session, cast: payload.cast, startedAt: payload.startedAt, endedAt: payload.endedAt, exitCode: payload.exitCode, signal: null, terminal: payload.terminal, masking: payload.masking } }
