@@ -1,11 +1,13 @@
 // Where recordings are and which one the auditor means: `--dir`, HKUBECTL_RECORDINGS, config
 // `recordings`, else `<data dir>/recordings` (where the wrapper writes them). A target is a .cast
 // or manifest path, or a session id looked up in that directory.
+import { opendir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadConfig } from '../config/config.ts';
 import { resolvePaths } from '../config/paths.ts';
 import { ConfigError, UsageError } from '../errors.ts';
 import { describeKind, kindAt, readRegularText } from '../recording/regular-file.ts';
+import { sessionOfName } from '../recording/session-files.ts';
 import { visibleText } from './visible-text.ts';
 import type { Jwks } from './verification.ts';
 
@@ -70,3 +72,9 @@ export async function loadJwks(file: string | undefined, dir: string): Promise<J
   return jwks;
 }
 
+
+/** Whether `dir` holds anything named like a session's file (what `play` would list). */
+export async function hasRecordings(dir: string): Promise<boolean> {
+  for await (const entry of await opendir(dir)) if (sessionOfName(entry.name) !== null) return true;
+  return false;
+}

@@ -16,6 +16,12 @@ export default function command(): Command {
       const { openSessionSource } = await import('../../replay/session-source.ts');
       const { startPlayServer } = await import('../../replay/play-server.ts');
       const opened = await openSessionSource(source, options.jwks, (line) => process.stderr.write(`${line}\n`));
+      const { hasRecordings } = await import('../../replay/recordings-dir.ts');
+      if (!(await hasRecordings(opened.dir))) {
+        process.stderr.write(`hkubectl: no recorded sessions in ${opened.label}: nothing to play\n`);
+        await opened.close();
+        return;
+      }
       const server = await startPlayServer({ dir: opened.dir, jwks: opened.jwks, label: opened.label, ...(options.port !== undefined ? { port: options.port } : {}) });
       process.stdout.write(`${server.url}\n`);
       process.stderr.write('serving on 127.0.0.1 only; press Ctrl-C to stop\n');
