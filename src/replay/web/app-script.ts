@@ -59,11 +59,11 @@ export const APP_SCRIPT = String.raw`(function () {
       tr.dataset.session = row.session;
       tr.className = 'status-' + row.status;
       tr.appendChild(el('td', when(row.startedAt), 'time'));
-      tr.appendChild(el('td', row.identity || '—', 'identity'));
-      tr.appendChild(el('td', row.command, 'command'));
-      tr.appendChild(el('td', row.namespace || '—'));
+      tr.appendChild(identityCell(row.identity));
+      tr.appendChild(commandCell(row.command));
+      tr.appendChild(el('td', row.namespace || '—', 'namespace'));
       tr.appendChild(el('td', row.decisionSummary || row.decision || '—', 'decision'));
-      tr.appendChild(el('td', row.approver || '—', 'identity'));
+      tr.appendChild(identityCell(row.approver));
       tr.appendChild(el('td', row.risk === null ? '—' : row.risk, 'risk'));
       var td = el('td');
       td.appendChild(el('span', STATUS_TEXT[row.status] || row.status, 'badge badge-' + row.status));
@@ -73,6 +73,28 @@ export const APP_SCRIPT = String.raw`(function () {
       body.appendChild(tr);
     });
     document.getElementById('count').textContent = shown + ' of ' + rows.length + ' sessions';
+  }
+
+  // Each word of a command is a box of its own, so lines break between words (a browser would
+  // also break after any hyphen: "--" of a flag, "payments-" of a name); a word longer than
+  // the cell still wraps inside its box as a last resort.
+  function commandCell(command) {
+    var td = el('td', null, 'command');
+    String(command || '').split(' ').forEach(function (word, i) {
+      if (i > 0) td.appendChild(document.createTextNode(' '));
+      td.appendChild(el('span', word, 'word'));
+    });
+    return td;
+  }
+
+  // "agent@bank.example" may break before the @ only: each part is whole.
+  function identityCell(identity) {
+    var td = el('td', null, 'identity');
+    var text = identity || '—';
+    var at = text.indexOf('@');
+    var parts = at > 0 ? [text.slice(0, at), text.slice(at)] : [text];
+    parts.forEach(function (part) { td.appendChild(el('span', part, 'part')); });
+    return td;
   }
 
   function field(list, name, value) {

@@ -8,8 +8,10 @@ header h1 { font-size: 18px; margin: 0; }
 #source { opacity: .75; }
 .filters { display: flex; gap: 8px; padding: 12px 20px; align-items: center; }
 .filters input { flex: 1; max-width: 420px; padding: 6px; }
-main { display: flex; gap: 16px; padding: 0 20px 20px; align-items: flex-start; }
-#list { flex: 1 1 50%; min-width: 0; overflow: auto; max-height: 85vh; }
+/* The list above the open session: every column of the list keeps the page's whole width. */
+main { display: grid; grid-template-columns: minmax(0, 1fr); gap: 16px; padding: 0 20px 20px; align-items: start; }
+#list { min-width: 0; overflow: auto; max-height: 85vh; }
+main:has(#detail:not([hidden])) #list { max-height: 40vh; }
 table { border-collapse: collapse; width: 100%; background: #fff; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #e3e6ea; vertical-align: top; }
 tbody tr { cursor: pointer; }
@@ -17,8 +19,12 @@ tbody tr:hover { background: #eef3fb; }
 tbody tr.selected { outline: 2px solid #3b6fd4; outline-offset: -2px; }
 /* Commands wrap at word boundaries (a word longer than the cell breaks only as a last resort);
    identities and times never break inside. */
-td.command { font-family: ui-monospace, monospace; overflow-wrap: break-word; word-break: normal; min-width: 16ch; }
-td.identity, td.time { white-space: nowrap; }
+td.command { font-family: ui-monospace, monospace; min-width: 16ch; }
+#player { max-width: 1200px; }
+td.command .word { display: inline-block; max-width: 100%; overflow-wrap: anywhere; }
+td.time { white-space: nowrap; }
+/* An identity breaks only before its @, never inside a name. */
+td.identity .part { display: inline-block; white-space: nowrap; }
 td.decision { min-width: 12ch; }
 .badge { display: inline-block; padding: 1px 6px; border-radius: 8px; font-size: 12px; white-space: nowrap; }
 #detail-problems { margin: 4px 0 8px; padding-left: 20px; color: #7f1d1d; overflow-wrap: anywhere; }
@@ -28,7 +34,7 @@ td.decision { min-width: 12ch; }
 .badge-unsigned, .badge-unknown-key { background: #fdf0c8; color: #6b4f00; }
 .badge-tampered, .badge-missing-recording { background: #b91c1c; color: #fff; font-weight: bold; }
 tr.status-tampered, tr.status-missing-recording { background: #fde8e8; }
-#detail { flex: 1 1 50%; min-width: 0; background: #fff; padding: 12px; border: 1px solid #e3e6ea; }
+#detail { min-width: 0; background: #fff; padding: 12px; border: 1px solid #e3e6ea; }
 #detail h2 { font: 14px ui-monospace, monospace; overflow-wrap: break-word; }
 .side { display: flex; gap: 16px; flex-wrap: wrap; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; margin: 0; }
