@@ -12,10 +12,10 @@ export interface OpenedSource {
   close(): Promise<void>;
 }
 
-export async function openSessionSource(source: string | undefined, jwksFile: string | undefined, progress: (line: string) => void): Promise<OpenedSource> {
-  if (source !== undefined && /^https?:\/\//.test(source)) {
+export async function openSessionSource(source: string | undefined, jwksFile: string | undefined, progress: (line: string) => void, mine = false): Promise<OpenedSource> {
+  if (mine || (source !== undefined && /^https?:\/\//.test(source))) {
     const { mirrorRelaySessions } = await import('./relay-mirror.ts');
-    return mirrorRelaySessions(source, jwksFile, progress);
+    return mirrorRelaySessions(source, jwksFile, progress, mine);
   }
   const dir = recordingsDir(source);
   // Said here, on the command line, rather than as an error on the page.
