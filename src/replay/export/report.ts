@@ -77,5 +77,9 @@ audit-log.jsonl          the relay's audit-log segment; each line's "hash" is th
 verification-report.*    what was checked and what was found
 
 Re-check independently: hkubectl replay sessions/<id>.cast --jwks jwks.json
+
+Recordings are byte-for-byte what the relay signed. Those whose header has no "hk.stdout" were
+made before pipe output was recorded with CR LF line ends: asciinema's own player draws their
+lines as a staircase, while index.html and hkubectl replay draw them as the terminal showed them.
 `;
 }
