@@ -10,6 +10,7 @@ import type { AsciicastHeader } from '../../src/recording/asciicast.ts';
 import { agentOutput } from '../../src/recording/cast-display.ts';
 import { readCast } from '../../src/recording/cast-reader.ts';
 import { startPlayServer, type PlayServer } from '../../src/replay/play-server.ts';
+import { checkSession } from '../../src/replay/verification.ts';
 import { runInPty } from '../helpers/run.ts';
 import { launchBrowser, type TestBrowser } from './browser.ts';
 import { relayKeys, tempDir, writeSession, type TestRelayKeys } from './fixtures.ts';
@@ -70,6 +71,10 @@ describe('playback of recorded sessions', () => {
     const output = cast.events.filter((e) => e[1] === 'o').map((e) => e[2]).join('');
     expect(output).toBe(TABLE.replace(/\n/g, '\r\n'));
     expect(agentOutput(cast.header, cast.events)).toBe(TABLE);
+    // verify checks the digest the relay signed: that of the file as written.
+    for (const session of ['pipe-session', 'pty-session', 'legacy-pipe']) {
+      expect((await checkSession(join(dir.path, `${session}.manifest.json`), keys.jwks)).status, session).toBe('verified');
+    }
   });
 
   for (const session of ['pipe-session', 'pty-session', 'legacy-pipe']) {
