@@ -48,7 +48,7 @@ export async function runKubectlSession(options: KubectlSessionOptions): Promise
   const startedAt = now().toISOString();
   const size = terminalSize();
   const writer = options.cast
-    ? new CastWriter(options.cast.path, { ...options.cast.header, width: size.columns, height: size.rows } as AsciicastHeader)
+    ? new CastWriter(options.cast.path, withStdoutKind({ ...options.cast.header, width: size.columns, height: size.rows } as AsciicastHeader, options.terminal))
     : null;
   for (const marker of options.markers ?? []) writer?.marker(marker);
 
@@ -224,6 +224,11 @@ function feedInput(
     }
   }
   return () => {};
+}
+
+/** The header says what the output went through, so readers know how to draw it (cast-display.ts). */
+function withStdoutKind(header: AsciicastHeader, terminal: boolean): AsciicastHeader {
+  return header.hk ? { ...header, hk: { ...header.hk, stdout: terminal ? 'pty' : 'pipe' } } : header;
 }
 
 function terminalSize(): TerminalSize {

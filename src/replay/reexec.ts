@@ -10,6 +10,7 @@ import { ConfigError, UsageError } from '../errors.ts';
 import { locateKubectl } from '../kubectl/locate.ts';
 import { exitCodeOf } from '../kubectl/exit-status.ts';
 import { readCast } from '../recording/cast-reader.ts';
+import { agentOutput } from '../recording/cast-display.ts';
 import { colourDiff, outputDiff } from './output-diff.ts';
 import { resolveTarget } from './recordings-dir.ts';
 import { statusLine } from './replay.ts';
@@ -37,7 +38,7 @@ export interface ReexecIo {
 /** 0 when the outputs and exit codes match, 1 when they differ (like diff(1)). */
 export async function reexecute(request: ReexecRequest, io: ReexecIo): Promise<number> {
   const env = request.env;
-  const target = resolveTarget(request.target, request.dir);
+  const target = await resolveTarget(request.target, request.dir);
   if (!target.manifestPath) throw new UsageError('ERR_NO_MANIFEST', `session ${target.session} has no manifest, so its command line is unknown`);
   const check = await checkSession(target.manifestPath, await request.jwks(target.dir));
   io.stderr(`${statusLine(check)}\n`);
@@ -67,8 +68,9 @@ export async function reexecute(request: ReexecRequest, io: ReexecIo): Promise<n
 
   const kubectlPath = request.kubectlPath ?? locateKubectl({ env, selfPath: process.argv[1] ?? '' });
   const fresh = await runMasked(kubectlPath, args, env, masking);
-  const { events } = await readCast(check.castPath);
-  const recorded = maskText(events.filter((e) => e[1] === 'o').map((e) => e[2]).join(''), masking).text;
+  const { header, events } = await readCast(check.castPath);
+  // The bytes the agent received (a pipe session's recording holds its LFs as CR LF).
+  const recorded = maskText(agentOutput(header, events), masking).text;
   const recordedExit = typeof check.payload.exitCode === 'number' ? check.payload.exitCode : null;
 
   const patch = outputDiff(recorded, fresh.output, { recorded: `recorded/${check.session}`, fresh: `sandbox/${request.context}` });

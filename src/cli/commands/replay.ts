@@ -14,7 +14,7 @@ type Options = { speed?: number; idleLimit?: number; from?: number; dir?: string
 
 export default function command(): Command {
   return new Command('replay')
-    .description('Play a recorded session in the terminal with its timing, after checking its signed manifest (verified / unsigned / TAMPERED); with --exec, re-run the recorded kubectl command against a sandbox and show how its output differs from the recording.')
+    .description('Play a recorded session in the terminal with its timing, after checking its signed manifest (verified / unsigned / TAMPERED) and showing who approved it, when and why; the verdict is printed again after the output. The output keeps its colours and cursor moves but is confined to the replay\'s own rows: clipboard, title, hyperlink and other control strings, device queries and lasting mode changes are dropped. With --exec, re-run the recorded kubectl command against a sandbox and show how its output differs from the recording.')
     .argument('<recording>', 'a .cast file, or a session id in the recordings directory')
     .option('--speed <n>', 'playback speed factor (2 = twice as fast)', number('--speed', 0.01))
     .option('--idle-limit <seconds>', 'shorten pauses longer than this (default: the recording\'s idle_time_limit, if any)', number('--idle-limit', 0))
@@ -41,7 +41,12 @@ export default function command(): Command {
       const { replayRecording } = await import('../../replay/replay.ts');
       await replayRecording(
         { target: recording, dir, jwks, ...pick(options) },
-        { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) },
+        {
+          stdout: (text) => process.stdout.write(text),
+          stderr: (text) => process.stderr.write(text),
+          ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
+          sameScreen: process.stdout.isTTY === true && process.stderr.isTTY === true,
+        },
       );
     });
 }

@@ -25,13 +25,18 @@ export default function command(): Command {
     .addOption(new Option('-o, --output <format>', 'output format: text, or json (an array, one object per session)').choices(['text', 'json']))
     .action(async (paths: string[], flags: Flags) => {
       const { verifyInputs } = await import('../../recording/verify-inputs.ts');
-      const { verifySessions } = await import('../../recording/verify.ts');
+      const { verifyPaths } = await import('../../recording/verify.ts');
+      const { showUntrusted } = await import('../../contract/show-untrusted.ts');
       const inputs = await verifyInputs(paths, flags, commandEnv());
-      let results;
+      let results, skipped;
       try {
-        results = await verifySessions(paths, { jwks: inputs.jwks, chain: inputs.chain });
+        ({ results, skipped } = await verifyPaths(paths, { jwks: inputs.jwks, chain: inputs.chain }));
       } finally {
         await inputs.close();
+      }
+      // Said on stderr, so stdout (the report, or its JSON) keeps its shape.
+      for (const entry of skipped) {
+        process.stderr.write(outputIsJson() ? `${JSON.stringify({ warning: { code: 'WARN_SKIPPED', path: entry.path, kind: entry.kind, message: `skipped ${entry.path}: ${entry.why}` } })}\n` : `hkubectl: skipped ${showUntrusted(entry.path)}: ${entry.why}\n`);
       }
       if (results.length === 0) throw new UsageError('ERR_NOTHING_TO_VERIFY', `no recordings or manifests in ${paths.join(', ')}`);
       if ((flags.output ?? (outputIsJson() ? 'json' : 'text')) === 'json') process.stdout.write(`${showJson(results, 2)}\n`);

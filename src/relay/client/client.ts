@@ -53,6 +53,8 @@ export type RelayClient = {
    */
   closeSession(sessionId: string, draft: SessionDraft, cast?: Buffer): Promise<{ manifest: SignedManifest; alreadyClosed: boolean }>;
   sessions(state?: SessionStateFilter): Promise<SessionSummary[]>;
+  /** The sessions the caller itself was recorded running (no auditor group needed). */
+  ownSessions(state?: SessionStateFilter): Promise<SessionSummary[]>;
   sessionManifest(sessionId: string): Promise<SignedManifest>;
   /** The relay's copy of the .cast, as a stream. */
   sessionCast(sessionId: string): Promise<Readable>;
@@ -193,6 +195,9 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     },
     async sessions(state = 'all') {
       return (await call<{ sessions: SessionSummary[] }>('GET', `/v1/sessions?state=${state}`)).sessions;
+    },
+    async ownSessions(state = 'all') {
+      return (await call<{ sessions: SessionSummary[] }>('GET', `/v1/sessions/mine?state=${state}`)).sessions;
     },
     sessionManifest: (sessionId) => call('GET', `/v1/sessions/${id(sessionId)}/manifest`),
     async sessionCast(sessionId) {

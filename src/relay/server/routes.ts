@@ -13,6 +13,7 @@ import { ANY_REQUEST } from './notifier.ts';
 import type { ApprovalRequest, Health, RequestList } from '../../contract/relay-api.ts';
 import { reviewBody, submitBody } from './validate.ts';
 import { sessionRoutes } from './session-routes.ts';
+import { ownSessionsRoute } from './own-sessions.ts';
 import { showCommand } from '../../contract/command-line.ts';
 
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL, params: string[]) => Promise<void>;
@@ -182,6 +183,7 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
     ['POST', /^\/v1\/requests\/([\w-]+)\/review$/, review],
     ['GET', /^\/v1\/audit$/, audit],
     ['GET', /^\/v1\/checkpoints$/, checkpoints],
+    ownSessionsRoute(core, authenticate),
     ...sessionRoutes(core, { authenticate, isAuditor: (identity) => inGroups(identity, core.auditorGroups) }),
   ];
 

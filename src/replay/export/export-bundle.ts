@@ -67,6 +67,7 @@ export async function exportBundle(request: ExportRequest): Promise<Verification
         totals: { sessions: picked.sessions.count, byStatus: written.byStatus },
         missingRecordings: written.missingRecordings,
         sessions: written.problems,
+        skipped: picked.skipped.map(({ path, why }) => ({ path, why })),
         jwks: request.jwks ? request.jwks.keys.map((key) => String(key.kid)) : null,
         audit,
       };
