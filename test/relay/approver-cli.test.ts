@@ -2,31 +2,20 @@
 // real pseudo-terminal.
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUDIT_LOG_FILE, type Relay } from '../../src/relay/server/server.ts';
+import { describe, expect, it } from 'vitest';
+import { AUDIT_LOG_FILE } from '../../src/relay/server/server.ts';
 import type { ApproveAnswer } from '../../src/contract/relay-api.ts';
 import { hkubectl } from '../helpers/run.ts';
 import { terminal } from './inbox-terminal.ts';
-import { startWorld, type Person, type World } from './fixtures.ts';
+import { useRelayWorld } from './use-world.ts';
 
-let world: World;
-let relay: Relay;
-beforeAll(async () => {
-  world = await startWorld();
-  relay = await world.relay();
-});
-afterAll(async () => {
-  await world?.close();
-});
-
-const envFor = (person: Person): NodeJS.ProcessEnv => ({
-  PATH: process.env.PATH, HOME: world.configDirs[person], HKUBECTL_CONFIG_DIR: world.configDirs[person], HKUBECTL_RELAY: relay.url, TERM: 'xterm-256color',
-});
+const fixture = useRelayWorld();
+const { envFor } = fixture;
 const prodDelete = (pod: string) => ({ argv: ['delete', 'pod', pod, '-n', 'prod'], context: 'prod-eu', reason: `${pod} is wedged`, agent: 'claude' });
 
 describe('hkubectl approvals (interactive inbox)', () => {
   it('shows requests as they arrive, records an approval with its justification, and notices answers given elsewhere', async () => {
-    const agent = world.client(relay, 'agent-7');
+    const agent = fixture.world.client(fixture.relay, 'agent-7');
     const first = await agent.submit(prodDelete('api-1')) as ApproveAnswer;
     const inbox = terminal(['approvals', '--watch'], envFor('alice'));
     await inbox.waitFor(/Pending approvals \(1\)[\s\S]*agent-7 \(claude\)\s+kubectl delete pod api-1 -n prod\s+ns:prod\s+risk \d+/);
@@ -61,7 +50,7 @@ describe('hkubectl approvals (interactive inbox)', () => {
 
 describe('hkubectl approve / deny / approvals status', () => {
   it('refuses a reviewer outside the approver groups with exit 77 and lets status report each state by exit code', async () => {
-    const { requestId } = await world.client(relay, 'agent-7').submit(prodDelete('db-0')) as ApproveAnswer;
+    const { requestId } = await fixture.world.client(fixture.relay, 'agent-7').submit(prodDelete('db-0')) as ApproveAnswer;
     const self = await hkubectl(['approve', requestId, '--reason', 'me'], { env: envFor('agent-7') });
     expect(self.code).toBe(77);
     expect(self.stderr.toString()).toMatch(/^hkubectl: agent-7 asked for request .* and cannot review it/);
@@ -92,9 +81,9 @@ describe('hkubectl approve / deny / approvals status', () => {
 
 describe('hkubectl audit', () => {
   it('prints the log and verifies the chain, then reports the first broken link', async () => {
-    const dataDir = await world.dataDir();
-    const own = await world.relay({ dataDir });
-    await world.client(own, 'agent-7').submit({ argv: ['delete', 'namespace', 'payments'] });
+    const dataDir = await fixture.world.dataDir();
+    const own = await fixture.world.relay({ dataDir });
+    await fixture.world.client(own, 'agent-7').submit({ argv: ['delete', 'namespace', 'payments'] });
     const log = await hkubectl(['audit', 'log', '--data', dataDir]);
     expect(log.code).toBe(0);
     expect(log.stdout.toString()).toMatch(/decision\s+DENY\s+agent-7: kubectl delete namespace payments\s+\[no-namespace-delete, risk \d+\]/);

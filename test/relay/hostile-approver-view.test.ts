@@ -3,26 +3,14 @@
 // real pseudo-terminal, the listing, status, the approve confirmation, `audit log` and
 // `audit sessions`. What the terminal is sent holds none of the agent's sequences; what the
 // person reads spells them out beside the real requester, command and rule.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Relay } from '../../src/relay/server/server.ts';
+import { describe, expect, it } from 'vitest';
 import type { AllowAnswer, ApproveAnswer } from '../../src/contract/relay-api.ts';
 import { hkubectl } from '../helpers/run.ts';
 import { terminal } from './inbox-terminal.ts';
-import { startWorld, type Person, type World } from './fixtures.ts';
+import { useRelayWorld } from './use-world.ts';
 
-let world: World;
-let relay: Relay;
-beforeAll(async () => {
-  world = await startWorld();
-  relay = await world.relay();
-});
-afterAll(async () => {
-  await world?.close();
-});
-
-const envFor = (person: Person): NodeJS.ProcessEnv => ({
-  PATH: process.env.PATH, HOME: world.configDirs[person], HKUBECTL_CONFIG_DIR: world.configDirs[person], HKUBECTL_RELAY: relay.url, TERM: 'xterm-256color',
-});
+const fixture = useRelayWorld();
+const { envFor } = fixture;
 
 const ESC = '\x1b';
 const BEL = '\x07';
@@ -41,7 +29,7 @@ function expectNothingActs(raw: string): void {
 
 describe('an agent writing control sequences into a request', () => {
   it('cannot wipe, retitle or forge the approver\'s inbox: its sequences are spelt out beside the real requester, command and rule', async () => {
-    const agent = world.client(relay, 'agent-7');
+    const agent = fixture.world.client(fixture.relay, 'agent-7');
     const asked = await agent.submit({ argv: ['delete', 'pod', hostileName, '-n', 'prod'], context: 'prod-eu', reason: hostileReason, agent: hostileAgent }) as ApproveAnswer;
     expect(asked.decision).toBe('approve');
 
@@ -86,19 +74,19 @@ describe('an agent writing control sequences into a request', () => {
     const used = await agent.submit({ argv: ['delete', 'pod', hostileName, '-n', 'prod'], context: 'prod-eu', reason: hostileReason, agent: hostileAgent }) as AllowAnswer;
     expect(used.decision).toBe('allow');
 
-    const log = await hkubectl(['audit', 'log', '--relay', relay.url], { env: envFor('alice') });
+    const log = await hkubectl(['audit', 'log', '--relay', fixture.relay.url], { env: envFor('alice') });
     expect(log.code).toBe(0);
     expectNothingActs(log.stdout.toString());
     expect(log.stdout.toString()).toMatch(/decision\s+APPROVE\s+agent-7: kubectl delete pod \$'web-1\\x1b\]52;c;cm0gLXJmIC8=\\x07' -n prod .*reason "\\x1b\[2J\\x1b\[H risk 0\/100/);
 
-    const sessions = await hkubectl(['audit', 'sessions', '--relay', relay.url, '--state', 'all'], { env: envFor('alice') });
+    const sessions = await hkubectl(['audit', 'sessions', '--relay', fixture.relay.url, '--state', 'all'], { env: envFor('alice') });
     expect(sessions.code).toBe(0);
     expectNothingActs(sessions.stdout.toString());
     expect(sessions.stdout.toString()).toContain(`${used.sessionId}  agent-7: kubectl delete pod $'web-1\\x1b]52;c;cm0gLXJmIC8=\\x07' -n prod`);
   });
 
   it('cannot act on the approver\'s terminal through the listing or the approve and deny confirmations', async () => {
-    const agent = world.client(relay, 'agent-7');
+    const agent = fixture.world.client(fixture.relay, 'agent-7');
     const asked = await agent.submit({ argv: ['scale', 'deploy/api', '--replicas=0', '-n', 'prod'], reason: hostileReason, agent: hostileAgent }) as ApproveAnswer;
     const listing = await hkubectl(['approvals'], { env: envFor('bob') });
     expectNothingActs(listing.stdout.toString());
