@@ -1,6 +1,7 @@
 // The layout is a contract too: where a file runs is visible from its folder, and arrows run one
 // way (../shared/DESIGN.md, "Components"). These read the import graph of src/ and name every
 // offending import, so a change that breaks the layering fails here with the file to fix.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { circles, componentOf, importEdges, sourceFiles, type ImportEdge } from './import-graph.ts';
@@ -59,6 +60,11 @@ describe('the layout of src/', () => {
       return target !== componentOf(from) && (banned.includes('*') || banned.includes(target));
     });
     expect(show(offending)).toEqual([]);
+  });
+
+  it('reads no process.env below the CLI (own flags and their twins arrive as one options value; config reads it at start)', () => {
+    const readers = sourceFiles(SRC).filter((file) => !['cli', 'config'].includes(componentOf(file)) && /\bprocess\.env\b/.test(readFileSync(join(SRC, file), 'utf8')));
+    expect(readers).toEqual([]);
   });
 
   it('finds a circle when there is one (the check itself can fail)', () => {

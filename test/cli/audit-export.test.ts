@@ -57,6 +57,15 @@ describe('hkubectl audit export --data', () => {
     expect(await readFile(join(out, 'jwks.json'), 'utf8')).not.toContain('not for export');
   });
 
+  it('prints its summary as JSON with -o json: where the bundle is, whether it is clean, and the counts', async () => {
+    const out = join(dir.path, 'bundle-json');
+    const result = await hkubectl([...exportArgs(out), '-o', 'json'], { env });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout.toString())).toMatchObject({
+      out, clean: true, totals: { sessions: 1 }, missingRecordings: [], notVerified: [], auditLog: { broken: null, chainProblems: [] },
+    });
+  });
+
   it("carries the relay's signed checkpoints into the bundle as they are kept", async () => {
     const checkpoint = { payload: 'eyJ2IjoxLCJzZXEiOjN9', protected: 'eyJhbGciOiJFZERTQSIsInR5cCI6ImhrLWNoZWNrcG9pbnQranNvbiJ9', signature: 'c2ln' };
     await writeFile(join(data, CHECKPOINTS_FILE), `${JSON.stringify(checkpoint)}\n`);

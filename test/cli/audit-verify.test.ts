@@ -60,6 +60,20 @@ describe('hkubectl audit verify', () => {
     expect(result.stdout.toString()).toMatch(new RegExp(`${lines.length} entries, chain intact, head #${lines.length} [0-9a-f]{64}, anchored by ${checkpoints.length} signed checkpoints up to #${lines.length}`));
   });
 
+  it('answers in JSON with -o json, with the same exit status: intact, or every finding listed', async () => {
+    const good = await verify(original, '-o', 'json');
+    expect(good.code).toBe(0);
+    expect(JSON.parse(good.stdout.toString())).toMatchObject({ intact: true, findings: [], broken: null, entries: (await logOf(original)).length });
+    const dir = await copy();
+    const lines = await logOf(dir);
+    await writeFile(join(dir, AUDIT_LOG_FILE), `${lines.slice(0, -2).join('\n')}\n`);
+    const cut = await verify(dir, '-o', 'json');
+    expect(cut.code).toBe(78);
+    const body = JSON.parse(cut.stdout.toString());
+    expect(body.intact).toBe(false);
+    expect(body.findings.length).toBeGreaterThan(0);
+  });
+
   it('catches the last lines cut off the log: shorter than its latest checkpoint, and a manifest past its end', async () => {
     const dir = await copy();
     const lines = await logOf(dir);

@@ -2,7 +2,9 @@
 // src/replay/export/: where sessions, keys and the audit log come from.
 import { commandEnv } from '../run-options.ts';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { showJson } from '../../contract/show-untrusted.ts';
+import { outputIsJson } from '../exit.ts';
 import { parseDuration } from '../../config/duration.ts';
 import { HkError, ExitCode, UsageError } from '../../errors.ts';
 import type { AuditEntry } from '../../contract/audit-chain.ts';
@@ -41,7 +43,8 @@ export function exportCommand(): Command {
     .option('--data <dir>', "take the audit log and public keys from a relay's data directory instead")
     .option('--jwks <file>', "the relay's public keys (default: from --relay or --data, else jwks.json beside the recordings)")
     .requiredOption('--out <path>', 'where to write: a name ending in .tar.gz (or .tgz) for a tarball, anything else for a directory')
-    .action(async (options: Options) => {
+    .addOption(new Option('-o, --output <format>', 'how to print the summary: text (the bundle\'s path), or json (path, clean, counts and problems)').choices(['text', 'json']))
+    .action(async (options: Options & { output?: 'text' | 'json' }) => {
       const nowMs = Date.now();
       const since = when(options.since, '--since', nowMs);
       const until = options.until === undefined ? new Date(nowMs) : when(options.until, '--until', nowMs);
@@ -62,8 +65,19 @@ export function exportCommand(): Command {
           checkpoints: source ? () => source.checkpoints() : null,
           progress: (line) => process.stderr.write(`${line}\n`),
         });
-        process.stdout.write(`${options.out}\n`);
-        if (!reportIsClean(report)) {
+        const clean = reportIsClean(report);
+        if ((options.output ?? (outputIsJson() ? 'json' : 'text')) === 'json') {
+          process.stdout.write(`${showJson({
+            out: options.out, clean, range: report.range, totals: report.totals, missingRecordings: report.missingRecordings,
+            notVerified: report.sessions, skipped: report.skipped, auditLog: report.audit === null ? null : {
+              source: report.audit.source, broken: report.audit.segment.broken, chainProblems: report.audit.chainProblems,
+              allowedWithoutRecording: report.audit.allowedWithoutRecording.length,
+            },
+          })}\n`);
+        } else {
+          process.stdout.write(`${options.out}\n`);
+        }
+        if (!clean) {
           throw new HkError('ERR_EVIDENCE_PROBLEMS', `the bundle was written, and it shows problems: see verification-report.txt in ${options.out}`, ExitCode.config, {
             hint: `${report.missingRecordings.length} missing recordings, ${report.sessions.length} sessions not verified`,
           });

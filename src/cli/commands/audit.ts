@@ -7,7 +7,7 @@ import { parseDuration } from '../../config/duration.ts';
 import { resolvePaths } from '../../config/paths.ts';
 import { ConfigError, UsageError } from '../../errors.ts';
 import { auditLine } from './audit-format.ts';
-import { showJson } from '../../contract/show-untrusted.ts';
+import { showJson, showUntrusted } from '../../contract/show-untrusted.ts';
 import { readAuditEntries } from '../../relay/server/store/audit-read.ts';
 import { logExists } from '../../relay/server/store/audit-scan.ts';
 import { AUDIT_LOG_FILE, fileStoreReader } from '../../relay/server/store/file-store.ts';
@@ -73,15 +73,23 @@ function verify(): Command {
     .description(
       "Check the audit log's hash chain from the first line to the last, and that the log still holds what the relay's signed " +
         'checkpoints of its head say (not cut short, not rewritten, no checkpoint removed, no manifest past its end). ' +
-        'Prints the first problem and exits 78 if there is one.',
+        'Prints the first problem and exits 78 if there is one. With -o json, one object: ' +
+        '{"file","entries","intact","head":{"seq","hash"},"checkpoints","latest","findings":[…],"broken"}, exit status as without it.',
     )
     .addOption(dataOption())
     .option('--jwks <file>', "the relay's public keys to check checkpoints with (default: the public halves of keys.json in the data directory)")
-    .action(async (options: { data?: string; jwks?: string }) => {
+    .addOption(new Option('-o, --output <format>', 'output format: text, or json').choices(['text', 'json']))
+    .action(async (options: { data?: string; jwks?: string; output?: 'text' | 'json' }) => {
       const { store, file, dir } = await storeReader(options.data);
       const jwks = options.jwks === undefined ? await dataDirJwks(dir) : await loadJwks(options.jwks);
       const report = await checkAnchors(store, jwks, { checkpoints: join(dir, CHECKPOINTS_FILE) });
       const { chain } = report;
+      if ((options.output ?? (outputIsJson() ? 'json' : 'text')) === 'json') {
+        process.stdout.write(`${showJson({
+          file, entries: chain.entries, intact: chain.broken === null && report.findings.length === 0, head: chain.head,
+          checkpoints: report.checkpoints, latest: report.latest ?? null, findings: report.findings, broken: chain.broken ?? null,
+        })}\n`);
+      }
       if (chain.broken) {
         const link = chain.broken;
         throw new ConfigError('ERR_AUDIT_CHAIN_BROKEN', `chain broken after ${chain.entries} good entries: ${link.where}${link.seq === null ? '' : ` (seq ${link.seq})`} ${link.message}`, {
@@ -89,17 +97,20 @@ function verify(): Command {
         });
       }
       const [first] = report.findings;
+      const text = (options.output ?? (outputIsJson() ? 'json' : 'text')) === 'text';
       if (first !== undefined) {
         // Every finding on stdout, as a report; the one-line error names the first.
-        process.stdout.write(`${file}: ${chain.entries} entries, chain intact, and ${report.findings.length} problems against the signed checkpoints:\n`);
-        for (const finding of report.findings) process.stdout.write(`  - ${finding}\n`);
+        if (text) {
+          process.stdout.write(`${file}: ${chain.entries} entries, chain intact, and ${report.findings.length} problems against the signed checkpoints:\n`);
+          for (const finding of report.findings) process.stdout.write(`  - ${showUntrusted(finding)}\n`);
+        }
         throw new ConfigError('ERR_AUDIT_LOG_UNANCHORED', `${file}: ${first}`, {
           hint: 'the log no longer holds what the relay signed: keep the data directory as evidence, and compare it with a copy of the checkpoints kept elsewhere (relay.yaml checkpoints.copy) or in an export',
           details: { findings: report.findings },
         });
       }
       const anchor = report.latest ? `, anchored by ${report.checkpoints} signed checkpoints up to #${report.latest.seq} (${report.latest.ts})` : '';
-      process.stdout.write(`${file}: ${chain.entries} entries, chain intact, head #${chain.head.seq} ${chain.head.hash}${anchor}\n`);
+      if (text) process.stdout.write(`${file}: ${chain.entries} entries, chain intact, head #${chain.head.seq} ${chain.head.hash}${anchor}\n`);
     });
 }
 
