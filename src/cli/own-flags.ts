@@ -2,7 +2,7 @@
 // of argv before kubectl sees it, wherever they stand before `--` (a leading `--` only marks the
 // rest as kubectl's and is dropped; a later `--` belongs to kubectl, e.g. `exec pod -- sh`).
 import { UsageError } from '../errors.ts';
-import { didYouMean } from './did-you-mean.ts';
+import { didYouMean } from '../policy/did-you-mean.ts';
 
 export interface OwnFlagSpec {
   name: string;

@@ -10,7 +10,7 @@ import { locateKubectl } from '../kubectl/locate.ts';
 import { parseIntent } from '../kubectl/parse-intent.ts';
 import { runKubectlInherited } from '../kubectl/spawn-pipes.ts';
 import { contactsCluster } from '../policy/verbs.ts';
-import { didYouMean } from './did-you-mean.ts';
+import { didYouMean } from '../policy/did-you-mean.ts';
 import { OWN_COMMAND_NAMES } from './own-command-names.ts';
 
 /** Nesting deeper than this means "kubectl" leads back to hkubectl through a wrapper script. */

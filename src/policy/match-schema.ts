@@ -1,5 +1,7 @@
 // The `match:` block of a rule: which commands and identities the rule is about. Every list is
 // validated and compiled here, once, into matchers (see match.ts for how they are applied).
+import { KUBECTL_COMMANDS } from '../kubectl/plugins.ts';
+import { didYouMean } from './did-you-mean.ts';
 import { isScalar, isSeq } from 'yaml';
 import { OVERRIDE_FLAGS } from '../kubectl/connection-overrides.ts';
 import { POD_ESCAPES } from '../kubectl/pod-escape.ts';
@@ -13,16 +15,6 @@ const MATCH_FIELDS = [
   'groups', 'subjects', 'actor', 'verbs', 'resources', 'namespaces', 'names', 'subresources', 'clusters', 'flags',
   'overrides', 'plugins', 'podEscapes',
 ] as const;
-
-// kubectl v1.32's top-level commands: a verb outside this list in a policy is a typo that would
-// silently never match.
-const KUBECTL_COMMANDS = new Set([
-  'create', 'expose', 'run', 'set', 'explain', 'get', 'edit', 'delete', 'rollout', 'scale', 'autoscale',
-  'certificate', 'cluster-info', 'top', 'cordon', 'uncordon', 'drain', 'taint', 'describe', 'logs',
-  'attach', 'exec', 'port-forward', 'proxy', 'cp', 'auth', 'debug', 'events', 'diff', 'apply', 'patch',
-  'replace', 'wait', 'kustomize', 'label', 'annotate', 'completion', 'alpha', 'api-resources',
-  'api-versions', 'config', 'plugin', 'version', 'options', 'help',
-]);
 
 /** The short spellings a policy may use for flags (`-A`, `-l`); everything else by its long name. */
 const FLAG_ALIASES: Record<string, string> = { A: 'all-namespaces', l: 'selector' };
@@ -119,7 +111,8 @@ export class MatchSchema {
       const problem = globProblem(item);
       if (problem !== null) return problem;
       const first = item.split(' ')[0] ?? '';
-      if (!/[*?]/.test(first) && !KUBECTL_COMMANDS.has(first)) return `unknown kubectl command "${first}"`;
+      // A verb that is not one of kubectl's commands is a typo that would silently never match.
+      if (!/[*?]/.test(first) && !KUBECTL_COMMANDS.has(first)) return `unknown kubectl command "${first}"${didYouMean(first, [...KUBECTL_COMMANDS], (word) => `"${word}"`)}`;
       words.push(item);
       return null;
     });

@@ -1,6 +1,7 @@
 // Reading a parsed YAML document field by field, collecting every problem with the line and the
 // field path it concerns (`policy.yaml:12: rules[3].action: must be one of allow, deny, approve`),
 // so `policy lint` can list them all at once and a bad policy never loads half-understood.
+import { didYouMean } from './did-you-mean.ts';
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 
 export interface Problem {
@@ -61,7 +62,7 @@ export class YamlReader {
         continue;
       }
       if (known !== null && !known.includes(name)) {
-        this.problem(key, join(path, name), `unknown field (expected one of ${known.join(', ')})`);
+        this.problem(key, join(path, name), `unknown field${didYouMean(name, known, (word) => `"${word}"`)} (expected one of ${known.join(', ')})`);
         continue;
       }
       entries.set(name, (pair.value as Node | null) ?? null);
@@ -104,7 +105,7 @@ export class YamlReader {
     const resolved = this.resolve(node);
     const value = isScalar(resolved) ? resolved.value : undefined;
     if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-    this.problem(resolved, path, `must be one of ${allowed.join(', ')}`);
+    this.problem(resolved, path, `must be one of ${allowed.join(', ')}${typeof value === 'string' ? didYouMean(value, allowed, (word) => `"${word}"`) : ''}`);
     return null;
   }
 

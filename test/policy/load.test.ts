@@ -33,9 +33,12 @@ describe('loadPolicy', () => {
     expect(policy.fallback.id).toBe('default');
   });
 
-  it('names the line and field of a wrong action', () => {
-    const text = `${HEAD}rules:\n  - id: a\n    action: allow\n  - id: b\n    action: alow\n`;
-    expect(problemsOf(text)).toEqual(['policy.yaml:7: rules[1].action: must be one of allow, deny, approve']);
+  it('names the line and field of a wrong action, and the value it resembles', () => {
+    const text = `${HEAD}rules:\n  - id: a\n    action: allow\n  - id: b\n    action: alow\n  - id: c\n    action: maybe\n`;
+    expect(problemsOf(text)).toEqual([
+      'policy.yaml:7: rules[1].action: must be one of allow, deny, approve; did you mean "allow"?',
+      'policy.yaml:9: rules[2].action: must be one of allow, deny, approve',
+    ]);
   });
 
   it('reports YAML syntax errors with their line', () => {
@@ -61,8 +64,8 @@ describe('loadPolicy', () => {
   it('refuses unknown keys and lists the known ones', () => {
     const problems = problemsOf(`${HEAD}rules:\n  - id: a\n    acton: allow\n    action: allow\n    match: { verb: [get] }\n`);
     expect(problems).toEqual([
-      expect.stringMatching(/^policy\.yaml:5: rules\[0\]\.acton: unknown field \(expected one of id, description, match, action,/),
-      expect.stringMatching(/^policy\.yaml:7: rules\[0\]\.match\.verb: unknown field \(expected one of groups, subjects, actor, verbs,/),
+      expect.stringMatching(/^policy\.yaml:5: rules\[0\]\.acton: unknown field; did you mean "action"\? \(expected one of id, description, match, action,/),
+      expect.stringMatching(/^policy\.yaml:7: rules\[0\]\.match\.verb: unknown field; did you mean "verbs"\? \(expected one of groups, subjects, actor, verbs,/),
     ]);
   });
 
@@ -98,7 +101,7 @@ describe('loadPolicy', () => {
 
   it('refuses typos in verbs, verb classes and namespace classes', () => {
     expect(problemsOf(`${HEAD}rules:\n  - id: a\n    action: deny\n    match:\n      verbs: [delet, "@writes", "rollout restart"]\n      namespaces: ["@prod"]\n`)).toEqual([
-      'policy.yaml:7: rules[0].match.verbs[0]: unknown kubectl command "delet"',
+      'policy.yaml:7: rules[0].match.verbs[0]: unknown kubectl command "delet"; did you mean "delete"?',
       'policy.yaml:7: rules[0].match.verbs[1]: unknown verb class @writes (expected one of @read, @write, @access, @local, @other)',
       'policy.yaml:8: rules[0].match.namespaces[0]: unknown namespace class @prod (namespaceClasses defines: @production)',
     ]);

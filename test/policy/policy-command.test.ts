@@ -61,7 +61,7 @@ describe('hkubectl policy check', () => {
     const { code, stdout, stderr } = await hkubectl(['policy', 'check', '--policy', 'bad.yaml', '--', 'get', 'pods'], dir);
     expect(code).toBe(78);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/^hkubectl: bad\.yaml:5: rules\[0\]\.action: must be one of allow, deny, approve \(and 1 more problem\)/);
+    expect(stderr).toMatch(/^hkubectl: bad\.yaml:5: rules\[0\]\.action: must be one of allow, deny, approve; did you mean "allow"\? \(and 1 more problem\)/);
     expect(stderr.trim().split('\n')).toHaveLength(1);
   });
 
@@ -83,8 +83,8 @@ describe('hkubectl policy lint', () => {
     const { code, stderr } = await hkubectl(['policy', 'lint', 'bad.yaml'], dir);
     expect(code).toBe(78);
     expect(stderr.trim().split('\n')).toEqual([
-      'bad.yaml:5: rules[0].action: must be one of allow, deny, approve',
-      'bad.yaml:6: rules[0].match.verbs[0]: unknown kubectl command "delet"',
+      'bad.yaml:5: rules[0].action: must be one of allow, deny, approve; did you mean "allow"?',
+      'bad.yaml:6: rules[0].match.verbs[0]: unknown kubectl command "delet"; did you mean "delete"?',
       'hkubectl: bad.yaml: 2 problems, the policy cannot be used',
     ]);
   });
