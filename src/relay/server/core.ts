@@ -5,6 +5,7 @@ import type { Policy } from '../../policy/types.ts';
 import type { AuditEntry, AuditEvent } from '../../contract/audit-chain.ts';
 import type { AuditLog } from './store/audit-log.ts';
 import type { KeyStore } from './keys.ts';
+import type { RelayLimits } from './limits.ts';
 import { ANY_REQUEST, type Notifier } from './notifier.ts';
 import type { RelayState } from './state.ts';
 
@@ -24,8 +25,8 @@ export type RelayCore = {
   maxWaitMs: number;
   /** Where the relay keeps its copies of session recordings and manifests. */
   sessionsDir: string;
-  /** Largest .cast upload accepted. */
-  maxCastBytes: number;
+  /** Body pacing, recording sizes and daily quotas (limits.ts). */
+  limits: RelayLimits;
   /** Sessions with an upload in flight: one at a time, and none closed meanwhile. */
   uploading: Set<string>;
   /** `state.version` as of the last change that is durable. */

@@ -16,7 +16,8 @@ import { allApproverGroups, createCore, type RelayCore } from './core.ts';
 import { openKeyStore, type KeyStore } from './keys.ts';
 import { createNotifier } from './notifier.ts';
 import { createRoutes } from './routes.ts';
-import { DEFAULT_MAX_CAST_BYTES, SESSIONS_DIR } from './store/session-blobs.ts';
+import { SESSIONS_DIR } from './store/session-blobs.ts';
+import { DEFAULT_LIMITS, type RelayLimits } from './limits.ts';
 import { RelayState } from './state.ts';
 import { startExpirySweep } from './sweep.ts';
 
@@ -36,8 +37,10 @@ export type RelayOptions = {
   auditorGroups?: string[];
   /** Longest long-poll the relay holds open. */
   maxWaitMs?: number;
-  /** Largest .cast a wrapper may upload (default 1 GiB). */
+  /** Largest .cast a wrapper may upload (default: DEFAULT_LIMITS.maxCastBytes); the same as limits.maxCastBytes. */
   maxCastBytes?: number;
+  /** Body pacing and quotas; each left out takes its default (limits.ts). */
+  limits?: Partial<RelayLimits>;
   now?: () => number;
   randomId?: () => string;
 };
@@ -67,7 +70,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       policy: options.policy, state, log, keys: opened.store, notifier: createNotifier(), verifier: options.verifier, now,
       randomId: options.randomId ?? randomUUID, approverGroups,
       auditorGroups: new Set([...approverGroups, ...(options.auditorGroups ?? [])]), maxWaitMs: options.maxWaitMs ?? 60_000,
-      sessionsDir: join(options.dataDir, SESSIONS_DIR), maxCastBytes: options.maxCastBytes ?? DEFAULT_MAX_CAST_BYTES, uploading: new Set(),
+      sessionsDir: join(options.dataDir, SESSIONS_DIR), limits: limitsOf(options), uploading: new Set(),
     });
     if (opened.created) await core.commit({ type: 'key-created', kid: opened.store.kid() });
     const rotateKey = async () => {
@@ -102,6 +105,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     await release();
     throw error;
   }
+}
+
+function limitsOf(options: RelayOptions): RelayLimits {
+  return { ...DEFAULT_LIMITS, ...options.limits, ...(options.maxCastBytes === undefined ? {} : { maxCastBytes: options.maxCastBytes }) };
 }
 
 async function listen(core: RelayCore, options: RelayOptions): Promise<Server> {

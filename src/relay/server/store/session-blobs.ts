@@ -12,10 +12,10 @@ import { castFileName, manifestFileName, type FlattenedJws } from '../../../cont
 import { ApiError } from '../http.ts';
 
 export const SESSIONS_DIR = 'sessions';
-/** Default cap on one uploaded .cast. */
-export const DEFAULT_MAX_CAST_BYTES = 1024 ** 3;
-
 export type CastCopy = { sha256: string; size: number };
+
+/** Sees every chunk before it is written and may refuse (throw); `end` runs before the copy is kept. */
+export type CastInspector = { push(chunk: Buffer): void; end(): void };
 
 export const castCopyPath = (dir: string, sessionId: string): string => join(dir, castFileName(sessionId));
 export const manifestCopyPath = (dir: string, sessionId: string): string => join(dir, manifestFileName(sessionId));
@@ -29,19 +29,26 @@ const LINGER_MS = 10_000;
  * reset, which destroys the answer before the client reads it ("lingering close", as httpd does).
  */
 export function tooLarge(cap: number, req: IncomingMessage): ApiError {
+  return lingering(req, new ApiError(413, 'ERR_CAST_TOO_LARGE', `the recording is larger than this relay accepts (${cap} bytes)`, undefined, { connection: 'keep-alive' }));
+}
+
+/** Reads and drops the rest of a refused upload for a while, so that `error` reaches the client. */
+export function lingering(req: IncomingMessage, error: ApiError): ApiError {
   if (!req.readableEnded) {
     const drop = setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
     req.once('end', () => clearTimeout(drop)).once('close', () => clearTimeout(drop)).resume();
   }
-  return new ApiError(413, 'ERR_CAST_TOO_LARGE', `the recording is larger than this relay accepts (${cap} bytes)`, undefined, { connection: 'keep-alive' });
+  return error;
 }
 
+export type ReceiveOptions = { inspect?: CastInspector; signal?: AbortSignal };
+
 /** Streams the request body to `<dir>/<session>.cast`; refuses (413) past `cap` bytes. */
-export function receiveCast(req: IncomingMessage, dir: string, sessionId: string, cap: number): Promise<CastCopy> {
-  return writeCastCopy(dir, sessionId, async (write) => {
+export function receiveCast(req: IncomingMessage, dir: string, sessionId: string, cap: number, options: ReceiveOptions = {}): Promise<CastCopy> {
+  return writeCastCopy(dir, sessionId, options.inspect, async (write) => {
     let received = 0;
     for (;;) {
-      const chunk = await nextChunk(req);
+      const chunk = await nextChunk(req, options.signal);
       if (chunk === null) return;
       received += chunk.length;
       if (received > cap) throw tooLarge(cap, req);
@@ -51,18 +58,21 @@ export function receiveCast(req: IncomingMessage, dir: string, sessionId: string
 }
 
 /** Keeps a .cast that came whole in the close request (small ones do, to save a round trip). */
-export function storeCast(bytes: Buffer, dir: string, sessionId: string): Promise<CastCopy> {
-  return writeCastCopy(dir, sessionId, (write) => write(bytes));
+export function storeCast(bytes: Buffer, dir: string, sessionId: string, inspect?: CastInspector): Promise<CastCopy> {
+  return writeCastCopy(dir, sessionId, inspect, (write) => write(bytes));
 }
 
 /** Writes, hashes and counts the chunks `fill` gives, then fsyncs and renames into place. */
-async function writeCastCopy(dir: string, sessionId: string, fill: (write: (chunk: Buffer) => Promise<void>) => Promise<void>): Promise<CastCopy> {
+async function writeCastCopy(
+  dir: string, sessionId: string, inspect: CastInspector | undefined, fill: (write: (chunk: Buffer) => Promise<void>) => Promise<void>,
+): Promise<CastCopy> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const part = join(dir, `${castFileName(sessionId)}.${randomUUID()}.part`);
   const handle = await open(part, 'wx', 0o600);
   const hash = createHash('sha256');
   let size = 0;
   const write = async (chunk: Buffer): Promise<void> => {
+    inspect?.push(chunk);
     size += chunk.length;
     hash.update(chunk);
     let written = 0;
@@ -70,6 +80,7 @@ async function writeCastCopy(dir: string, sessionId: string, fill: (write: (chun
   };
   try {
     await fill(write);
+    inspect?.end();
     await handle.sync();
     await handle.close();
     await rename(part, castCopyPath(dir, sessionId));
@@ -83,12 +94,18 @@ async function writeCastCopy(dir: string, sessionId: string, fill: (write: (chun
 
 // One chunk at a time, reading only when the previous one is on disk: backpressure without
 // for-await, whose early exit would destroy the socket before the error answer is sent.
-function nextChunk(req: IncomingMessage): Promise<Buffer | null> {
+function nextChunk(req: IncomingMessage, signal?: AbortSignal): Promise<Buffer | null> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
   const ready = req.read() as Buffer | null;
   if (ready !== null) return Promise.resolve(ready);
   if (req.readableEnded) return Promise.resolve(null);
   return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      cleanup();
+      reject(signal!.reason);
+    };
     const cleanup = () => {
+      signal?.removeEventListener('abort', onAbort);
       req.off('readable', onReadable);
       req.off('end', onEnd);
       req.off('error', onError);
@@ -113,6 +130,7 @@ function nextChunk(req: IncomingMessage): Promise<Buffer | null> {
       cleanup();
       reject(new ApiError(400, 'ERR_UPLOAD_ABORTED', 'the client went away before the upload was complete'));
     };
+    signal?.addEventListener('abort', onAbort, { once: true });
     req.on('readable', onReadable);
     req.once('end', onEnd);
     req.once('error', onError);
