@@ -28,3 +28,13 @@ export const DEFAULT_LIMITS: RelayLimits = {
 
 /** JSON request bodies nest no deeper than this (a CommandIntent is about 4 levels deep). */
 export const MAX_JSON_DEPTH = 64;
+
+const SIZE_UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/** `65536`, `500M`, `1GiB`, `2k` → bytes (binary units); null for anything else. */
+export function parseSize(text: string): number | null {
+  const match = /^(\d+)([KMG]?)(?:i?B)?$/i.exec(text.trim());
+  if (!match) return null;
+  const bytes = Number(match[1]) * SIZE_UNITS[match[2]!.toUpperCase()]!;
+  return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : null;
+}
