@@ -4,7 +4,7 @@
 // here, once, for every reader; a version this hkubectl does not know is refused, never guessed.
 import type { MaskProfile, RiskScore } from '../policy/types.ts';
 import type { Person } from './person.ts';
-import { HkError, ExitCode } from '../errors.ts';
+import { HkError } from '../errors.ts';
 import { isIsoDateTime } from './iso-time.ts';
 
 export const MANIFEST_VERSION = 1;
@@ -87,18 +87,24 @@ export const castFileName = (session: string): string => `${session}.cast`;
 export const manifestFileName = (session: string): string => `${session}.manifest.json`;
 
 /** What is wrong with a manifest or draft, naming the file (or request) and the field. */
+/**
+ * A manifest or draft that cannot be read, naming the file (or request) and the field. For an
+ * auditor this is a finding about one session, never about their command line: where it does
+ * reach the top it exits 1, as a session that did not verify does (not 64).
+ */
 export class ManifestFormatError extends HkError {
-  constructor(readonly where: string, problem: string, readonly field?: string) {
-    super('ERR_MANIFEST_FORMAT', `${where}: ${field ? `${field}: ` : ''}${problem}`, ExitCode.usage, { details: { where, ...(field ? { field } : {}) } });
+  constructor(readonly where: string, problem: string, readonly field?: string, code = 'ERR_MANIFEST_FORMAT', hint?: string) {
+    super(code, `${where}: ${field ? `${field}: ` : ''}${problem}`, MANIFEST_UNREADABLE_EXIT, { details: { where, ...(field ? { field } : {}) }, ...(hint ? { hint } : {}) });
   }
 }
 
-/** A manifest or draft of a version this hkubectl cannot read. */
-export class ManifestVersionError extends HkError {
-  constructor(readonly where: string, version: unknown) {
-    super('ERR_MANIFEST_VERSION', `${where}: manifest version ${JSON.stringify(version)} is not supported (this hkubectl reads version ${MANIFEST_VERSION})`, ExitCode.usage, {
-      hint: 'use a newer hkubectl to read it',
-    });
+/** Exit status when a manifest cannot be read: the same as a session that did not verify. */
+export const MANIFEST_UNREADABLE_EXIT = 1;
+
+/** A manifest or draft of a version this hkubectl cannot read: unreadable, like any other. */
+export class ManifestVersionError extends ManifestFormatError {
+  constructor(where: string, version: unknown) {
+    super(where, `manifest version ${typeof version === 'number' ? version : JSON.stringify(String(version).slice(0, 16))} is not supported (this hkubectl reads version ${MANIFEST_VERSION})`, undefined, 'ERR_MANIFEST_VERSION', 'use a newer hkubectl to read it');
   }
 }
 
@@ -179,22 +185,26 @@ export function parseDraft(raw: unknown, where: string): SessionDraft {
   const unknown = Object.keys(draft).find((key) => !DRAFT_FIELDS.has(key));
   if (unknown !== undefined) throw new ManifestFormatError(where, 'is not a draft field', /^[A-Za-z][\w.-]{0,63}$/.test(unknown) ? unknown : 'draft');
   if (!isSessionId(draft.session)) throw new ManifestFormatError(where, 'must be a session id (letters, digits, _ and -)', 'session');
-  const session = draft.session;
-  if (!Number.isSafeInteger(draft.exitCode) || (draft.exitCode as number) < 0 || (draft.exitCode as number) > 255) {
+  return { hk: 1, session: draft.session, ...recordedFieldsAt(draft, draft.session, where) };
+}
+
+/** The fields a draft and a manifest share (what the wrapper saw), each checked against its schema. */
+function recordedFieldsAt(fields: Fields, session: string, where: string): Omit<SessionDraft, 'hk' | 'session'> {
+  if (!Number.isSafeInteger(fields.exitCode) || (fields.exitCode as number) < 0 || (fields.exitCode as number) > 255) {
     throw new ManifestFormatError(where, 'must be an exit status from 0 to 255', 'exitCode');
   }
-  if (draft.signal !== null && (typeof draft.signal !== 'string' || !SIGNAL_NAMES.has(draft.signal))) throw new ManifestFormatError(where, 'must be a signal name (SIGTERM, SIGKILL, …) or null', 'signal');
-  if (typeof draft.terminal !== 'boolean') throw new ManifestFormatError(where, 'must be true or false', 'terminal');
-  const masking = objectAt(draft.masking, where, 'masking');
+  if (fields.signal !== null && (typeof fields.signal !== 'string' || !SIGNAL_NAMES.has(fields.signal))) throw new ManifestFormatError(where, 'must be a signal name (SIGTERM, SIGKILL, …) or null', 'signal');
+  if (typeof fields.terminal !== 'boolean') throw new ManifestFormatError(where, 'must be true or false', 'terminal');
+  const masking = objectAt(fields.masking, where, 'masking');
   if (Object.keys(masking).some((key) => key !== 'profile' && key !== 'counts')) throw new ManifestFormatError(where, 'must hold only profile and counts', 'masking');
   if (typeof masking.profile !== 'string' || !(DRAFT_MASK_PROFILES as readonly string[]).includes(masking.profile)) {
     throw new ManifestFormatError(where, `must be a masking profile (${DRAFT_MASK_PROFILES.join(', ')})`, 'masking.profile');
   }
   const counts = countsAt(masking.counts, where, 'masking.counts');
   return {
-    hk: 1, session, cast: castAt(draft.cast, session, where),
-    startedAt: isoAt(draft, 'startedAt', where), endedAt: isoAt(draft, 'endedAt', where),
-    exitCode: draft.exitCode as number, signal: draft.signal as string | null, terminal: draft.terminal,
+    cast: castAt(fields.cast, session, where),
+    startedAt: isoAt(fields, 'startedAt', where), endedAt: isoAt(fields, 'endedAt', where),
+    exitCode: fields.exitCode as number, signal: fields.signal as string | null, terminal: fields.terminal,
     masking: { profile: masking.profile, counts },
   };
 }
@@ -263,8 +273,18 @@ export function parseManifestPayload(bytes: Uint8Array, where: string): SessionM
   checkVersion(payload.hk, where);
   if (!isSessionId(payload.session)) throw new ManifestFormatError(where, 'must be a session id', 'session');
   const chain = objectAt(payload.chain, where, 'chain');
-  if (!Number.isSafeInteger(chain.seq) || typeof chain.prev !== 'string') throw new ManifestFormatError(where, 'must be { seq, prev }', 'chain');
-  castAt(payload.cast, payload.session, where);
+  if (!Number.isSafeInteger(chain.seq) || typeof chain.prev !== 'string' || !SHA256.test(chain.prev)) throw new ManifestFormatError(where, 'must be { seq, prev }', 'chain');
+  // A signature says who wrote the fields, not that they are well formed: relays before these
+  // checks signed whatever a wrapper sent, so every reader checks the fields it will show.
+  recordedFieldsAt(payload, payload.session, where);
+  const identity = objectAt(payload.identity, where, 'identity');
+  if (typeof identity.subject !== 'string' || typeof identity.issuer !== 'string') throw new ManifestFormatError(where, 'must name a subject and an issuer', 'identity');
+  const command = objectAt(payload.command, where, 'command');
+  if (!Array.isArray(command.argv) || !command.argv.every((arg) => typeof arg === 'string')) throw new ManifestFormatError(where, 'must be a list of strings', 'command.argv');
+  objectAt(payload.decision, where, 'decision');
+  if (payload.approval !== null) objectAt(payload.approval, where, 'approval');
+  if (typeof payload.relayCopy !== 'boolean') throw new ManifestFormatError(where, 'must be true or false', 'relayCopy');
+  if (!isIsoDateTime(payload.issuedAt)) throw new ManifestFormatError(where, 'must be an ISO 8601 date-time', 'issuedAt');
   relayCheckAt(payload.relayCheck, where);
   return payload as SessionManifest;
 }
