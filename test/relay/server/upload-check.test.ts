@@ -1,7 +1,7 @@
 // The relay signs only recordings it has checked: asciicast v2 whose header is this session's,
 // kept once, within the identity's daily bytes, and re-masked by the relay so that the counts in
 // the manifest are its own and a secret that got through is flagged.
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
@@ -11,6 +11,8 @@ import type { SessionDraft, SessionManifest } from '../../../src/contract/manife
 import type { AllowAnswer, SignedManifest } from '../../../src/contract/relay-api.ts';
 import { AUDIT_LOG_FILE } from '../../../src/relay/server/server.ts';
 import { startWorld, type World } from '../fixtures.ts';
+import { auditLine } from '../../../src/cli/commands/audit-format.ts';
+import { verifySessions } from '../../../src/recording/verify.ts';
 import { record } from '../session-fixtures.ts';
 
 let world: World;
@@ -165,6 +167,14 @@ describe('the relay\'s own masking', () => {
     const entries = await logLines(relay.dataDir);
     expect(entries.find((entry) => entry.type === 'session.cast')).toMatchObject({ events: 5, counts: { jwt: 1, 'k8s-secret-data': 2 }, unmasked: { 'aws-access-key-id': 1 } });
     expect(entries.find((entry) => entry.type === 'session.closed')).toMatchObject({ unmasked: { 'aws-access-key-id': 1 } });
+    expect(auditLine(entries.find((entry) => entry.type === 'session.closed') as never)).toMatch(/FLAGGED: unmasked aws-access-key-id ×1/);
+
+    // The auditor's verify says so too, while the signature and hashes still verify.
+    const dir = await mkdtemp(join(castDir, 'flagged-'));
+    await writeFile(join(dir, `${sessionId}.cast`), upload.bytes);
+    await writeFile(join(dir, `${sessionId}.manifest.json`), JSON.stringify(manifest));
+    const [verified] = await verifySessions([dir], { jwks: await world.client(relay).jwks() as never });
+    expect(verified).toMatchObject({ status: 'verified', problems: [expect.stringMatching(/flagged by the relay: the recording holds unmasked aws-access-key-id ×1/)] });
   });
 
   it('says when the counts are only the wrapper\'s word: no copy of the recording reached the relay', async () => {
