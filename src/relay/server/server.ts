@@ -116,9 +116,10 @@ async function listen(core: RelayCore, options: RelayOptions): Promise<Server> {
   const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
   server.keepAliveTimeout = 30_000;
   server.headersTimeout = 35_000;
-  // Long-polls may legitimately last up to maxWaitMs, and a recording upload (up to 1 GiB by
-  // default) needs minutes on a slow link.
-  server.requestTimeout = Math.max((options.maxWaitMs ?? 60_000) + 30_000, 30 * 60_000);
+  // Long-polls may legitimately last up to maxWaitMs, and a recording upload its uploadDeadline;
+  // bodies are paced by the routes themselves (limits.ts), this is only the outer bound.
+  const limits = limitsOf(options);
+  server.requestTimeout = Math.max((options.maxWaitMs ?? 60_000) + 30_000, limits.uploadDeadlineMs + 60_000, limits.bodyDeadlineMs + 60_000);
   const { host, port } = options.listen ?? { host: '127.0.0.1', port: 0 };
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(new ConfigError('ERR_RELAY_LISTEN', `cannot listen on ${host}:${port}: ${error.message}`, { cause: error })));
