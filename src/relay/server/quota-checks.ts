@@ -14,7 +14,8 @@ function untilTomorrow(nowMs: number): number {
 }
 
 async function refuse(core: RelayCore, status: 413 | 429, event: QuotaExceededEvent, what: string): Promise<never> {
-  await core.commit(event);
+  // Logged the first time in a day: a client retrying against the quota cannot grow the log.
+  if (!core.state.usage.loggedReached(event.day, event.quota, event.by)) await core.commit(event);
   const retry = untilTomorrow(core.now());
   throw new ApiError(status, 'ERR_QUOTA_EXCEEDED', `${event.by.subject} has used ${event.used} of ${event.limit} ${what} allowed per identity per day (${event.day}, UTC); this relay's quota resets at midnight UTC`, event.quota, {
     'retry-after': String(retry),

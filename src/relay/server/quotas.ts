@@ -15,10 +15,18 @@ export class DailyUsage {
   private readonly sessions = new Map<string, number>();
   private readonly bytes = new Map<string, number>();
   private readonly streaming = new Map<string, number>();
+  /** Quotas already logged as reached today, by identity: the log says it once a day, not per retry. */
+  private readonly reached = new Map<string, number>();
 
   apply(entry: AuditEntry): void {
     if (entry.type === 'decision' && entry.sessionId) this.add(this.sessions, entry.ts, entry.requester, 1);
     else if (entry.type === 'session.cast') this.add(this.bytes, entry.ts, entry.by, entry.size);
+    else if (entry.type === 'quota.exceeded') this.add(this.reached, entry.ts, { issuer: entry.quota, subject: keyOf(entry.by) }, 1);
+  }
+
+  /** Whether `quota` was already logged as reached by `who` today. */
+  loggedReached(day: string, quota: string, who: Who): boolean {
+    return day === this.day && this.reached.has(keyOf({ issuer: quota, subject: keyOf(who) }));
   }
 
   sessionsOn(day: string, who: Who): number {
@@ -55,6 +63,7 @@ export class DailyUsage {
       this.day = day;
       this.sessions.clear();
       this.bytes.clear();
+      this.reached.clear();
     }
     map.set(keyOf(who), (map.get(keyOf(who)) ?? 0) + n);
   }

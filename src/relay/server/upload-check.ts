@@ -103,7 +103,7 @@ function checkHeader(value: unknown, expected: CastExpectation): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw refusedCast('the header (line 1) is not a JSON object');
   const header = value as Record<string, unknown>;
   const unknown = Object.keys(header).find((key) => !HEADER_KEYS.has(key));
-  if (unknown !== undefined) throw refusedCast(`the header has a field asciicast v2 does not define: ${JSON.stringify(unknown.slice(0, 64))}`);
+  if (unknown !== undefined) throw refusedCast(`the header has a field asciicast v2 does not define${nameOf(unknown)}`);
   if (header.version !== 2) throw refusedCast('the header\'s "version" is not 2 (asciicast v2)');
   for (const name of ['width', 'height'] as const) {
     const n = header[name];
@@ -117,7 +117,7 @@ function checkHeader(value: unknown, expected: CastExpectation): void {
   if (hk === null || typeof hk !== 'object' || Array.isArray(hk) || hk.v !== 1) throw refusedCast('the header has no "hk" field naming the session (hk.v 1)');
   if (hk.session !== expected.sessionId) throw refusedCast(`the header is for another session, not ${expected.sessionId}`);
   const others = Object.keys(hk).filter((key) => key !== 'v' && key !== 'session');
-  if (others.length > 0) throw refusedCast(`the header's "hk" has fields this relay does not know: ${JSON.stringify(others.slice(0, 4))}`);
+  if (others.length > 0) throw refusedCast(`the header's "hk" has a field this relay does not know${nameOf(others[0]!)}`);
   const command = expectedCommand(expected.argv);
   if (header.command !== command) throw refusedCast('the header\'s "command" is not the command the relay allowed in this session');
   // A title is shown above the replay: anything but the command would be the agent's words there.
@@ -129,6 +129,11 @@ function checkHeader(value: unknown, expected: CastExpectation): void {
     }
   }
   if (header.theme !== undefined && (header.theme === null || typeof header.theme !== 'object' || Array.isArray(header.theme))) throw refusedCast('the header\'s "theme" is not an object');
+}
+
+/** A field name the client chose, repeated only when it is plain: it goes to the audit log and terminals. */
+function nameOf(key: string): string {
+  return /^[A-Za-z0-9_.-]{1,64}$/.test(key) ? ` ("${key}")` : '';
 }
 
 function checkEvent(value: unknown, line: number): [number, string, string] {

@@ -157,7 +157,9 @@ describe('daily quotas', () => {
     expect(body.error).toMatchObject({ code: 'ERR_QUOTA_EXCEEDED', reason: 'sessions-per-day' });
     expect(body.error!.message).toMatch(/used 2 of 2 sessions/);
     expect((await call(relay.url, 'POST', '/v1/decisions', world.tokens.bob, read)).status).toBe(200);
+    expect((await call(relay.url, 'POST', '/v1/decisions', agent, read)).status).toBe(429);
     const entries = await logLines(relay.dataDir);
+    expect(entries.filter((entry) => entry.type === 'quota.exceeded')).toHaveLength(1);
     expect(entries.filter((entry) => entry.type === 'decision' && entry.sessionId && entry.requester.subject === 'agent-7')).toHaveLength(2);
     expect(entries.find((entry) => entry.type === 'quota.exceeded')).toMatchObject({ by: { subject: 'agent-7' }, quota: 'sessions-per-day', limit: 2, used: 2, command: 'kubectl get pods -n dev' });
   });
