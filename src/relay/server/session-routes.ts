@@ -126,6 +126,7 @@ export function sessionRoutes(core: RelayCore, access: Access): Array<[string, R
     const session = ownSession(identity, id!);
     if (session.closed) refuse(new ApiError(409, 'ERR_SESSION_CLOSED', `session ${id} is already closed; its recording can no longer change`));
     if (core.uploading.has(id!)) refuse(new ApiError(409, 'ERR_UPLOAD_IN_PROGRESS', `another upload for session ${id} is in progress`));
+    if (!session.decision.record) refuse(new ApiError(409, 'ERR_NOT_RECORDED', `the relay decided not to record session ${id}; it takes no recording of it`));
     if (session.upload) {
       // Write-once: the copy the relay checked and logged is the one it will sign for.
       await core.commit({ type: 'upload.refused', sessionId: id!, by: personOf(identity), code: 'ERR_CAST_EXISTS', reason: 'a second upload before close', bytes: 0 });

@@ -11,6 +11,7 @@ import type { SessionDraft, SessionManifest } from '../../../src/contract/manife
 import type { AllowAnswer, SignedManifest } from '../../../src/contract/relay-api.ts';
 import { AUDIT_LOG_FILE } from '../../../src/relay/server/server.ts';
 import { startWorld, type World } from '../fixtures.ts';
+import { loadPolicy } from '../../../src/policy/load.ts';
 import { auditLine } from '../../../src/cli/commands/audit-format.ts';
 import { verifySessions } from '../../../src/recording/verify.ts';
 import { record } from '../session-fixtures.ts';
@@ -113,6 +114,24 @@ describe('what an upload must be', () => {
     const good = cast(sessionId, headerFor(sessionId, { command, title: command }));
     const { manifest } = await world.client(relay, 'agent-7').closeSession(sessionId, good.draft, good.bytes);
     expect(payloadOf(manifest)).toMatchObject({ relayCopy: true, relayCheck: { recording: 'checked' } });
+  });
+});
+
+describe('sessions the relay decided not to record', () => {
+  it('takes no recording of them and signs no cast for them', async () => {
+    const policy = loadPolicy(`version: 1
+approvers: { groups: [approvers] }
+defaults: { action: allow, mask: standard, record: false }
+rules: []
+`);
+    const relay = await world.relay({ policy });
+    const agent = world.client(relay, 'agent-7');
+    const sessionId = await allowed(relay);
+    const upload = cast(sessionId, headerFor(sessionId));
+    await expect(agent.uploadCast(sessionId, Readable.from([upload.bytes]), upload.bytes.length)).rejects.toMatchObject({ status: 409, code: 'ERR_NOT_RECORDED' });
+    await expect(agent.closeSession(sessionId, upload.draft)).rejects.toMatchObject({ code: 'ERR_INVALID_DRAFT', message: expect.stringMatching(/"cast"/) });
+    const { manifest } = await agent.closeSession(sessionId, { ...upload.draft, cast: null });
+    expect(payloadOf(manifest)).toMatchObject({ cast: null, relayCopy: false, relayCheck: { recording: 'not-recorded', countedBy: 'wrapper' } });
   });
 });
 
