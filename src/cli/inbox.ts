@@ -7,6 +7,7 @@ import { isHkError } from '../errors.ts';
 import type { RelayClient } from '../relay/client/client.ts';
 import type { ApprovalRequest, RequestList, Verdict } from '../contract/relay-api.ts';
 import { details, inboxLine, outcome } from '../relay/client/approval-format.ts';
+import { showUntrusted as show } from '../contract/show-untrusted.ts';
 
 export type InboxOptions = {
   watch: boolean;
@@ -95,7 +96,7 @@ async function reviewOne(
   try {
     options.output.write(`\n${details(request, (options.now ?? Date.now)(), color)}\n\n`);
     const verdict = await select<Verdict | 'back'>({
-      message: `Request ${request.id.slice(0, 8)}`,
+      message: `Request ${show(request.id.slice(0, 8))}`,
       choices: [{ name: color.green('Approve'), value: 'approve' }, { name: color.red('Deny'), value: 'deny' }, { name: 'Back to the list', value: 'back' }],
     }, context(controller.signal));
     if (verdict === 'back') return null;
@@ -104,11 +105,11 @@ async function reviewOne(
       validate: (text) => (text.trim() === '' ? 'a justification is required' : true),
     }, context(controller.signal));
     const answered = await client.review(request.id, verdict, justification.trim());
-    return (verdict === 'approve' ? color.green : color.red)(`✔ ${outcome(answered)} — request ${answered.id}`);
+    return (verdict === 'approve' ? color.green : color.red)(`✔ ${outcome(answered)} — request ${show(answered.id)}`);
   } catch (error) {
     const seen = elsewhere as ApprovalRequest | null;
-    if (seen) return color.yellow(`Request ${request.id} was ${seen.status === 'expired' ? 'expired' : outcome(seen)} meanwhile; nothing was changed.`);
-    if (isHkError(error) && 'status' in error) return color.yellow(`Not recorded: ${error.message}`);
+    if (seen) return color.yellow(`Request ${show(request.id)} was ${seen.status === 'expired' ? 'expired' : outcome(seen)} meanwhile; nothing was changed.`);
+    if (isHkError(error) && 'status' in error) return color.yellow(`Not recorded: ${show(error.message)}`);
     throw error;
   } finally {
     controller.abort();

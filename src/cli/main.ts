@@ -21,6 +21,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       const { runOwnCommand } = await loadCommands();
       return await runOwnCommand(word, split.kubectlArgs.slice(1), { options, env, ownFlags: split.own });
     }
+    if (options.version && !split.forcedKubectl) {
+      const { printOwnVersion } = await loadCommands();
+      return printOwnVersion(options.output === 'json', env);
+    }
     if (options.help && !split.forcedKubectl) {
       const { printOwnHelp } = await loadCommands();
       return await printOwnHelp();

@@ -5,11 +5,39 @@ import { UsageError } from '../errors.ts';
 import type { OwnFlagValues, OwnOptions } from '../config/own-options.ts';
 import { ownCommands } from './registry.ts';
 import { setRunOptions } from './run-options.ts';
+import { applyColourChoice, takeNoColorFlag } from './colour.ts';
 
-function quietly(command: Command): void {
-  command.exitOverride();
-  command.configureOutput({ outputError: () => {} });
-  for (const sub of command.commands) quietly(sub);
+/** Commander's refusal, with the words of the (sub)command that refused, for the hint. */
+class RefusedBy extends Error {
+  constructor(readonly refusal: CommanderError, readonly words: string) {
+    super(refusal.message);
+  }
+}
+
+function quietly(command: Command, words: string[] = []): void {
+  const path = command.name() === 'hkubectl' ? words : [...words, command.name()];
+  command.exitOverride((refusal) => {
+    throw new RefusedBy(refusal, path.join(' '));
+  });
+  // Errors become the one `hkubectl:` line; help shown for a missing subcommand goes to stdout, as kubectl's does.
+  command.configureOutput({ outputError: () => {}, writeErr: (text) => process.stdout.write(text) });
+  for (const sub of command.commands) quietly(sub, path);
+}
+
+/** Exit status of a Unix tool whose reader went away (128 + SIGPIPE), as a shell reports it. */
+export const CLOSED_PIPE_EXIT = 141;
+
+/**
+ * `hkubectl approvals | head -1`: once the reader has gone, the rest of the output has nowhere to
+ * go. End as Unix tools do (status 141), not with a stack trace from the EPIPE.
+ */
+function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(CLOSED_PIPE_EXIT);
+    });
+  }
 }
 
 type FromMain = { options: OwnOptions; env: NodeJS.ProcessEnv; ownFlags: OwnFlagValues };
@@ -17,6 +45,10 @@ type FromMain = { options: OwnOptions; env: NodeJS.ProcessEnv; ownFlags: OwnFlag
 /** `run` is what main.ts resolved: set again here, since own commands are a bundle of their own. */
 export async function runOwnCommand(name: string, args: string[], run?: FromMain): Promise<number> {
   if (run) setRunOptions(run.options, run.env, run.ownFlags);
+  endQuietlyOnClosedPipe();
+  const taken = takeNoColorFlag(args);
+  applyColourChoice(process.env, taken.noColor);
+  args = taken.args;
   const load = ownCommands[name];
   if (!load) throw new UsageError('ERR_UNKNOWN_COMMAND', `unknown command ${name}`);
   const command = await (await load()).default();
@@ -26,10 +58,12 @@ export async function runOwnCommand(name: string, args: string[], run?: FromMain
   try {
     await program.parseAsync([name, ...args], { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.exitCode === 0) return 0;
-      throw new UsageError(`ERR_${error.code.replace(/^commander\./, '').replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`,
-        error.message.replace(/^error: /, ''), { hint: `run \`hkubectl ${name} --help\`` });
+    if (error instanceof RefusedBy) {
+      const { refusal, words } = error;
+      // A command group without its subcommand shows its help, as `kubectl config` does: not a usage error.
+      if (refusal.exitCode === 0 || refusal.code === 'commander.help') return 0;
+      throw new UsageError(`ERR_${refusal.code.replace(/^commander\./, '').replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`,
+        refusal.message.replace(/^error: /, ''), { hint: `run \`hkubectl ${words || name} --help\`` });
     }
     throw error;
   }

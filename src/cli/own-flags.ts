@@ -2,6 +2,7 @@
 // of argv before kubectl sees it, wherever they stand before `--` (a leading `--` only marks the
 // rest as kubectl's and is dropped; a later `--` belongs to kubectl, e.g. `exec pod -- sh`).
 import { UsageError } from '../errors.ts';
+import { didYouMean } from './did-you-mean.ts';
 
 export interface OwnFlagSpec {
   name: string;
@@ -17,6 +18,7 @@ export const OWN_FLAGS: OwnFlagSpec[] = [
   { name: 'relay', env: 'HKUBECTL_RELAY', takesValue: true, description: 'policy relay URL' },
   { name: 'recordings', env: 'HKUBECTL_RECORDINGS', takesValue: true, description: 'directory for session recordings' },
   { name: 'help', env: 'HKUBECTL_HELP', takesValue: false, description: "show hkubectl's own commands and flags" },
+  { name: 'version', env: 'HKUBECTL_VERSION', takesValue: false, description: "show hkubectl's version and commit, and the kubectl it runs" },
 ];
 
 export interface SplitArgs {
@@ -52,7 +54,9 @@ export function splitOwnFlags(argv: readonly string[]): SplitArgs {
     const name = arg.slice(5, eq === -1 ? undefined : eq);
     const spec = OWN_FLAGS.find((flag) => flag.name === name);
     if (!spec) {
-      problem ??= new UsageError('ERR_UNKNOWN_OWN_FLAG', `unknown flag --hk-${name}`, { hint: 'run `hkubectl --hk-help` for the list' });
+      problem ??= new UsageError('ERR_UNKNOWN_OWN_FLAG', `unknown flag --hk-${name}${didYouMean(name, OWN_FLAGS.map((flag) => flag.name), (word) => `--hk-${word}`)}`, {
+        hint: 'nothing was run; `hkubectl --hk-help` lists them',
+      });
       continue;
     }
     if (!spec.takesValue) {

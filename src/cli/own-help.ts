@@ -16,13 +16,14 @@ export async function printOwnHelp(): Promise<number> {
   const names = Object.keys(ownCommands).sort();
   const commands = await Promise.all(names.map(async (name) => (await (await ownCommands[name]!()).default())));
   for (const command of commands) {
-    const summary = command.summary() || (command.description().split(/(?<=\.)\s/)[0] ?? '');
-    lines.push(`  ${command.name().padEnd(12)} ${summary}`);
+    // The first sentence: a full stop followed by a capital, so "e.g. a filter" stays whole.
+    const summary = command.summary() || (command.description().split(/(?<=\.)\s+(?=[A-Z])/)[0] ?? '');
+    lines.push(...hangingIndent(`  ${command.name().padEnd(12)} `, summary));
   }
   lines.push('', 'Own flags (removed before kubectl sees the args; each has an environment twin):');
   for (const flag of OWN_FLAGS) {
     const usage = `--hk-${flag.name}${flag.takesValue ? ' VALUE' : ''}`;
-    lines.push(`  ${usage.padEnd(22)} ${flag.env.padEnd(20)} ${flag.description}`);
+    lines.push(...hangingIndent(`  ${usage.padEnd(22)} ${flag.env.padEnd(20)} `, flag.description));
   }
   lines.push(
     '',
@@ -36,4 +37,24 @@ export async function printOwnHelp(): Promise<number> {
   );
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+const WIDTH = 100;
+
+/** `head` then `text` wrapped at word boundaries to WIDTH columns, later lines indented under the text. */
+export function hangingIndent(head: string, text: string): string[] {
+  const indent = ' '.repeat(head.length);
+  const lines: string[] = [];
+  let line = head;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const fresh = line === head || line === indent;
+    if (!fresh && line.length + 1 + word.length > WIDTH) {
+      lines.push(line);
+      line = indent + word;
+    } else {
+      line += fresh ? word : ` ${word}`;
+    }
+  }
+  lines.push(line);
+  return lines;
 }

@@ -30,16 +30,25 @@ export function loadConfig(
   env: Env, paths: Pick<HkPaths, 'configFile'> & Partial<Pick<HkPaths, 'cacheDir'>>, flags: ConfigFlags = {}, flagPrefix = '--',
 ): HkConfig {
   const file = readConfigFile(paths.configFile, paths.cacheDir ?? null);
-  const config: Record<string, unknown> = { configFile: paths.configFile };
+  const sources: Partial<Record<SettingName, string>> = {};
+  const config: Record<string, unknown> = { configFile: paths.configFile, sources };
   const fileSource = { label: paths.configFile, baseDir: dirname(paths.configFile) };
   for (const [name, spec] of Object.entries(configSchema) as [SettingName, SettingSpec][]) {
     const flag = flags[name];
     const fromEnv = env[spec.env];
     let value: unknown;
-    if (flag !== undefined) value = coerce(spec, flag, { label: `${flagPrefix}${spec.key}`, baseDir: process.cwd() });
-    else if (fromEnv !== undefined && fromEnv !== '') value = coerce(spec, fromEnv, { label: spec.env, baseDir: process.cwd() });
-    else if (file[spec.key] !== undefined) value = coerce(spec, file[spec.key], fileSource);
-    else if (spec.default !== undefined) value = spec.default;
+    if (flag !== undefined) {
+      value = coerce(spec, flag, { label: `${flagPrefix}${spec.key}`, baseDir: process.cwd() });
+      sources[name] = `${flagPrefix}${spec.key}`;
+    } else if (fromEnv !== undefined && fromEnv !== '') {
+      value = coerce(spec, fromEnv, { label: spec.env, baseDir: process.cwd() });
+      sources[name] = spec.env;
+    } else if (file[spec.key] !== undefined) {
+      value = coerce(spec, file[spec.key], fileSource);
+      sources[name] = `"${spec.key}" in ${paths.configFile}`;
+    } else if (spec.default !== undefined) {
+      value = spec.default;
+    }
     config[name] = value;
   }
   return config as HkConfig;

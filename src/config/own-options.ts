@@ -16,6 +16,8 @@ export type OwnOptions = {
   output: OutputFormat;
   /** `--hk-help`: show hkubectl's own commands and flags. */
   help: boolean;
+  /** `--hk-version`: show hkubectl's version, commit and the kubectl it found. */
+  version: boolean;
   /** How long to wait for an approval, as typed (`--hk-wait`, else HKUBECTL_WAIT); checked by the run that waits. */
   wait: string | undefined;
   /** Which agent product runs hkubectl, and which of its runs (HKUBECTL_AGENT, HKUBECTL_RUN_ID). */
@@ -31,7 +33,7 @@ export type OwnOptions = {
 /** Own flags as the command line gave them, keyed by their env twin's name. */
 export type OwnFlagValues = Record<string, string>;
 
-export const DEFAULT_OWN_OPTIONS: OwnOptions = { reason: null, output: 'text', help: false, wait: undefined, agent: null, runId: null, settings: {} };
+export const DEFAULT_OWN_OPTIONS: OwnOptions = { reason: null, output: 'text', help: false, version: false, wait: undefined, agent: null, runId: null, settings: {} };
 
 /**
  * Flags over env twins. Throws a UsageError for a bad --hk-output; the output format to report
@@ -51,6 +53,7 @@ export function resolveOwnOptions(flags: OwnFlagValues, env: Env): OwnOptions {
     reason: pick('HKUBECTL_REASON') ?? null,
     output: output ?? 'text',
     help: pick('HKUBECTL_HELP') === 'true',
+    version: pick('HKUBECTL_VERSION') === 'true',
     wait: pick('HKUBECTL_WAIT'),
     agent: env.HKUBECTL_AGENT ?? null,
     runId: env.HKUBECTL_RUN_ID ?? null,

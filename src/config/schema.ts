@@ -34,6 +34,8 @@ export type HkConfig = {
   scope: string;
   /** The config.yaml that was read, or would have been. */
   configFile: string;
+  /** Where each value came from, as the user would name it: `--hk-relay`, `HKUBECTL_RELAY`, `relay in /…/config.yaml`. */
+  sources?: Partial<Record<SettingName, string>>;
 };
 
 /** Flag values as commander hands them over, keyed by setting name. */

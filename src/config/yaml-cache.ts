@@ -16,6 +16,12 @@ export interface YamlProjection<T> {
   project(document: unknown): T;
   /** False for a result that must not be written to disk, such as one holding a secret. */
   storable(result: T): boolean;
+  /**
+   * Read as this YAML version (kubeconfig: '1.1', as kubectl's go-yaml v2 reads it: merge keys,
+   * yes/no booleans, 0-prefixed octals), and refuse, by throwing, a document the yaml library
+   * only warns about (an unknown tag): a reading that may differ from the consumer's is no reading.
+   */
+  strict?: { version: '1.1' | '1.2' };
 }
 
 /** Entries beyond this many are removed, oldest first: a few kubeconfigs and one config.yaml. */
@@ -32,14 +38,20 @@ export function projectYaml<T>(text: string, projection: YamlProjection<T>, cach
     const cached = readEntry<T>(entry);
     if (cached !== undefined) return cached;
   }
-  const result = projection.project(parseYaml(text));
+  const result = projection.project(parseYaml(text, projection.strict));
   if (entry !== null && projection.storable(result)) writeEntry(entry, result);
   return result;
 }
 
 // Loaded on a cache miss only, synchronously so that config loading stays a plain function.
-function parseYaml(text: string): unknown {
-  return (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
+function parseYaml(text: string, strict: YamlProjection<unknown>['strict']): unknown {
+  const yaml = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  if (strict === undefined) return yaml.parse(text);
+  const document = yaml.parseDocument(text, { version: strict.version, uniqueKeys: true, prettyErrors: false });
+  const problem = document.errors[0] ?? document.warnings[0];
+  if (problem !== undefined) throw new Error(problem.message);
+  // toJS refuses alias bombs (more than maxAliasCount expansions) by throwing.
+  return document.toJS({ maxAliasCount: 100 });
 }
 
 function readEntry<T>(entry: string): T | undefined {

@@ -19,6 +19,8 @@ export type DecisionEvent = CommandFields & {
   escalated: { from: string; threshold: number } | null;
   mask: MaskProfile;
   record: boolean;
+  /** Rules name clusters and the reported one is not the policy's: it was decided as any of them. */
+  unknownCluster?: boolean;
   /** The wrapper's own parse of argv differed from the relay's (worth a look: old or altered client). */
   intentDisagrees?: boolean;
   sessionId?: string;

@@ -1,6 +1,8 @@
 // The relay's JSON API (version 1): request bodies and answers, shared by server and client.
 import type { CommandIntent } from '../kubectl/intent.ts';
+import type { LocalFacts } from '../kubectl/local-facts.ts';
 import type { MaskProfile, RiskScore } from '../policy/types.ts';
+import type { ContentDigest } from './content-digest.ts';
 import type { SignedManifest, SessionDraft } from './manifest.ts';
 
 export const API_VERSION = 'v1';
@@ -19,9 +21,13 @@ export type SubmitBody = {
   cluster?: string | null;
   /** The namespace kubectl will use when argv names none (the kubeconfig context's). */
   namespace?: string | null;
+  /** What only the agent's machine knows: its kubeconfig's view of the overrides, the plugin file. */
+  local?: LocalFacts | null;
   reason?: string | null;
   agent?: string | null;
   runId?: string | null;
+  /** What the command reads (files, directories, kustomizations, stdin), hashed: an approval is bound to it. */
+  content?: ContentDigest | null;
 };
 
 export type AllowAnswer = {
@@ -66,8 +72,12 @@ export type CommandFields = {
   argv: string[];
   /** The same, as one readable line. */
   command: string;
-  /** sha256 of issuer, subject, kube context, cluster and the exact argv: what an approval is bound to. */
+  /** sha256 of issuer, subject, kube context, cluster, namespace, the exact argv and the content digest: what an approval is bound to. */
   fingerprint: string;
+  /** The fingerprint without the content: the same command line whatever the files held. Absent when equal to `fingerprint`. */
+  commandFingerprint?: string;
+  /** The files, directories, kustomizations or stdin the command reads, as the wrapper hashed them. */
+  content?: ContentDigest;
   verb: string;
   namespace: string | null;
   context: string | null;
@@ -77,9 +87,11 @@ export type CommandFields = {
   runId: string | null;
 };
 
-export type ApprovalRequest = Omit<CommandFields, 'command'> & {
+export type ApprovalRequest = Omit<CommandFields, 'command' | 'commandFingerprint' | 'content'> & {
   id: string;
   status: ApprovalStatus;
+  /** The content the approval is bound to, when the command reads files or stdin. */
+  content: ContentDigest | null;
   rule: string;
   message: string;
   risk: RiskScore;
@@ -135,7 +147,9 @@ export type CloseAnswer = { manifest: SignedManifest };
 export type UploadAnswer = { sessionId: string; sha256: string; size: number };
 
 export type Health = {
-  ok: true; api: typeof API_VERSION; seq: number; kid: string;
+  /** false (HTTP 503) when the relay cannot write its audit log, and so decides nothing; `problem` says why. */
+  ok: boolean; api: typeof API_VERSION; seq: number; kid: string;
+  problem?: string;
   /** The largest .cast the relay accepts: a wrapper with a larger one closes without uploading (relayCopy: false). */
   maxCastBytes: number;
 };

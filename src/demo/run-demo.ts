@@ -110,6 +110,7 @@ function stackProgress(narrator: Narrator): Parameters<typeof startDemoStack>[0]
     sandbox: (sandbox) => {
       narrator.heading('A sandbox Kubernetes API server (namespaces prod and staging, deployments, a database Secret)');
       narrator.note(`${sandbox.url}, kubeconfig ${sandbox.kubeconfigPath}`);
+      narrator.note(sandbox.isolation.isolated ? `pods jailed by ${sandbox.isolation.description}` : `pods run as HOST processes, NOT isolated: ${sandbox.isolation.reason}`);
     },
     idp: (idp) => {
       narrator.heading(`A development OIDC identity provider with the device flow (users ${DEMO_AGENT}, alice, bob)`);

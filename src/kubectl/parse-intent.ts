@@ -1,32 +1,58 @@
-// argv → CommandIntent. Pure: no I/O, no kubectl discovery. Resources kubectl would only know
-// from a live cluster's discovery (CRDs) are kept as written.
-import type { CommandIntent, DryRun, FlagValue } from './intent.ts';
+// argv → CommandIntent. Pure: no I/O. Resource arguments are resolved with kubectl's rules
+// against a discovery table (Kubernetes 1.32's by default; the relay may pass its cluster's);
+// names that do not resolve are listed in `unrecognised`. Flag values are read as kubectl's
+// flag library reads them (flag-values.ts), and `--raw PATH` as the API request it sends.
+import { createRequire } from 'node:module';
+import type { CommandIntent, FlagValue } from './intent.ts';
+import { connectionOverrides } from './connection-overrides.ts';
+import { podEscapes } from './pod-escape.ts';
+import { pluginOf } from './plugins.ts';
 import { flagSpecFor } from './flag-specs.ts';
+import { dryRunOf, flagValueOf, isFlagTrue } from './flag-values.ts';
+import { RAW_METHODS, rawRequestModel } from './raw-request.ts';
+import { builtinResolver, type ResolvedType, type ResourceResolver } from './resource-resolve.ts';
+import { redactFlagValue, SECRET_FLAGS } from './redact.ts';
 import { scanArgs, type ScannedArgs } from './scan-args.ts';
-import { canonicalResource } from './resources.ts';
 import { CREATED_RESOURCE, NODE_VERBS, POD_VERBS, RESOURCE_VERBS, SUB_VERBS, THIRD_WORDS } from './verbs.ts';
 
 /** Flags lifted into their own intent fields rather than `flags`. */
 const LIFTED = new Set(['namespace', 'all-namespaces', 'selector', 'filename', 'dry-run', 'force', 'output', 'context', 'stdin', 'tty']);
 
 /** Flag values that are credentials: they must not travel to the relay or the audit log. */
-export const SECRET_FLAGS: ReadonlySet<string> = new Set(['token', 'password', 'docker-password', 'from-literal', 'set-raw-bytes']);
-export const REDACTED = '[MASKED:kubectl-flag]';
 
-type Positionals = { resources: string[]; names: string[]; args: string[] };
+type Positionals = { resources: string[]; names: string[]; args: string[]; unrecognised?: string[] };
 
-export function parseIntent(argv: readonly string[]): CommandIntent {
+export interface ParseOptions {
+  /** Resolves resource arguments; the cluster's discovery when the caller has it. */
+  resolver?: ResourceResolver;
+}
+
+/** Collects resolved types as canonical names, and those that do not resolve as unrecognised. */
+class TypeCollector {
+  readonly resources: string[] = [];
+  readonly unrecognised: string[] = [];
+  add(types: readonly ResolvedType[]): void {
+    for (const type of types) {
+      const name = type.canonical ?? type.written.toLowerCase();
+      if (!this.resources.includes(name)) this.resources.push(name);
+      if (type.canonical === null && !this.unrecognised.includes(type.written)) this.unrecognised.push(type.written);
+    }
+  }
+}
+
+export function parseIntent(argv: readonly string[], options: ParseOptions = {}): CommandIntent {
+  const resolver = options.resolver ?? builtinResolver;
   const verb = findVerb(argv);
   const scanned = scanArgs(argv, flagSpecFor(verb.words));
   const positionals = scanned.positionals.slice(verb.wordCount);
   const dashed = scanned.afterDash ?? [];
   const flag = (name: string): string | undefined => scanned.flags.get(name)?.at(-1);
-  const isTrue = (name: string): boolean => flag(name) !== undefined && flag(name) !== 'false';
+  const isTrue = (name: string): boolean => isFlagTrue(flag(name));
 
   // `expose --selector` and `create pdb --selector` describe the new object; they select nothing.
   const selectorIsQuery = !(verb.words === 'run' || verb.words === 'expose' || verb.words.startsWith('create '));
   const runsContainerCommand = ['exec', 'run', 'debug'].includes(verb.words);
-  const placed = placePositionals(verb.words, runsContainerCommand ? positionals : [...positionals, ...dashed]);
+  const placed = placePositionals(verb.words, runsContainerCommand ? positionals : [...positionals, ...dashed], resolver);
   let namespace = flag('namespace') ?? null;
   if (verb.words === 'cp') namespace = cpNamespace(positionals) ?? namespace;
 
@@ -37,7 +63,7 @@ export function parseIntent(argv: readonly string[]): CommandIntent {
     if (scanned.afterDash === null) placed.args = [];
   }
 
-  return {
+  const intent: CommandIntent = {
     verb: verb.words,
     resources: placed.resources,
     names: placed.names,
@@ -55,6 +81,32 @@ export function parseIntent(argv: readonly string[]): CommandIntent {
     tty: isTrue('tty'),
     args: placed.args,
     flags: otherFlags(scanned, selectorIsQuery),
+    unrecognised: placed.unrecognised ?? [],
+    cluster: flag('cluster') || null,
+    overrides: connectionOverrides(verb.words, scanned.flags),
+    plugin: pluginOf(argv),
+    podEscapes: podEscapes({ verb: verb.words, resources: placed.resources, flag }, parseYamlLazily),
+  };
+  // kubectl ignores an empty --raw (`len(o.Raw) > 0`) and runs the command as written.
+  const raw = flag('raw');
+  return raw !== undefined && raw !== '' && verb.words in RAW_METHODS ? withRawRequest(intent, raw, resolver) : intent;
+}
+
+/** `--raw PATH`: the request's resource, namespace, name and subresource replace the rest. */
+function withRawRequest(intent: CommandIntent, target: string, resolver: ResourceResolver): CommandIntent {
+  const model = rawRequestModel(intent.verb, target, resolver);
+  return {
+    ...intent,
+    resources: model.resources,
+    names: model.names,
+    namespace: model.namespace,
+    allNamespaces: model.allNamespaces,
+    subresource: model.subresource,
+    selector: null,
+    // kubectl sends a raw request as it is: --dry-run, -l and -A do not reach it.
+    dryRun: 'none',
+    flags: model.collection ? { ...intent.flags, all: true } : intent.flags,
+    unrecognised: model.unrecognised === null ? [] : [model.unrecognised],
   };
 }
 
@@ -72,7 +124,7 @@ function findVerb(argv: readonly string[]): { words: string; wordCount: number }
   return third === undefined ? { words: twoWords, wordCount: 2 } : { words: `${twoWords} ${third}`, wordCount: 3 };
 }
 
-function placePositionals(verb: string, positionals: string[]): Positionals {
+function placePositionals(verb: string, positionals: string[], resolver: ResourceResolver): Positionals {
   const [head = '', ...rest] = positionals;
   if (verb.startsWith('create ')) {
     const what = verb.split(' ')[1] ?? '';
@@ -80,8 +132,11 @@ function placePositionals(verb: string, positionals: string[]): Positionals {
   }
   if (verb in POD_VERBS) {
     if (head === '') return { resources: [], names: [], args: [] };
-    const ref = splitTypedName(head, 'pods');
-    return { resources: [ref.resource], names: [ref.name], args: rest };
+    const slash = head.indexOf('/');
+    if (slash === -1) return { resources: ['pods'], names: [head], args: rest };
+    const types = new TypeCollector();
+    types.add([resolver.resolve(head.slice(0, slash))]);
+    return { resources: types.resources, names: [head.slice(slash + 1)], args: rest, unrecognised: types.unrecognised };
   }
   if (verb === 'run') return { resources: ['pods'], names: head ? [head] : [], args: rest };
   if (verb === 'cp') return { resources: ['pods'], names: cpPods(positionals), args: positionals };
@@ -92,34 +147,38 @@ function placePositionals(verb: string, positionals: string[]): Positionals {
     return { resources: [verb === 'top node' ? 'nodes' : 'pods'], names: positionals, args: [] };
   }
   if (NODE_VERBS.has(verb)) {
-    const typed = head.includes('/') || canonicalResource(head) === 'nodes';
+    const typed = head.includes('/') || resolver.resolve(head).canonical === 'nodes';
     const targets = typed && !head.includes('/') ? rest : positionals;
     const split = splitArgs(verb, targets);
     return { resources: ['nodes'], names: split.refs.map((ref) => (ref.includes('/') ? ref.slice(ref.indexOf('/') + 1) : ref)), args: split.args };
   }
-  if (RESOURCE_VERBS.has(verb)) return typeAndNames(verb, positionals);
+  if (RESOURCE_VERBS.has(verb)) return typeAndNames(verb, positionals, resolver);
   return { resources: [], names: [], args: positionals };
 }
 
-/** `TYPE[,TYPE] NAME…` or `TYPE/NAME…`, with verb-specific trailing arguments (labels, images…). */
-function typeAndNames(verb: string, positionals: string[]): Positionals {
+/**
+ * `TYPE[,TYPE] NAME…` or `TYPE/NAME…`, with verb-specific trailing arguments (labels, images…),
+ * as cli-runtime's Builder.ResourceTypeOrNameArgs reads them: the type list may hold categories
+ * (`all`); a `TYPE/NAME` names one type, never a category. kubectl refuses to mix both forms; if
+ * they are mixed anyway, every type either form names counts.
+ */
+function typeAndNames(verb: string, positionals: string[], resolver: ResourceResolver): Positionals {
   const { refs, args } = splitArgs(verb, positionals);
-  const resources: string[] = [];
+  const types = new TypeCollector();
   const names: string[] = [];
-  const addResource = (resource: string): void => {
-    if (!resources.includes(resource)) resources.push(resource);
-  };
-  if (refs.length > 0 && refs.every((ref) => ref.includes('/'))) {
-    for (const ref of refs) {
-      const typed = splitTypedName(ref, '');
-      addResource(typed.resource);
-      names.push(typed.name);
-    }
-  } else if (refs.length > 0) {
-    for (const type of (refs[0] as string).split(',').filter(Boolean)) addResource(canonicalResource(type));
-    names.push(...refs.slice(1));
+  const typed = refs.filter((ref) => ref.includes('/'));
+  const plain = refs.filter((ref) => !ref.includes('/'));
+  for (const ref of typed) {
+    const slash = ref.indexOf('/');
+    types.add([resolver.resolve(ref.slice(0, slash))]);
+    names.push(ref.slice(slash + 1));
   }
-  return { resources, names, args };
+  if (plain.length > 0) {
+    if (typed.length === 0) types.add(resolver.resolveTypes(plain[0] as string));
+    else types.add(plain.slice(0, 1).flatMap((type) => resolver.resolveTypes(type)));
+    names.push(...plain.slice(1));
+  }
+  return { resources: types.resources, names, args, unrecognised: types.unrecognised };
 }
 
 /** Separates object references from arguments such as `key=value`, `key-`, `c=image`, taints. */
@@ -137,12 +196,6 @@ function isTrailingArg(verb: string, positional: string, index: number, count: n
     return positional.endsWith('-') || (verb === 'taint' && positional.includes(':'));
   }
   return false;
-}
-
-function splitTypedName(ref: string, defaultResource: string): { resource: string; name: string } {
-  const slash = ref.indexOf('/');
-  if (slash === -1) return { resource: defaultResource, name: ref };
-  return { resource: canonicalResource(ref.slice(0, slash)), name: ref.slice(slash + 1) };
 }
 
 /** `kubectl cp [ns/]pod:path local` — the remote side names the pod, and maybe the namespace. */
@@ -183,26 +236,17 @@ function subresourceOf(verb: string, explicit: string | undefined): string | nul
   }
 }
 
-function dryRunOf(value: string | undefined): DryRun {
-  if (value === undefined || value === 'none' || value === 'false') return 'none';
-  return value === 'server' ? 'server' : 'client';
-}
-
 function otherFlags(scanned: ScannedArgs, selectorIsQuery: boolean): Record<string, FlagValue> {
   const flags: Record<string, FlagValue> = {};
   for (const [name, values] of scanned.flags) {
     if (LIFTED.has(name) && (selectorIsQuery || name !== 'selector')) continue;
-    const key = name;
     const shown = SECRET_FLAGS.has(name) ? values.map(redactFlagValue) : values;
-    if (shown.length > 1) flags[key] = shown;
-    else if (shown[0] === 'true' || shown[0] === 'false') flags[key] = shown[0] === 'true';
-    else flags[key] = shown[0] ?? '';
+    flags[name] = flagValueOf(name, shown);
   }
   return flags;
 }
 
-/** Keeps the key of `key=value` pairs (`--from-literal=password=…`) so policy can still see it. */
-export function redactFlagValue(value: string): string {
-  const eq = value.indexOf('=');
-  return eq > 0 && !value.startsWith('=') ? `${value.slice(0, eq)}=${REDACTED}` : REDACTED;
+/** `kubectl patch -p` takes YAML too; the yaml library is loaded only for a patch that is not JSON. */
+function parseYamlLazily(text: string): unknown {
+  return (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text, { version: '1.1' });
 }

@@ -43,9 +43,10 @@ export function scanArgs(argv: readonly string[], spec: FlagSpec): ScannedArgs {
         const short = spec.short(ch);
         const long = short?.long ?? ch;
         if (short?.takesValue) {
-          let rest = arg.slice(j + 1);
-          if (rest.startsWith('=')) rest = rest.slice(1);
-          if (rest !== '') record(flags, long, rest);
+          const rest = arg.slice(j + 1);
+          // pflag: `-n=` is an empty value, never the next argument.
+          if (rest.startsWith('=')) record(flags, long, rest.slice(1));
+          else if (rest !== '') record(flags, long, rest);
           else if (i + 1 < argv.length) record(flags, long, argv[++i] as string);
           else record(flags, long, '');
           break;

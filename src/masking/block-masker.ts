@@ -7,6 +7,7 @@ import { maskedBy } from './covers.ts';
 import { detect } from './detect.ts';
 import type { Detector, MarkerStyle, Span } from './detectors/types.ts';
 import { detectBareValues, detectInlineMaps } from './kube-inline.ts';
+import { detectEmbeddedDocuments } from './embedded.ts';
 import { initialStructureState, isStructureKey, walkStructure, type StructureState } from './kube-structure.ts';
 import { scanKeys } from './key-scan.ts';
 import type { AllowList } from './allow-list.ts';
@@ -102,6 +103,7 @@ export class BlockMasker {
     structureLines.sort((a, b) => a - b);
     walkStructure(text, prefix.length + walkFrom, structureLines, this.structure, found, certificates);
     detectInlineMaps(text, found);
+    detectEmbeddedDocuments(text, this.nestedScan, found);
     detectBareValues(text, certificates, found);
     detect(text, this.config.detectors, keys, found);
     for (const span of found) {
@@ -128,6 +130,33 @@ export class BlockMasker {
     } else this.linePrefix = '';
     return this.render(block, clean, stripped?.map, merged);
   }
+
+  /** What masking a multi-line string found inside an embedded document would replace. */
+  private readonly nestedScan = (value: string): { value: string; id: string }[] => {
+    const block = value.endsWith('\n') ? value : `${value}\n`;
+    const inner = new BlockMasker({ ...this.config, memory: undefined });
+    const parts = inner.maskParts(block, false);
+    if (parts === null) return [];
+    const found: { value: string; id: string }[] = [];
+    let at = 0;
+    let marker = '';
+    const take = (end: number) => {
+      const original = block.slice(at, end).replace(/\n$/, '');
+      if (original.length > 0) found.push({ value: original, id: markerId(marker) });
+    };
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i] as string | number;
+      if (typeof part === 'string') {
+        marker ||= part;
+        continue;
+      }
+      if (part > at) take(part);
+      at = parts[++i] as number;
+      marker = '';
+    }
+    if (at < block.length) take(block.length);
+    return found;
+  };
 
   private remember(memory: MaskedValueMemory, value: string, at: number, learned: Map<string, number>): void {
     // An allow-listed value is never masked, so it must not be masked later as a known value.
@@ -158,6 +187,12 @@ export class BlockMasker {
     if (block.length > at) parts.push(at, block.length);
     return parts;
   }
+}
+
+/** The detector id in a marker (`[MASKED:id]`, or its base64). */
+function markerId(marker: string): string {
+  const text = marker.startsWith('[') ? marker : Buffer.from(marker, 'base64').toString('latin1');
+  return /^\[MASKED:([a-z0-9-]+)/.exec(text)?.[1] ?? 'embedded-secret';
 }
 
 /**

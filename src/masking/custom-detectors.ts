@@ -8,6 +8,8 @@ import { validators, type ValidatorName } from './validators.ts';
 export interface CustomDetectorSpec {
   /** Stable id, shown in markers and counts: lower case, digits and dashes. */
   id: string;
+  /** What it finds, for `hkubectl mask --detectors` (default: the pattern). */
+  description?: string;
   /** Regex source; with a named group `value`, only that group is masked. Must not span lines. */
   pattern: string;
   /** Any of `i`, `m`, `u`. */
@@ -44,6 +46,7 @@ export function compileCustomDetector(spec: CustomDetectorSpec): Detector {
   const anchor = literalPrefix(spec.pattern);
   return {
     id,
+    description: typeof spec.description === 'string' && spec.description.length > 0 ? spec.description : `policy detector /${spec.pattern}/`,
     category: 'secret',
     priority: 55,
     anchors: anchor ? [flags.includes('i') ? anchor.toLowerCase() : anchor] : undefined,

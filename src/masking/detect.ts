@@ -34,6 +34,10 @@ export function detect(text: string, detectors: readonly Detector[], keys: reado
       scan(text, 0, text, detector, spans, covers);
       continue;
     }
+    if (detector.anchorStart) {
+      scanFromAnchors(text, detector, detector.anchorStart, spans, covers);
+      continue;
+    }
     const hay = detector.anchorsIgnoreCase ? (lower ??= text.toLowerCase()) : text;
     const lines = anchoredLines(hay, detector.anchors);
     for (let i = 0; i < lines.length; i += 2) {
@@ -68,6 +72,20 @@ function anchoredLines(hay: string, anchors: readonly string[]): number[] {
     out.push(s, starts[i + 1] as number);
   }
   return out;
+}
+
+/** Runs the (sticky) regex where each anchor hit says a match would start. */
+function scanFromAnchors(text: string, detector: Detector, startOf: (text: string, at: number) => number, spans: Span[], covers: Covers): void {
+  const re = detector.regex;
+  for (const anchor of detector.anchors ?? []) {
+    for (let at = text.indexOf(anchor); at !== -1; at = text.indexOf(anchor, at + anchor.length)) {
+      re.lastIndex = startOf(text, at);
+      const m = re.exec(text);
+      if (m === null || m.index + m[0].length <= at) continue;
+      found(m, 0, text, detector, spans, covers);
+      at = Math.max(at, m.index + m[0].length - anchor.length);
+    }
+  }
 }
 
 function scan(slice: string, offset: number, text: string, detector: Detector, spans: Span[], covers: Covers): void {

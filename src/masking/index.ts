@@ -2,8 +2,9 @@
 //
 // Profiles (Kubernetes-structural masking — Secret data/stringData, describe secret, secret env
 // vars, PEM private keys — is on in all of them):
-//   standard (default) — credentials plus financial data (cards, SSNs, IBANs, bank accounts)
-//   strict             — standard plus email addresses, phone numbers, kubeconfig client certs
+//   standard (default) — credentials plus customers' personal data, as a bank needs by default:
+//                        cards, SSNs, IBANs, bank accounts, email addresses, phone numbers
+//   strict             — standard plus kubeconfig client certs
 //   secrets-only       — credentials only
 // Within a session, a value masked once is masked wherever it recurs, on any of the session's
 // streams, even where no detector would recognise it (masked-value-memory.ts).
@@ -23,7 +24,8 @@ export type { MaskCounts } from './block-masker.ts';
 export type { CustomDetectorSpec } from './custom-detectors.ts';
 export type { MaskProfileName } from './profiles.ts';
 export type { StreamingMasker } from './streaming.ts';
-export { PROFILE_NAMES, profileDescriptions } from './profiles.ts';
+export { builtInDetectors, PROFILE_NAMES, profileDescriptions, profileDetectors } from './profiles.ts';
+export { STRUCTURAL_DETECTORS } from './catalogue.ts';
 export { parseMaskingRules, type MaskingRules } from './rules.ts';
 export { KNOWN_VALUE_ID, MaskedValueMemory, type MemoryLimits } from './masked-value-memory.ts';
 
@@ -32,6 +34,13 @@ export interface MaskingOptions {
   customDetectors?: CustomDetectorSpec[];
   /** Values that may pass: literals, or `/regex/flags` matching the whole value. */
   allow?: string[];
+  /** The organisation's own email domains (and their subdomains): addresses there stay readable. */
+  allowDomains?: string[];
+  /**
+   * Identities of the session itself (the agent's login, the relay's service identity): never
+   * masked, so the agent can read who it acts as.
+   */
+  ownIdentities?: string[];
   /** Key for stable short fingerprints in markers (HMAC); absent = no fingerprints. */
   fingerprintKey?: Uint8Array;
 }
@@ -48,7 +57,7 @@ export function createStreamingMasker(options: MaskingOptions = {}, memory?: Mas
   const custom = (options.customDetectors ?? []).map(compileCustomDetector);
   return createBlockStreamingMasker({
     detectors: [...profileDetectors(profile), ...custom],
-    allow: compileAllowList(options.allow),
+    allow: compileAllowList([...(options.allow ?? []), ...(options.ownIdentities ?? [])], options.allowDomains),
     marker: createMarkerRenderer(options.fingerprintKey),
     memory,
   });

@@ -6,17 +6,15 @@ import { decodesToText, isBase64 } from './validators.ts';
 import type { Span } from './detectors/types.ts';
 
 // `"data":`, `"stringData":` and their JSON-escaped forms all end in `ata":` or `ata\":`. The
-// search is for the `":` / `\":` (a search led by `a` would stop at every other word) and the
-// `ata` before it is checked.
+// search is for that whole tail: searching `":` alone stops at every key of every JSON object.
 const INLINE_ANCHORS = ['":', '\\":'];
 
 export function detectInlineMaps(text: string, spans: Span[]): void {
   for (const anchor of INLINE_ANCHORS) {
     const escaped = anchor.length === 3;
     const tail = `ata${anchor}`;
-    for (let sep = text.indexOf(anchor, 3); sep !== -1; sep = text.indexOf(anchor, sep + anchor.length)) {
-      if (!text.startsWith('ata', sep - 3)) continue;
-      const end = sep - 3;
+    for (let hit = text.indexOf(tail); hit !== -1; hit = text.indexOf(tail, hit + tail.length)) {
+      const end = hit;
       const q = escaped ? '\\"' : '"';
       const field = text.startsWith(`${q}stringData`, end - 10 - q.length) ? 'stringData' : text.startsWith(`${q}data`, end - 1 - q.length) ? 'data' : null;
       if (field === null) continue;

@@ -5,6 +5,9 @@
 import { decodesToText, isBase64 } from './validators.ts';
 import { looksLikeSecretValue } from './detectors/secret-values.ts';
 import type { Span } from './detectors/types.ts';
+import {
+  initialTranscriptState, isTranscriptActive, mayStartTranscriptState, sawSecret, transcriptLine, TRANSCRIPT_WORDS, type TranscriptState,
+} from './transcript.ts';
 
 interface DataBlock {
   indent: number;
@@ -24,10 +27,14 @@ export interface StructureState {
   pem: 'private' | 'certificate' | null;
   pemCounted: boolean;
   envPending: boolean;
+  transcript: TranscriptState;
 }
 
 export function initialStructureState(): StructureState {
-  return { block: null, kind: null, kindIndent: -1, describe: 0, pem: null, pemCounted: false, envPending: false };
+  return {
+    block: null, kind: null, kindIndent: -1, describe: 0, pem: null, pemCounted: false, envPending: false,
+    transcript: initialTranscriptState(),
+  };
 }
 
 /** Keys (from the separator scan) whose lines the walker must see. */
@@ -49,7 +56,8 @@ const ENV_VALUE = /^[ \t]*(?:- +)?"?value"?[ \t]*:[ \t]*(.*?),?[ \t]*$/;
 const DESCRIBE_ENTRY = /^([^\s:]+):[ \t]+(\S.*?)[ \t]*$/;
 const PEM_BODY = /^(?:[A-Za-z0-9+/=]*|(?:Proc-Type|DEK-Info|Comment|Version):.*)$/;
 
-const isActive = (s: StructureState) => s.block !== null || s.describe !== 0 || s.pem !== null || s.envPending;
+const isActive = (s: StructureState) =>
+  s.block !== null || s.describe !== 0 || s.pem !== null || s.envPending || isTranscriptActive(s.transcript);
 
 /**
  * Walks the lines of `text` from `from` (a line start): every line while some multi-line state
@@ -61,12 +69,22 @@ export function walkStructure(
 ): void {
   const extra: number[] = [];
   for (let at = text.indexOf('Data', from); at !== -1; at = text.indexOf('Data', at + 4)) extra.push(at);
+  // Lines that may be command lines (a decode, a Secret read): only they are read as such.
+  const commands: number[] = [];
+  for (const word of TRANSCRIPT_WORDS) {
+    for (let at = text.indexOf(word, from); at !== -1; at = text.indexOf(word, at + word.length)) {
+      if (mayStartTranscriptState(text, at)) commands.push(at);
+    }
+  }
+  if (commands.length > 1) commands.sort((a, b) => a - b);
+  extra.push(...commands);
   // `-----BEGIN` is found by its `BEGIN`: a search led by `-` stops at every YAML list item.
   for (let at = text.indexOf('BEGIN', from + 5); at !== -1; at = text.indexOf('BEGIN', at + 5)) {
     if (text.startsWith('-----', at - 5)) extra.push(at - 5);
   }
-  const all = extra.length === 0 ? candidates : [...candidates, ...extra].sort((a, b) => a - b);
+  const all = extra.length === 0 ? candidates : mergeSorted(candidates, extra.sort((a, b) => a - b));
   let c = 0;
+  let t = 0;
   let pos = from;
   while (pos < text.length) {
     if (!isActive(state)) {
@@ -77,20 +95,35 @@ export function walkStructure(
     }
     let lineEnd = text.indexOf('\n', pos);
     if (lineEnd === -1) lineEnd = text.length;
+    while (t < commands.length && (commands[t] as number) < pos) t++;
+    const mayBeCommand = t < commands.length && (commands[t] as number) < lineEnd;
     const wasCertificate = state.pem === 'certificate';
-    processLine(text, pos, lineEnd, state, spans);
+    processLine(text, pos, lineEnd, state, spans, mayBeCommand);
     if (wasCertificate || state.pem === 'certificate') certificates.push(pos, lineEnd);
     pos = lineEnd + 1;
   }
+}
+
+/** Two ascending lists as one (the candidates are thousands of lines; the extra, a few). */
+function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
+  const out = new Array<number>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = (a[i] as number) <= (b[j] as number) ? (a[i++] as number) : (b[j++] as number);
+  while (i < a.length) out[k++] = a[i++] as number;
+  while (j < b.length) out[k++] = b[j++] as number;
+  return out;
 }
 
 function mask(spans: Span[], start: number, end: number, id: string, style: Span['style'], counted = true): void {
   if (end > start) spans.push({ start, end, id, style, priority: 70, counted });
 }
 
-function processLine(text: string, ls: number, le: number, state: StructureState, spans: Span[]): void {
+function processLine(text: string, ls: number, le: number, state: StructureState, spans: Span[], mayBeCommand: boolean): void {
   let end = le;
   if (text.charCodeAt(end - 1) === 13) end--;
+  if ((mayBeCommand || isTranscriptActive(state.transcript)) && transcriptLine(text, ls, end, state.transcript, spans, mayBeCommand)) return;
   const line = text.slice(ls, end);
 
   if (state.pem !== null) {
@@ -135,6 +168,7 @@ function processLine(text: string, ls: number, le: number, state: StructureState
   } else if (key === 'kind') {
     state.kind = value.replace(/^["']|["']$/g, '');
     state.kindIndent = column;
+    if (state.kind === 'Secret') sawSecret(state.transcript);
   } else if (key === 'name') {
     const name = value.replace(/^["']|["']$/g, '');
     if (SECRET_ENV_NAME.test(name) && /^[A-Za-z0-9_.-]+$/.test(name)) state.envPending = true;

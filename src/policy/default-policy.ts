@@ -73,11 +73,12 @@ rules:
       platform team (kubectl cordon, with approval, stops new pods landing there)
 
   - id: no-force-zero-grace
-    match: { flags: { force: true, grace-period: 0 } }
+    match: { flags: [{ immediate-deletion: true }, { force: true, grace-period: 0 }] }
     action: deny
     message: >-
-      --force --grace-period=0 removes pods without waiting for them to stop, which can corrupt
-      data; run the command without --force and --grace-period=0
+      --force with a grace period of 0 (or none: kubectl delete --force alone deletes at once)
+      removes objects without waiting for them to stop, which can corrupt data; run the command
+      without --force
 
   - id: no-api-proxy
     match: { verbs: [proxy] }
@@ -93,26 +94,149 @@ rules:
       --as/--as-group impersonate another identity, which would hide who acted; run the command
       as yourself
 
-  - id: no-secret-decoding-templates
+  # --- Guardrails on how a command is spelt (resource names, --raw paths, output) -------------
+  # A resource name or --raw path that does not resolve meets every guardrail it could fall under
+  # and is never allowed outright. A Go template can print a Secret's value, or any function of
+  # it, in a form no masker recognises; until masking happens in the API layer, no template runs
+  # over anything that may hold Secrets.
+  - id: no-templates-over-secrets
     match:
-      verbs: ["@read"]
       resources: [secrets]
       flags:
-        - { output: "*base64decode*" }
-        - { template: "*base64decode*" }
-        - { output: "go-template-file*" }
-        - { output: "templatefile*" }
+        - { output-format: go-template }
+        - { output-format: go-template-file }
+        - { output-selects-values: true }
+    action: deny
+    message: &templates >-
+      go-template output (-o go-template, template, go-template-file, templatefile, --template),
+      and jsonpath or custom-columns that pick out Secret data, are blocked for commands that can
+      return Secrets: they print values in forms the masking cannot recognise. Use -o yaml, -o
+      json, -o name or the default table (Secret values masked), -o jsonpath='{.data}' or
+      '{.data.KEY}', or jsonpath and custom-columns over metadata such as
+      '{.items[*].metadata.name}'
+
+  - id: no-templates-over-manifests
+    match:
+      flags:
+        - { output-format: go-template, filename: true }
+        - { output-format: go-template-file, filename: true }
+        - { output-format: go-template, kustomize: true }
+        - { output-format: go-template-file, kustomize: true }
+        - { output-selects-values: true, filename: true }
+        - { output-selects-values: true, kustomize: true }
+    action: deny
+    message: *templates
+
+  - id: no-resolved-secret-env
+    match: { verbs: [set env], flags: { resolve: true } }
     action: deny
     message: >-
-      a template that decodes Secret values (or one read from a file hkubectl cannot see) would
-      print them in clear, past the masking; read the Secret with -o yaml, -o json or -o jsonpath,
-      whose values are masked
+      kubectl set env --resolve prints the values of the Secrets that containers' variables refer
+      to, decoded, past the masking; list the variables without --resolve, which shows the Secret
+      and key each one comes from
+
+  - id: raw-api-access
+    match:
+      verbs: [get, create, replace, delete]
+      flags: { raw: true }
+      subresources: [exec, attach, portforward, proxy, token]
+    action: approve
+    requireReason: true
+    message: >-
+      a --raw request to exec, attach, port-forward, proxy or token endpoints opens a channel
+      into a workload or node, or mints a credential, which needs approval
+
+  # --- Reach: connection overrides, CRDs, system namespaces, escaping pods (guardrails) ------------
+  - id: no-connection-overrides
+    match:
+      actor: agent
+      overrides: [server, token, username, password, client-certificate, client-key, certificate-authority,
+        insecure-skip-tls-verify, tls-server-name, kubeconfig]
+    action: deny
+    message: >-
+      {overrides} would send this command and your credentials to another server, as another
+      identity or without checking the server's certificate; the relay decides on the cluster it
+      knows from your own kubeconfig, so drop the flag (--context, --cluster and --user may name
+      entries of your own kubeconfig)
+
+  - id: no-crd-delete
+    match: { verbs: [delete], resources: [customresourcedefinitions] }
+    action: deny
+    message: >-
+      deleting a CustomResourceDefinition deletes every object of that kind in every namespace,
+      cluster-wide; it is blocked like a namespace delete and belongs to the platform team
+
+  - id: no-crd-delete-raw
+    match: { verbs: [delete], flags: { raw: "*customresourcedefinitions*" } }
+    action: deny
+    message: >-
+      deleting a CustomResourceDefinition deletes every object of that kind in every namespace,
+      cluster-wide; it is blocked like a namespace delete and belongs to the platform team
+
+  - id: no-system-namespace-changes
+    match: { actor: agent, verbs: ["@write", "@access"], namespaces: ["@system"], flags: { dry-run: false } }
+    action: deny
+    message: >-
+      kube-system, kube-public and kube-node-lease belong to the platform team: agents may read
+      there, but not change anything, open a shell or a tunnel
+
+  - id: no-system-secret-reads
+    match: { actor: agent, verbs: ["@read"], resources: [secrets], namespaces: ["@system"] }
+    action: deny
+    message: >-
+      Secrets in kube-system, kube-public and kube-node-lease hold the cluster's own credentials;
+      agents may not read them, even masked (name the namespace you mean with -n, not -A)
+
+  - id: no-pod-escapes
+    match: { actor: agent, podEscapes: ["*"], flags: { dry-run: false } }
+    action: deny
+    message: >-
+      this pod spec escapes its container ({podEscapes}), which is root on the node; agents may not
+      create such pods: drop the setting, or ask a person to run it
 
   # --- Exceptions first, then approvals, then allows (first match wins) -------------------------
   - id: dry-runs
     description: dry runs change nothing
     match: { verbs: ["@write"], flags: { dry-run: true } }
     action: allow
+
+  # People (approver groups) get approval where agents are blocked above; plugins need approval.
+  - id: connection-overrides-by-people
+    match:
+      actor: human
+      overrides: [server, token, username, password, client-certificate, client-key, certificate-authority,
+        insecure-skip-tls-verify, tls-server-name, kubeconfig]
+    action: approve
+    requireReason: true
+    message: "{overrides} point this command at a server, identity or trust the relay has not decided on"
+
+  - id: system-namespaces-by-people
+    match: { actor: human, verbs: ["@write", "@access"], namespaces: ["@system"] }
+    action: approve
+    requireReason: true
+    message: changes, shells and tunnels in kube-system, kube-public and kube-node-lease need approval
+
+  - id: system-secrets-by-people
+    match: { actor: human, verbs: ["@read"], resources: [secrets], namespaces: ["@system"] }
+    action: approve
+    requireReason: true
+    message: reading the cluster's own Secrets (kube-system, kube-public, kube-node-lease) needs approval
+
+  - id: pod-escapes-by-people
+    match: { actor: human, podEscapes: ["*"] }
+    action: approve
+    requireReason: true
+    message: "this pod spec escapes its container ({podEscapes}), which is root on the node"
+
+  # A plugin is a program of its own, run with your credentials. To let a known one run, add a rule
+  # above this one, e.g. kubectl convert (rewrites manifests between API versions, reads only):
+  #   - id: convert-plugin
+  #     match: { plugins: [convert] }
+  #     action: allow
+  - id: plugins
+    match: { plugins: ["*"] }
+    action: approve
+    message: this runs the plugin {plugin}, a program policy cannot see into
 
   - id: access-in-production
     description: exec, attach, port-forward, cp and debug in production

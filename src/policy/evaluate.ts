@@ -6,11 +6,16 @@
 //   3. the policy's `defaults` (rule id "default") when nothing matched.
 // Then the risk score may escalate the outcome, never relax it: at or above the rule's `approveAt`
 // an allow becomes approve, at or above `denyAt` allow and approve become deny.
+// A command naming a resource or raw path that does not resolve is never allowed outright
+// (unrecognised.ts): an allow becomes an approval, and the message says what was not recognised.
 import type { CommandIntent } from '../kubectl/intent.ts';
+import { knownCluster, namesClusters } from './clusters.ts';
 import { matchInput, ruleMatches, type MatchInput } from './match.ts';
+import { fillMessage } from './message-fields.ts';
 import { score } from './risk.ts';
 import { actorOf } from './subject.ts';
 import type { Action, Decision, Identity, Policy, RiskScore, Rule } from './types.ts';
+import { failClosed, unrecognisedNote } from './unrecognised.ts';
 import { verbClass } from './verbs.ts';
 
 function decidingRule(policy: Policy, input: MatchInput): Rule {
@@ -30,8 +35,12 @@ function topReasons(risk: RiskScore): string {
     .slice(0, 3).map((factor) => `${factor.reason} +${factor.points}`).join('; ');
 }
 
+function approverOf(rule: Rule): string {
+  return rule.approval.groups.length > 0 ? `a member of ${rule.approval.groups.join(' or ')}` : 'an approver';
+}
+
 function messageFor(rule: Rule, action: Action, risk: RiskScore, threshold: number | null): string {
-  const who = rule.approval.groups.length > 0 ? `a member of ${rule.approval.groups.join(' or ')}` : 'an approver';
+  const who = approverOf(rule);
   if (threshold !== null) {
     const why = `risk ${risk.score} is at or above the ${action} threshold ${threshold} (${topReasons(risk)})`;
     return action === 'deny'
@@ -44,22 +53,36 @@ function messageFor(rule: Rule, action: Action, risk: RiskScore, threshold: numb
   return stated ?? `allowed by policy rule ${rule.id}`;
 }
 
-export function evaluate(policy: Policy, intent: CommandIntent, identity: Identity): Decision {
+/** Where the command runs, as the wrapper reported it (a server URL or a kubeconfig cluster name). */
+export type Target = { cluster?: string | null };
+
+export function evaluate(policy: Policy, intent: CommandIntent, identity: Identity, target: Target = {}): Decision {
   const actor = actorOf(identity, policy);
-  const input = matchInput(intent, identity, actor, verbClass(intent));
+  const cluster = knownCluster(policy, target.cluster);
+  const unknownCluster = cluster === null && namesClusters(policy);
+  const input = matchInput(intent, identity, actor, verbClass(intent), cluster ?? 'any');
   const rule = decidingRule(policy, input);
   const risk = score(intent, identity, policy);
   const escalation = escalate(rule, risk);
-  const decision = escalation?.action ?? rule.action;
+  const ruled = escalation?.action ?? rule.action;
+  const note = unrecognisedNote(intent);
+  const closed = note === null ? { action: ruled, mask: rule.mask } : failClosed(ruled, rule.mask);
+  const decision = closed.action;
+  let message = fillMessage(messageFor(rule, ruled, risk, escalation?.threshold ?? null), intent);
+  if (note !== null) message = decision === ruled ? `${note}: ${message}` : `${note}: ${approverOf(rule)} must approve it`;
+  if (unknownCluster) {
+    message += ` (cluster ${target.cluster ? JSON.stringify(target.cluster) : 'unreported'} is not one of the policy's clusters, so it was decided as any of them)`;
+  }
   return {
+    ...(unknownCluster ? { unknownCluster: { reported: target.cluster ?? null } } : {}),
     decision,
     rule: rule.id,
-    message: messageFor(rule, decision, risk, escalation?.threshold ?? null),
+    message,
     risk,
     escalated: escalation === null ? null : { from: rule.action, threshold: escalation.threshold },
     actor,
     requireReason: rule.requireReason,
-    mask: rule.mask,
+    mask: closed.mask,
     record: rule.record,
     approverGroups: rule.approval.groups,
     approvalTtlSec: rule.approval.ttlSec,

@@ -5,6 +5,7 @@ import { isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../errors.ts';
 import { canonicalResource } from '../kubectl/resources.ts';
 import { compileGlobs, type Matcher } from './glob.ts';
+import { readClusters, unlistedClusterPatterns } from './clusters.ts';
 import { MatchSchema, namespacePatternProblem } from './match-schema.ts';
 import { DEFAULT_RESOURCE_POINTS } from './risk.ts';
 import { DEFAULT_FIELDS, readRules, readRuleOptions, readThresholds, type RuleOptions } from './rule-schema.ts';
@@ -13,7 +14,7 @@ import { YamlReader, type Problem, type YamlNode } from './yaml-reader.ts';
 
 export const POLICY_VERSION = 1;
 
-const TOP_FIELDS = ['version', 'approvers', 'namespaceClasses', 'defaults', 'risk', 'rules'];
+const TOP_FIELDS = ['version', 'approvers', 'namespaceClasses', 'clusters', 'defaults', 'risk', 'rules'];
 const RISK_FIELDS = ['approveAt', 'denyAt', 'agent', 'resources', 'namespaceClasses'];
 
 const BUILTIN_NAMESPACE_CLASSES = new Map([['production', ['prod', 'production', '*-prod']]]);
@@ -65,9 +66,17 @@ export function loadPolicy(text: string, source = 'policy.yaml'): Policy {
   const schema = new MatchSchema(reader, classPatterns);
   // Rules inherit the defaults' options, not their wording.
   const rules = readRules(reader, schema, top.get('rules'), { ...fallback, message: null, description: null }, doc.contents);
+  const clusters = top.has('clusters') ? readClusters(reader, top.get('clusters')) : [];
+  for (const [index, rule] of rules.entries()) {
+    if (rule.match.clusters === null) continue;
+    const unlisted = unlistedClusterPatterns(rule.match.clusters.patterns, clusters);
+    if (unlisted.length > 0) {
+      reader.problem(null, `rules[${index}].match.clusters`, `${unlisted.map((name) => `"${name}"`).join(', ')} ${unlisted.length === 1 ? 'is' : 'are'} not listed under clusters: (name the clusters the relay decides for, with their server URLs)`, rule.line);
+    }
+  }
   if (reader.problems.length > 0) throw new PolicyError(source, reader.problems.sort((a, b) => a.line - b.line));
   return {
-    version: POLICY_VERSION, source, approverGroups, namespaceClasses, rules, risk,
+    version: POLICY_VERSION, source, approverGroups, namespaceClasses, clusters, rules, risk,
     fallback: { ...fallback, id: 'default', line: reader.lineOf(top.get('defaults') ?? null), match: schema.read(null, '') },
   };
 }

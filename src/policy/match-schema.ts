@@ -1,6 +1,8 @@
 // The `match:` block of a rule: which commands and identities the rule is about. Every list is
 // validated and compiled here, once, into matchers (see match.ts for how they are applied).
 import { isScalar, isSeq } from 'yaml';
+import { OVERRIDE_FLAGS } from '../kubectl/connection-overrides.ts';
+import { POD_ESCAPES } from '../kubectl/pod-escape.ts';
 import { canonicalResource } from '../kubectl/resources.ts';
 import { compileGlobs, globProblem } from './glob.ts';
 import { ACTORS, type FlagCondition, type ListMatcher, type RuleMatch } from './types.ts';
@@ -8,7 +10,8 @@ import { VERB_CLASSES, type VerbClass } from './verbs.ts';
 import { join, type YamlNode, type YamlReader } from './yaml-reader.ts';
 
 const MATCH_FIELDS = [
-  'groups', 'subjects', 'actor', 'verbs', 'resources', 'namespaces', 'names', 'subresources', 'flags',
+  'groups', 'subjects', 'actor', 'verbs', 'resources', 'namespaces', 'names', 'subresources', 'clusters', 'flags',
+  'overrides', 'plugins', 'podEscapes',
 ] as const;
 
 // kubectl v1.32's top-level commands: a verb outside this list in a policy is a typo that would
@@ -46,7 +49,7 @@ export class MatchSchema {
   read(node: YamlNode, path: string): RuleMatch {
     const match: RuleMatch = {
       groups: null, subjects: null, actor: null, verbs: null, verbClasses: null, resources: null,
-      namespaces: null, names: null, subresources: null, flags: null,
+      namespaces: null, names: null, subresources: null, clusters: null, flags: null, overrides: null, plugins: null, podEscapes: null,
     };
     if (this.reader.isAbsent(node)) return match;
     const fields = this.reader.map(node, path, MATCH_FIELDS);
@@ -62,7 +65,11 @@ export class MatchSchema {
         case 'namespaces': match.namespaces = this.namespaces(value, at); break;
         case 'names': match.names = this.globs(value, at); break;
         case 'subresources': match.subresources = this.globs(value, at); break;
+        case 'clusters': match.clusters = this.globs(value, at); break;
         case 'flags': match.flags = this.flags(value, at); break;
+        case 'overrides': match.overrides = this.named(value, at, OVERRIDE_FLAGS, 'connection override'); break;
+        case 'plugins': match.plugins = this.globs(value, at); break;
+        case 'podEscapes': match.podEscapes = this.named(value, at, POD_ESCAPES, 'pod escape'); break;
       }
     }
     return match;
@@ -86,6 +93,16 @@ export class MatchSchema {
 
   private globs(node: YamlNode, path: string): ListMatcher | null {
     const items = this.each(node, path, globProblem);
+    return items === null ? null : listMatcher(items);
+  }
+
+  /** Globs over a fixed vocabulary: a word outside it is a typo that would never match. */
+  private named(node: YamlNode, path: string, known: readonly string[], what: string): ListMatcher | null {
+    const items = this.each(node, path, (item) => {
+      const problem = globProblem(item);
+      if (problem !== null) return problem;
+      return /[*?]/.test(item) || known.includes(item) ? null : `unknown ${what} "${item}" (expected one of ${known.join(', ')})`;
+    });
     return items === null ? null : listMatcher(items);
   }
 

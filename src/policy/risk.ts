@@ -1,7 +1,9 @@
-// Explainable risk: a score from 0 to 100 that is the sum of six factors, each with its points and
+// Explainable risk: a score from 0 to 100 that is the sum of nine factors, each with its points and
 // a reason a human approver (or the agent) can read. Points are deliberately coarse: the score
 // is there to rank and to escalate (policy thresholds), not to pretend to precision.
+import { isImmediateDeletion, parseGoBool } from '../kubectl/flag-values.ts';
 import type { CommandIntent } from '../kubectl/intent.ts';
+import { overridesFactor, pluginFactor, podEscapeFactor } from './risk-reach.ts';
 import { actorOf, affectedNamespaces } from './subject.ts';
 import type { Identity, Policy, RiskFactor, RiskScore } from './types.ts';
 import { verbClass } from './verbs.ts';
@@ -33,10 +35,15 @@ function verbFactor(intent: CommandIntent): RiskFactor {
   if (intent.dryRun !== 'none' && kind === 'write') {
     return { factor: 'verb', points: Math.min(points, 2), reason: `${intent.verb} with --dry-run=${intent.dryRun}: nothing is changed` };
   }
-  return { factor: 'verb', points, reason: `${intent.verb || '(no command)'} is a ${kind === 'other' ? 'command policy does not know' : `${kind} command`}` };
+  return { factor: 'verb', points, reason: `${intent.verb || '(no command)'} is ${kind === 'other' ? 'a command policy does not know' : `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} command`}` };
 }
 
 function resourceFactor(intent: CommandIntent, policy: Policy): RiskFactor {
+  if (intent.unrecognised.length > 0) {
+    // It could be anything, so it counts as the most sensitive resource the policy knows.
+    const points = Math.max(...DEFAULT_RESOURCE_POINTS.values(), ...policy.risk.resources.values());
+    return { factor: 'resource', points, reason: `${intent.unrecognised.join(', ')} not recognised, counted as the most sensitive resource` };
+  }
   if (intent.resources.length === 0) {
     const fromFiles = intent.filenames.length > 0;
     return { factor: 'resource', points: fromFiles ? 10 : 0, reason: fromFiles ? 'resources come from files the policy cannot see' : 'no resource named' };
@@ -87,10 +94,14 @@ function forceFactor(intent: CommandIntent): RiskFactor {
   const parts: Array<[number, string]> = [];
   const flag = (name: string) => intent.flags[name];
   if (intent.force) parts.push([15, '--force']);
-  if (flag('grace-period') === '0') parts.push([15, '--grace-period=0']);
+  // Flag values arrive as kubectl reads them (parse-intent normalises --grace-period=00 to "0").
+  if (isImmediateDeletion(intent)) parts.push([15, 'immediate deletion (--force with a grace period of 0 or none)']);
+  else if (flag('grace-period') === '0') parts.push([15, '--grace-period=0']);
   if (flag('now') === true) parts.push([5, '--now']);
-  if (flag('cascade') === 'orphan') parts.push([5, '--cascade=orphan']);
-  if (flag('validate') === 'false' || flag('validate') === 'ignore') parts.push([5, '--validate=false']);
+  // kubectl still reads the deprecated bool spellings: --cascade=false is orphan, --validate=0 is ignore.
+  const isFalse = (value: unknown) => value === false || (typeof value === 'string' && parseGoBool(value) === false);
+  if (flag('cascade') === 'orphan' || isFalse(flag('cascade'))) parts.push([5, '--cascade=orphan']);
+  if (flag('validate') === 'ignore' || isFalse(flag('validate'))) parts.push([5, '--validate=false']);
   if (flag('disable-eviction') === true) parts.push([15, '--disable-eviction']);
   if (flag('delete-emptydir-data') === true) parts.push([10, '--delete-emptydir-data']);
   if (parts.length === 0) return { factor: 'force', points: 0, reason: 'no force flags' };
@@ -110,6 +121,7 @@ export function score(intent: CommandIntent, identity: Identity, policy: Policy)
   const factors = [
     verbFactor(intent), resourceFactor(intent, policy), namespaceFactor(intent, policy),
     breadthFactor(intent), forceFactor(intent), identityFactor(identity, policy),
+    overridesFactor(intent), pluginFactor(intent), podEscapeFactor(intent),
   ];
   const total = factors.reduce((sum, factor) => sum + factor.points, 0);
   return { score: Math.max(0, Math.min(100, total)), factors };

@@ -39,8 +39,16 @@ export interface RuleMatch {
   namespaces: ListMatcher | null;
   names: ListMatcher | null;
   subresources: ListMatcher | null;
+  /** Names of the policy's clusters (see clusters.ts for a cluster the policy does not know). */
+  clusters: ListMatcher | null;
   /** Any one of these sets of flag conditions must hold (all conditions within a set). */
   flags: ReadonlyArray<ReadonlyMap<string, FlagCondition>> | null;
+  /** Connection overrides (`server`, `token`…) by flag name; see match-extensions.ts. */
+  overrides: ListMatcher | null;
+  /** Plugin names (`convert`, `*`); matches only commands that run a plugin. */
+  plugins: ListMatcher | null;
+  /** Pod escapes (`hostNetwork`, `privileged`, `*`); matches only commands that show one. */
+  podEscapes: ListMatcher | null;
 }
 
 export interface ApprovalSettings {
@@ -79,9 +87,18 @@ export interface RiskSettings extends RiskThresholds {
   agentPoints: number;
 }
 
+/** A cluster the policy knows: its name for rules, and the API server URL kubeconfig points at. */
+export interface KnownCluster {
+  name: string;
+  /** Normalised (clusters.ts); null when the policy knows the cluster by name only. */
+  server: string | null;
+}
+
 export interface Policy {
   version: 1;
   source: string;
+  /** The clusters the policy knows (`clusters:`); a reported cluster outside it is unknown. */
+  clusters: readonly KnownCluster[];
   approverGroups: readonly string[];
   namespaceClasses: ReadonlyMap<string, Matcher>;
   rules: readonly Rule[];
@@ -91,7 +108,7 @@ export interface Policy {
 }
 
 export interface RiskFactor {
-  factor: 'verb' | 'resource' | 'namespace' | 'breadth' | 'force' | 'identity';
+  factor: 'verb' | 'resource' | 'namespace' | 'breadth' | 'force' | 'identity' | 'overrides' | 'plugin' | 'pod-escape';
   points: number;
   reason: string;
 }
@@ -116,4 +133,6 @@ export interface Decision {
   approverGroups: readonly string[];
   approvalTtlSec: number;
   waitSec: number;
+  /** Set when rules name clusters and the reported one is not the policy's: decided as any cluster. */
+  unknownCluster?: { reported: string | null };
 }

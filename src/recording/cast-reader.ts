@@ -1,9 +1,9 @@
 // Reads a .cast back: the header, then events, validated line by line. A recording cut short by a
 // killed session ends early but stays readable; a torn final line (no newline) is reported, not
 // silently dropped.
-import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { HkError } from '../errors.ts';
+import { streamRegular } from './regular-file.ts';
 import { ASCIICAST_VERSION, type AsciicastEvent, type AsciicastHeader } from './asciicast.ts';
 
 export class CastFormatError extends HkError {
@@ -29,7 +29,18 @@ export function parseHeader(path: string, text: string): AsciicastHeader {
   const { version, width, height } = header as Record<string, unknown>;
   if (version !== ASCIICAST_VERSION) throw new CastFormatError(path, 1, `asciicast version ${String(version)} is not supported (only ${ASCIICAST_VERSION})`);
   if (!Number.isInteger(width) || !Number.isInteger(height)) throw new CastFormatError(path, 1, 'header needs integer width and height');
+  checkHkHeader(path, (header as Record<string, unknown>).hk);
   return header as AsciicastHeader;
+}
+
+/** hkubectl's own header fields: a version this hkubectl does not know is refused, not guessed. */
+function checkHkHeader(path: string, hk: unknown): void {
+  if (hk === undefined) return;
+  if (typeof hk !== 'object' || hk === null || Array.isArray(hk)) throw new CastFormatError(path, 1, 'header field "hk" is not an object');
+  const { v, session, stdout } = hk as Record<string, unknown>;
+  if (v !== 1) throw new CastFormatError(path, 1, `hkubectl header version ${JSON.stringify(v)} is not supported (only 1): use a newer hkubectl`);
+  if (typeof session !== 'string') throw new CastFormatError(path, 1, 'header field "hk.session" is not a string');
+  if (stdout !== undefined && stdout !== 'pipe' && stdout !== 'pty') throw new CastFormatError(path, 1, 'header field "hk.stdout" must be "pipe" or "pty"');
 }
 
 export function parseEvent(path: string, lineNumber: number, text: string): AsciicastEvent {
@@ -63,7 +74,8 @@ export async function readCast(path: string): Promise<CastContents> {
 }
 
 async function* castLines(path: string): AsyncGenerator<{ line: number; text: string }> {
-  const stream = createReadStream(path);
+  // A regular file only: a link named like a recording is not read through (regular-file.ts).
+  const stream = await streamRegular(path);
   let endsWithNewline = true;
   stream.on('data', (chunk) => {
     if (chunk.length > 0) endsWithNewline = chunk[chunk.length - 1] === 0x0a;

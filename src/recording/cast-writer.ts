@@ -1,10 +1,13 @@
 // Writes a .cast incrementally: every event is one complete line handed to the kernel at once,
 // so a session killed at any moment (even SIGKILL) leaves a valid, merely shorter, recording.
-// The sha256, size and event count are kept as lines are written, for the manifest.
+// The sha256, size and event count are kept as lines are written, for the manifest. Output from
+// pipes is written as a terminal would have shown it (LF as CR LF) when the header says
+// `stdout: 'pipe'`, so the recording plays right in any asciicast player.
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { HkError, ExitCode } from '../errors.ts';
+import { onlcr } from './cast-display.ts';
 import { eventLine, headerLine, type AsciicastHeader, type EventCode } from './asciicast.ts';
 
 export interface CastSummary {
@@ -29,6 +32,7 @@ export class CastWriter {
   private readonly hash: Hash = createHash('sha256');
   private readonly decoders = new Map<EventCode, StringDecoder>();
   private readonly startedAt: number;
+  private readonly translateLineFeeds: boolean;
   private size = 0;
   private events = 0;
   private closed = false;
@@ -46,6 +50,7 @@ export class CastWriter {
       throw new RecordingError(`cannot create recording ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, error);
     }
     this.startedAt = now();
+    this.translateLineFeeds = header.hk?.stdout === 'pipe';
     this.append(headerLine(header));
   }
 
@@ -62,7 +67,7 @@ export class CastWriter {
       }
       text = decoder.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     }
-    if (text !== '') this.event(code, text);
+    if (text !== '') this.event(code, this.translateLineFeeds && code === 'o' ? onlcr(text) : text);
   }
 
   resize(columns: number, rows: number): void {
@@ -77,7 +82,7 @@ export class CastWriter {
     if (!this.closed) {
       for (const [code, decoder] of this.decoders) {
         const rest = decoder.end();
-        if (rest !== '') this.event(code, rest);
+        if (rest !== '') this.event(code, this.translateLineFeeds && code === 'o' ? onlcr(rest) : rest);
       }
       this.closed = true;
       try {

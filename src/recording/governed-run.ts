@@ -7,6 +7,7 @@ import type { OwnOptions } from '../config/own-options.ts';
 import { ConfigError, TemporaryError, UsageError, isHkError } from '../errors.ts';
 import type { CommandIntent } from '../kubectl/intent.ts';
 import { resolveKubeTarget } from '../kubectl/kubeconfig.ts';
+import { findPlugin } from '../kubectl/plugin-lookup.ts';
 import { agentConfig, openAgentRelay } from '../relay/client/agent-client.ts';
 import type { RelayClient } from '../relay/client/client.ts';
 import { obtainDecision, type WaitingNotice } from '../relay/client/decision-flow.ts';
@@ -17,6 +18,8 @@ import { redactArgv } from '../contract/command-line.ts';
 import { pendingFiles, type SpoolEntry } from './spool.ts';
 import { needsTerminal, readsStdin } from './terminal-verbs.ts';
 import { runKubectlSession, type KubectlSessionResult } from './session.ts';
+import { readContent, type ContentRead } from './content-read.ts';
+import { readsContent } from '../contract/content-sources.ts';
 
 export interface GovernedRunInput {
   kubectlPath: string;
@@ -31,26 +34,35 @@ export async function runGoverned(input: GovernedRunInput): Promise<number> {
   const { env, intent, options } = input;
   checkWaitFlag(options.wait);
   const loaded = agentConfig(env, options.settings);
-  const target = resolveKubeTarget(intent, env, loaded.paths.cacheDir);
+  const target = resolveKubeTarget(intent, env, loaded.paths.cacheDir, { kubectlPath: input.kubectlPath });
+  const local = { kubeconfig: target.facts, plugin: intent.plugin === null ? null : findPlugin(input.args, env) };
   // Before the decision: a recording that cannot be written must not cost an approval or leave
   // the relay with a session that never ran.
   const recordingsDir = loaded.config.recordings ?? join(loaded.paths.dataDir, 'recordings');
   prepareRecordingsDir(recordingsDir);
+  // What the command reads (files, stdin) is hashed before asking, so an approval is bound to it;
+  // stdin is read here once and kubectl is given that copy.
+  const readOptions = { kubectlPath: input.kubectlPath, env, stdinIsContent: !needsTerminal(intent) };
+  const content: ContentRead | null = readsContent(intent) ? await readContent(intent, readOptions) : null;
   const { client, config, paths } = await openAgentRelay(loaded);
   try {
-    const allow = await decide(client, {
+    const body: SubmitBody = {
       argv: input.args,
       intent,
       context: target.context,
       cluster: target.server ?? target.cluster,
       namespace: target.namespace,
+      local,
       reason: options.reason,
       agent: options.agent,
       runId: options.runId,
-    }, config.wait, options);
+      content: content?.digest ?? null,
+    };
+    const refresh = content ? async () => ({ ...body, content: (await readContent(intent, { ...readOptions, stdinBytes: content.stdin })).digest }) : undefined;
+    const allow = await decide(client, body, config.wait, options, refresh);
 
     const spoolDir = join(paths.dataDir, 'spool');
-    const running = runSession(input, allow, recordingsDir);
+    const running = runSession(input, allow, recordingsDir, content?.stdin ?? undefined);
     // Drafts earlier runs left to send, looked for once kubectl is started (off the path to it)
     // and while it runs rather than after.
     const earlierDrafts = pendingFiles(spoolDir).catch(() => []);
@@ -110,11 +122,14 @@ async function deliverAndReport(
  * --hk-wait 0 there is no wait to announce, so the pending request becomes the one line of the
  * exit (rule and risk included) rather than a second line repeating the first.
  */
-async function decide(client: RelayClient, body: SubmitBody, waitMs: number | undefined, options: OwnOptions): Promise<AllowAnswer> {
+async function decide(
+  client: RelayClient, body: SubmitBody, waitMs: number | undefined, options: OwnOptions, refresh: (() => Promise<SubmitBody>) | undefined,
+): Promise<AllowAnswer> {
   let unannounced: WaitingNotice | undefined;
   try {
     return await obtainDecision(client, body, {
       waitMs,
+      ...(refresh ? { refresh } : {}),
       notify: (notice) => {
         if (notice.waitSec > 0) process.stderr.write(waitingLine(notice, options));
         else unannounced = notice;
@@ -146,7 +161,7 @@ function prepareRecordingsDir(dir: string): void {
   }
 }
 
-async function runSession(input: GovernedRunInput, allow: AllowAnswer, recordingsDir: string): Promise<KubectlSessionResult> {
+async function runSession(input: GovernedRunInput, allow: AllowAnswer, recordingsDir: string, stdin: Buffer | undefined): Promise<KubectlSessionResult> {
   // As the relay logged it (credential flag values masked): the relay refuses a recording whose
   // header names any other command, and a token has no place in a recording's header.
   const command = ['kubectl', ...redactArgv(input.args)].join(' ');
@@ -159,6 +174,7 @@ async function runSession(input: GovernedRunInput, allow: AllowAnswer, recording
     terminal: needsTerminal(input.intent),
     // Only what is recorded needs to pass through hkubectl; unrecorded, kubectl reads stdin itself.
     recordInput: allow.record && readsStdin(input.intent, input.args),
+    ...(stdin ? { input: stdin } : {}),
     masking: { profile: allow.mask },
     cast: allow.record
       ? {

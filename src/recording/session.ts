@@ -18,6 +18,11 @@ export interface KubectlSessionOptions {
   terminal: boolean;
   /** On pipes: pass stdin through hkubectl to kubectl and record it, masked, as input. */
   recordInput?: boolean;
+  /**
+   * On pipes: stdin already read (and hashed for an approval): kubectl gets exactly these bytes
+   * instead of hkubectl's stdin, recorded masked as input when recording.
+   */
+  input?: Buffer;
   masking: MaskingOptions;
   /** Where to record; null runs unrecorded (policy `record: false`). */
   cast: { path: string; header: Omit<AsciicastHeader, 'width' | 'height'> } | null;
@@ -43,7 +48,7 @@ export async function runKubectlSession(options: KubectlSessionOptions): Promise
   const startedAt = now().toISOString();
   const size = terminalSize();
   const writer = options.cast
-    ? new CastWriter(options.cast.path, { ...options.cast.header, width: size.columns, height: size.rows } as AsciicastHeader)
+    ? new CastWriter(options.cast.path, withStdoutKind({ ...options.cast.header, width: size.columns, height: size.rows } as AsciicastHeader, options.terminal))
     : null;
   for (const marker of options.markers ?? []) writer?.marker(marker);
 
@@ -89,11 +94,13 @@ export async function runKubectlSession(options: KubectlSessionOptions): Promise
     const out = outputTo(process.stdout, afterIdle(10));
     const err = outputTo(process.stderr, afterIdle(10));
     outputs.push(out, err);
-    const { child, ended } = spawnKubectl(options.kubectlPath, options.args, options.env, 'pipe', options.recordInput ? 'pipe' : 'inherit');
+    const { child, ended } = spawnKubectl(options.kubectlPath, options.args, options.env, 'pipe', options.recordInput || options.input ? 'pipe' : 'inherit');
     stop = () => child.kill('SIGTERM');
-    const stopInput = options.recordInput
-      ? teeInput(child.stdin!, createStreamingMasker(options.masking, memory), writer, failClosed, (counts) => extraCounts.push(counts))
-      : () => {};
+    const stopInput = options.input
+      ? feedInput(child.stdin!, options.input, createStreamingMasker(options.masking, memory), writer, failClosed, (counts) => extraCounts.push(counts))
+      : options.recordInput
+        ? teeInput(child.stdin!, createStreamingMasker(options.masking, memory), writer, failClosed, (counts) => extraCounts.push(counts))
+        : () => {};
     // Closing our end of kubectl's pipe gives kubectl the broken pipe the agent's end gave us.
     whenReaderGone(process.stdout, () => child.stdout!.destroy());
     whenReaderGone(process.stderr, () => child.stderr!.destroy());
@@ -194,6 +201,34 @@ function teeInput(
     if (masker.heldBytes > 0) record(() => masker.flush());
     stdin.pause();
   };
+}
+
+/** Input read before kubectl started: written to kubectl once, and recorded masked as one `i` event. */
+function feedInput(
+  toKubectl: NodeJS.WritableStream,
+  bytes: Buffer,
+  masker: StreamingMasker,
+  writer: CastWriter | null,
+  failClosed: (error: unknown) => void,
+  reportCounts: (counts: Readonly<Record<string, number>>) => void,
+): () => void {
+  reportCounts(masker.counts);
+  toKubectl.on('error', () => {});
+  toKubectl.end(bytes);
+  if (writer) {
+    try {
+      const masked = Buffer.concat([masker.push(bytes), masker.flush()]);
+      if (masked.length > 0) writer.write('i', masked);
+    } catch (error) {
+      failClosed(error);
+    }
+  }
+  return () => {};
+}
+
+/** The header says what the output went through, so readers know how to draw it (cast-display.ts). */
+function withStdoutKind(header: AsciicastHeader, terminal: boolean): AsciicastHeader {
+  return header.hk ? { ...header, hk: { ...header.hk, stdout: terminal ? 'pty' : 'pipe' } } : header;
 }
 
 function terminalSize(): TerminalSize {

@@ -1,4 +1,8 @@
 // `hkubectl verify`'s text report: one line per session, then its problems indented, then a tally.
+// A manifest's command and names are the agent's, and a file name or problem can carry anything:
+// every line is spelt out (showUntrusted) so a hostile session cannot act on the auditor's terminal.
+import { showCommand } from '../contract/command-line.ts';
+import { showUntrusted } from '../contract/show-untrusted.ts';
 import type { SessionVerification, VerificationStatus } from './verify.ts';
 
 const LABEL: Record<VerificationStatus, string> = {
@@ -10,7 +14,7 @@ export function reportLines(results: SessionVerification[]): string[] {
   for (const result of results) {
     const manifest = result.manifest;
     const about = manifest
-      ? `#${manifest.chain.seq}  ${['kubectl', ...manifest.command.argv].join(' ')}  (${manifest.identity.subject}, exit ${manifest.exitCode}${manifest.approval ? `, approved by ${manifest.approval.approver.subject}` : ''})`
+      ? `#${manifest.chain.seq}  ${showCommand(manifest.command.argv)}  (${manifest.identity.subject}, exit ${manifest.exitCode}${manifest.approval ? `, approved by ${manifest.approval.approver.subject}` : ''})`
       : '';
     lines.push(`${LABEL[result.status].padEnd(18)} ${result.session}  ${about}`.trimEnd());
     for (const problem of result.problems) lines.push(`    ${problem}`);
@@ -19,5 +23,5 @@ export function reportLines(results: SessionVerification[]): string[] {
   for (const result of results) counts.set(result.status, (counts.get(result.status) ?? 0) + 1);
   const tally = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
   lines.push(`${results.length} session${results.length === 1 ? '' : 's'}: ${tally}`);
-  return lines;
+  return lines.map(showUntrusted);
 }

@@ -2,12 +2,12 @@
 // it still hash to what was signed, does the .cast's header name the same session, and (given the
 // relay's audit log) does the manifest sit where the log says it does. One status per session,
 // with what changed, so an auditor knows which file to distrust.
-import { readFile } from 'node:fs/promises';
 import { sha256Hex } from '../contract/audit-chain.ts';
 import {
   ManifestFormatError, parseManifestDocument, parseManifestPayload, payloadBytes, type SessionDraft, type SessionManifest,
 } from '../contract/manifest.ts';
-import { digestFile, findSessions, readCastHeader, type SessionFiles } from './session-files.ts';
+import { isNotRegularFile, readRegularText } from './regular-file.ts';
+import { digestFile, findSessions, readCastHeader, type SessionFiles, type SkippedFile } from './session-files.ts';
 import { chainProblems, type ChainSource } from './verify-chain.ts';
 import { checkSignature, type Jwks } from './verify-signature.ts';
 
@@ -37,12 +37,21 @@ export type SessionVerification = {
 
 export type VerifyOptions = { jwks: Jwks; chain?: ChainSource | null };
 
-export async function verifySessions(paths: string[], options: VerifyOptions): Promise<SessionVerification[]> {
+export type Verified = { results: SessionVerification[]; skipped: SkippedFile[] };
+
+/** The sessions the paths name, verified, and what was skipped there (links, FIFOs…). */
+export async function verifyPaths(paths: string[], options: VerifyOptions): Promise<Verified> {
   const results: SessionVerification[] = [];
-  for (const files of await findSessions(paths)) results.push(await verifyFiles(files, options.jwks));
+  const { sessions, skipped } = await findSessions(paths);
+  for (const files of sessions) results.push(await verifyFiles(files, options.jwks));
   if (options.chain) await checkChain(results, options.chain);
   flagSharedSeqs(results);
-  return results.sort((a, b) => (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER) || a.session.localeCompare(b.session));
+  results.sort((a, b) => (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER) || a.session.localeCompare(b.session));
+  return { results, skipped };
+}
+
+export async function verifySessions(paths: string[], options: VerifyOptions): Promise<SessionVerification[]> {
+  return (await verifyPaths(paths, options)).results;
 }
 
 function finish(result: SessionVerification, missing: boolean): SessionVerification {
@@ -63,9 +72,9 @@ async function verifyFiles(files: SessionFiles, jwks: Jwks): Promise<SessionVeri
 
   let document;
   try {
-    document = parseManifestDocument(await readFile(files.manifestPath, 'utf8'), files.manifestPath);
+    document = parseManifestDocument(await readRegularText(files.manifestPath), files.manifestPath);
   } catch (error) {
-    if (!(error instanceof ManifestFormatError)) throw error;
+    if (!(error instanceof ManifestFormatError) && !isNotRegularFile(error)) throw error;
     fail('manifest', `manifest unreadable: ${error.message}`);
     return finish(result, false);
   }
@@ -118,7 +127,13 @@ async function verifyFiles(files: SessionFiles, jwks: Jwks): Promise<SessionVeri
 async function castProblems(files: SessionFiles, signed: { sha256: string; size: number }): Promise<Array<[Change, string]>> {
   const castPath = files.castPath!;
   const problems: Array<[Change, string]> = [];
-  const actual = await digestFile(castPath);
+  let actual;
+  try {
+    actual = await digestFile(castPath);
+  } catch (error) {
+    if (!isNotRegularFile(error)) throw error;
+    return [['cast', `recording unreadable: ${error.message}`]];
+  }
   if (actual.sha256 !== signed.sha256) problems.push(['cast.sha256', `cast sha256 is ${actual.sha256}, the manifest says ${signed.sha256}: the recording was altered`]);
   if (actual.size !== signed.size) problems.push(['cast.size', `cast size is ${actual.size} bytes, the manifest says ${signed.size}`]);
   try {

@@ -2,17 +2,16 @@
 // directory plus the page and the player's files. Recorded content is only ever sent as JSON or
 // as the raw .cast (text/plain, nosniff), and the page runs under a CSP that allows scripts from
 // this origin alone, so a recorded `<script>` cannot run.
-import { createReadStream, existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { playerAssets } from './web/assets.ts';
 import { APP_SCRIPT } from './web/app-script.ts';
 import { PAGE_CSS, pageHtml } from './web/page.ts';
-import { sessionsIn } from './recordings-dir.ts';
+import { displayCastBody } from './display-cast.ts';
 import { byStartDescending, sessionDetail } from './session-detail.ts';
 import { rowOf } from './session-model.ts';
-import { checkSession, type Jwks, type SessionCheck } from './verification.ts';
+import { checkDirectory, checkSession, type Jwks, type SessionCheck } from './verification.ts';
+import { pairIn, type SkippedFile } from '../recording/session-files.ts';
 
 export const PLAY_CSP = [
   "default-src 'none'",
@@ -52,11 +51,11 @@ export async function startPlayServer(options: PlayOptions): Promise<PlayServer>
   };
   let port = 0;
 
+  /** The session's regular files in the directory, verified; null when it has none there. */
   async function check(session: string): Promise<SessionCheck | null> {
-    for (const name of [`${session}.manifest.json`, `${session}.cast`]) {
-      if (existsSync(join(options.dir, name))) return checkSession(join(options.dir, name), options.jwks);
-    }
-    return null;
+    const files = await pairIn(options.dir, session, []);
+    const path = files.manifestPath ?? files.castPath;
+    return path === null ? null : checkSession(path, options.jwks);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -69,17 +68,23 @@ export async function startPlayServer(options: PlayOptions): Promise<PlayServer>
     if (file) return send(res, 200, file.type, file.body);
     if (path === '/favicon.ico') return send(res, 204, 'text/plain', '');
     if (path === '/api/sessions') {
-      const rows = [];
-      for await (const found of sessionsIn(options.dir, options.jwks)) rows.push(rowOf(found));
-      return sendJson(res, 200, { source: options.label, sessions: rows.sort(byStartDescending) });
+      const { checks, skipped } = await checkDirectory(options.dir, options.jwks);
+      return sendJson(res, 200, { source: options.label, sessions: checks.map(rowOf).sort(byStartDescending), skipped: skipped.map(skippedName) });
     }
     const match = SESSION_PATH.exec(path);
     const found = match ? await check(match[1]!) : null;
     if (!match || !found) return sendJson(res, 404, { error: 'no such session' });
     if (!match[2]) return sendJson(res, 200, await sessionDetail(found));
     if (!found.castPath) return sendJson(res, 404, { error: 'this session has no recording', problems: found.problems });
-    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
-    createReadStream(found.castPath).on('error', () => res.destroy()).pipe(res);
+    // Drawn as a terminal would have shown it: an older pipe recording's bare LFs become CR LF.
+    const body = await displayCastBody(found);
+    if (body.problem !== null) return sendJson(res, 422, { error: body.problem });
+    return send(res, 200, 'text/plain; charset=utf-8', body.text);
+  }
+
+  /** A skipped entry as the page shows it: its name in the directory and what it is. */
+  function skippedName(entry: SkippedFile): { name: string; why: string } {
+    return { name: entry.path.slice(entry.path.lastIndexOf('/') + 1), why: entry.why };
   }
 
   const server: Server = createServer((req, res) => {

@@ -1,13 +1,16 @@
 // `hkubectl replay --exec`: run the recorded kubectl command again, against a sandbox, and show
 // how the masked output differs from the recording's. Only a verified manifest's argv is re-run
 // (a tampered or unsigned one could make the auditor run anything), and never one whose argv
-// had credentials redacted (it would not be the same command).
+// had credentials redacted (it would not be the same command). A recorded `exec -- rm -rf ~`
+// re-run against a sandbox whose pods are host processes would run on the auditor's machine, so
+// such a sandbox is refused unless the auditor passes --unsafe-host-processes.
 import { spawn } from 'node:child_process';
 import { createStreamingMasker, maskText, type MaskingOptions, type MaskProfileName } from '../masking/index.ts';
 import { ConfigError, UsageError } from '../errors.ts';
 import { locateKubectl } from '../kubectl/locate.ts';
 import { exitCodeOf } from '../kubectl/exit-status.ts';
 import { readCast } from '../recording/cast-reader.ts';
+import { agentOutput } from '../recording/cast-display.ts';
 import { colourDiff, outputDiff } from './output-diff.ts';
 import { resolveTarget } from './recordings-dir.ts';
 import { statusLine } from './replay.ts';
@@ -21,6 +24,8 @@ export interface ReexecRequest {
   context: string;
   kubeconfig?: string | undefined;
   allowAnyContext: boolean;
+  /** Re-run against a sandbox whose pods are host processes (not isolated) anyway. */
+  unsafeHostProcesses?: boolean;
   kubectlPath?: string;
   env: NodeJS.ProcessEnv;
 }
@@ -33,7 +38,7 @@ export interface ReexecIo {
 /** 0 when the outputs and exit codes match, 1 when they differ (like diff(1)). */
 export async function reexecute(request: ReexecRequest, io: ReexecIo): Promise<number> {
   const env = request.env;
-  const target = resolveTarget(request.target, request.dir);
+  const target = await resolveTarget(request.target, request.dir);
   if (!target.manifestPath) throw new UsageError('ERR_NO_MANIFEST', `session ${target.session} has no manifest, so its command line is unknown`);
   const check = await checkSession(target.manifestPath, await request.jwks(target.dir));
   io.stderr(`${statusLine(check)}\n`);
@@ -49,15 +54,23 @@ export async function reexecute(request: ReexecRequest, io: ReexecIo): Promise<n
   if (redacted.length > 0) {
     throw new UsageError('ERR_REDACTED_ARGV', `the recorded command line had values redacted (${redacted.join(', ')}), so it cannot be re-run as it was`);
   }
-  const { sandbox } = checkSandboxContext(request.context, kubeconfigFiles(request.kubeconfig, env), request.allowAnyContext);
+  const { sandbox, isolation } = checkSandboxContext(request.context, kubeconfigFiles(request.kubeconfig, env), request.allowAnyContext);
+  const hostProcesses = sandbox && isolation !== 'bubblewrap';
+  if (hostProcesses && request.unsafeHostProcesses !== true) {
+    throw new ConfigError('ERR_SANDBOX_NOT_ISOLATED', `sandbox context ${request.context} runs its pods as host processes (no bubblewrap isolation), so the recorded command is not re-run: anything it execs would run on this machine`, {
+      hint: 'install bubblewrap (apt-get install bubblewrap) and restart hkubectl sandbox, or pass --unsafe-host-processes to run it anyway',
+    });
+  }
   const args = retarget(argv, typeof command.verb === 'string' ? command.verb : null, { context: request.context, ...(request.kubeconfig ? { kubeconfig: request.kubeconfig } : {}) });
   const masking: MaskingOptions = { profile: maskingProfile(check.payload) };
-  io.stderr(`re-running: kubectl ${args.join(' ')}${sandbox ? ' (sandbox)' : ' (NOT a sandbox: --yes-i-mean-it)'}\n`);
+  const where = !sandbox ? ' (NOT a sandbox: --yes-i-mean-it)' : hostProcesses ? ' (sandbox with HOST processes, NOT isolated: --unsafe-host-processes)' : ' (sandbox)';
+  io.stderr(`re-running: kubectl ${args.join(' ')}${where}\n`);
 
   const kubectlPath = request.kubectlPath ?? locateKubectl({ env, selfPath: process.argv[1] ?? '' });
   const fresh = await runMasked(kubectlPath, args, env, masking);
-  const { events } = await readCast(check.castPath);
-  const recorded = maskText(events.filter((e) => e[1] === 'o').map((e) => e[2]).join(''), masking).text;
+  const { header, events } = await readCast(check.castPath);
+  // The bytes the agent received (a pipe session's recording holds its LFs as CR LF).
+  const recorded = maskText(agentOutput(header, events), masking).text;
   const recordedExit = typeof check.payload.exitCode === 'number' ? check.payload.exitCode : null;
 
   const patch = outputDiff(recorded, fresh.output, { recorded: `recorded/${check.session}`, fresh: `sandbox/${request.context}` });

@@ -22,22 +22,27 @@ export interface OpenedSource {
   close(): Promise<void>;
 }
 
-export async function mirrorRelaySessions(url: string, jwksFile: string | undefined, progress: (line: string) => void, env: NodeJS.ProcessEnv): Promise<OpenedSource> {
-  const client = relayClientFor({ relay: url }, env);
+/** `mine`: only the caller's own sessions (an agent replaying what it did), not every session (auditors). */
+export async function mirrorRelaySessions(
+  url: string | undefined, jwksFile: string | undefined, progress: (line: string) => void, env: NodeJS.ProcessEnv, mine = false,
+): Promise<OpenedSource> {
+  const client = relayClientFor(url === undefined ? {} : { relay: url }, env);
   try {
-    return await mirrorWith(client, jwksFile, progress);
+    return await mirrorWith(client, jwksFile, progress, mine);
   } finally {
     await client.close();
   }
 }
 
-export async function mirrorWith(client: Pick<RelayClient, 'url' | 'jwks' | 'sessions' | 'sessionManifest' | 'sessionCast'>, jwksFile: string | undefined, progress: (line: string) => void): Promise<OpenedSource> {
+export async function mirrorWith(
+  client: Pick<RelayClient, 'url' | 'jwks' | 'sessions' | 'ownSessions' | 'sessionManifest' | 'sessionCast'>, jwksFile: string | undefined, progress: (line: string) => void, mine = false,
+): Promise<OpenedSource> {
   const dir = await mkdtemp(join(tmpdir(), 'hk-relay-sessions-'));
   const close = () => rm(dir, { recursive: true, force: true });
   try {
     const jwks = jwksFile !== undefined ? await loadJwks(jwksFile, dir) : await client.jwks();
     await writeFile(join(dir, 'jwks.json'), JSON.stringify(jwks));
-    const sessions = (await client.sessions('closed')).filter((s) => isSessionId(s.sessionId));
+    const sessions = (await (mine ? client.ownSessions('closed') : client.sessions('closed'))).filter((s) => isSessionId(s.sessionId));
     let done = 0;
     for (const { sessionId } of sessions) {
       await writeFile(join(dir, manifestFileName(sessionId)), JSON.stringify(await client.sessionManifest(sessionId)), { mode: 0o600 });

@@ -1,14 +1,15 @@
 // Pointing a recorded kubectl command line at the auditor's sandbox, and nowhere else: every
 // flag that chooses a cluster or credentials is dropped from the recording, then --context (and
 // --kubeconfig) are added. A context counts as a sandbox only when its kubeconfig entry carries
-// the `hkubectl.dev/sandbox` extension (see src/sandbox/kubeconfig.ts).
+// the `hkubectl.dev/sandbox` extension (see src/sandbox/kubeconfig.ts), which also says whether
+// that sandbox's pods run jailed or as host processes on this machine.
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parse } from 'yaml';
 import { ConfigError, UsageError } from '../errors.ts';
 import { flagSpecFor } from '../kubectl/flag-specs.ts';
-import { isSandboxContext } from '../sandbox/kubeconfig.ts';
+import { isSandboxContext, sandboxIsolation } from '../sandbox/kubeconfig.ts';
 
 const TARGET_FLAGS = new Set([
   'context', 'cluster', 'user', 'kubeconfig', 'server', 'token', 'as', 'as-group', 'as-uid', 'username', 'password',
@@ -54,8 +55,11 @@ export function kubeconfigFiles(explicit: string | undefined, env: NodeJS.Proces
   return [join(env.HOME ?? homedir(), '.kube', 'config')];
 }
 
-/** Refuses a context that is not marked as a sandbox, unless the auditor insists. */
-export function checkSandboxContext(context: string, files: string[], allowAnyContext: boolean): { sandbox: boolean } {
+/**
+ * Refuses a context that is not marked as a sandbox, unless the auditor insists. For a sandbox,
+ * also says whether its pods are isolated ('none' for host processes or an older sandbox).
+ */
+export function checkSandboxContext(context: string, files: string[], allowAnyContext: boolean): { sandbox: boolean; isolation: 'bubblewrap' | 'none' } {
   // kubectl's merge rule: the first file that defines a context name wins.
   for (const file of files) {
     let doc: KubeconfigDoc & { contexts?: { name?: string }[] };
@@ -72,7 +76,7 @@ export function checkSandboxContext(context: string, files: string[], allowAnyCo
         hint: 'use the sandbox\'s context (hkubectl sandbox), or pass --yes-i-mean-it to run against this cluster anyway',
       });
     }
-    return { sandbox };
+    return { sandbox, isolation: sandbox ? sandboxIsolation(doc, context) : 'none' };
   }
   throw new UsageError('ERR_NO_CONTEXT', `no context named ${context} in ${files.join(', ')}`);
 }

@@ -16,9 +16,13 @@ export interface SessionRow {
   namespace: string | null;
   context: string | null;
   decision: string | null;
+  /** The decision as a person says it (decisionText): "approved by alice", "allowed by rule reads"… */
+  decisionSummary: string;
   rule: string | null;
   risk: number | null;
   approver: string | null;
+  /** When the approver answered. */
+  reviewedAt: string | null;
   justification: string | null;
   requestId: string | null;
   reason: string | null;
@@ -42,7 +46,7 @@ export function rowOf(check: SessionCheck): SessionRow {
   const approval = obj(payload.approval);
   const approver = obj(approval.approver);
   const argv = Array.isArray(command.argv) ? command.argv.filter((a): a is string => typeof a === 'string') : [];
-  return {
+  const row: Omit<SessionRow, 'decisionSummary'> = {
     session: check.session,
     status: check.status,
     problems: check.problems,
@@ -56,6 +60,7 @@ export function rowOf(check: SessionCheck): SessionRow {
     rule: str(decision.rule),
     risk: num(obj(decision.risk).score),
     approver: str(approver.email) ?? str(approver.subject),
+    reviewedAt: str(approval.reviewedAt),
     justification: str(approval.justification),
     requestId: str(approval.requestId),
     reason: str(payload.reason),
@@ -64,6 +69,25 @@ export function rowOf(check: SessionCheck): SessionRow {
     castFile: check.castPath === null ? null : baseName(check.castPath),
     manifestFile: check.manifestPath === null ? null : baseName(check.manifestPath),
   };
+  return { ...row, decisionSummary: decisionText(row) };
+}
+
+/**
+ * The decision as a person says it: "approved by alice" for a session a human approved, "denied
+ * by alice" for one refused, "blocked by rule …" for a guardrail, "allowed by rule …" otherwise.
+ */
+export function decisionText(row: Pick<SessionRow, 'decision' | 'rule' | 'approver'>): string {
+  const rule = row.rule ? ` by rule ${row.rule}` : '';
+  switch (row.decision) {
+    case 'allow':
+      return row.approver ? `approved by ${row.approver}` : `allowed${rule}`;
+    case 'deny':
+      return row.approver ? `denied by ${row.approver}` : `blocked${rule}`;
+    case null:
+      return '—';
+    default:
+      return `${row.decision}${rule}`;
+  }
 }
 
 function baseName(path: string): string {

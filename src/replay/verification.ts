@@ -2,9 +2,10 @@
 // status and problems, the files, and the manifest fields to show. `payload` is set only when
 // the relay's signature verified; `displayPayload` is the unverified payload of a manifest that
 // failed, shown to the auditor (marked as such) but never acted on.
-import { readFile } from 'node:fs/promises';
 import { parseManifestDocument, payloadBytes } from '../contract/manifest.ts';
-import { verifySessions, type SessionVerification } from '../recording/verify.ts';
+import { readRegularText } from '../recording/regular-file.ts';
+import { verifyPaths, verifySessions, type SessionVerification } from '../recording/verify.ts';
+import type { SkippedFile } from '../recording/session-files.ts';
 import type { Jwks } from '../recording/verify-signature.ts';
 import type { VerificationStatus } from '../recording/verify.ts';
 
@@ -34,9 +35,10 @@ export async function checkSession(path: string, jwks: Jwks | null): Promise<Ses
   return toCheck(result!);
 }
 
-/** Every session in `dir` (manifests, and recordings that have none), verified. */
-export async function checkDirectory(dir: string, jwks: Jwks | null): Promise<SessionCheck[]> {
-  return Promise.all((await verifySessions([dir], { jwks: jwks ?? NO_KEYS })).map(toCheck));
+/** Every session in `dir` (manifests, and recordings that have none), verified, and what was skipped there. */
+export async function checkDirectory(dir: string, jwks: Jwks | null): Promise<{ checks: SessionCheck[]; skipped: SkippedFile[] }> {
+  const { results, skipped } = await verifyPaths([dir], { jwks: jwks ?? NO_KEYS });
+  return { checks: await Promise.all(results.map(toCheck)), skipped };
 }
 
 async function toCheck(result: SessionVerification): Promise<SessionCheck> {
@@ -55,7 +57,7 @@ async function toCheck(result: SessionVerification): Promise<SessionCheck> {
 
 async function unverifiedPayload(manifestPath: string): Promise<Record<string, unknown> | null> {
   try {
-    const document = parseManifestDocument(await readFile(manifestPath, 'utf8'), manifestPath);
+    const document = parseManifestDocument(await readRegularText(manifestPath), manifestPath);
     if (document.kind !== 'signed') return null;
     const payload = JSON.parse(payloadBytes(document.jws).toString('utf8')) as unknown;
     return payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>) : null;

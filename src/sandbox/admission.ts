@@ -54,12 +54,53 @@ function workload(t: ResourceType, obj: KubeObject): void {
   spec.revisionHistoryLimit ??= 10;
   if (t.kind === 'Deployment') {
     spec.progressDeadlineSeconds ??= 600;
-    spec.strategy ??= { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } };
+    // An empty strategy (kubectl create deployment sends one) is defaulted like a missing one.
+    spec.strategy = { ...(isPlainObject(spec.strategy) ? spec.strategy : {}) };
+    spec.strategy.type ??= 'RollingUpdate';
+    if (spec.strategy.type === 'RollingUpdate') spec.strategy.rollingUpdate = { maxUnavailable: '25%', maxSurge: '25%', ...spec.strategy.rollingUpdate };
   }
 }
 
 function decodesAsBase64(value: unknown): boolean {
   return typeof value === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(value) && value.length % 4 === 0;
+}
+
+const SUBJECT_KINDS = ['ServiceAccount', 'User', 'Group'];
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+const supported = (value: unknown, values: string[]) => `Unsupported value: ${JSON.stringify(value ?? '')}: supported values: ${values.map((v) => JSON.stringify(v)).join(', ')}`;
+
+/** The parts of RBAC validation that decide what a binding or rule can match (pkg/apis/rbac/validation). */
+function rbac(t: ResourceType, obj: KubeObject): void {
+  const name = obj.metadata.name ?? '';
+  if (t.kind === 'Role' || t.kind === 'ClusterRole') {
+    const rules = obj.rules ?? [];
+    if (!Array.isArray(rules)) throw invalid(t, name, 'rules', 'Invalid value: must be a list');
+    rules.forEach((r: unknown, i: number) => {
+      const rule = (isPlainObject(r) ? r : {}) as Record<string, unknown>;
+      if (!Array.isArray(rule.verbs) || rule.verbs.length === 0) throw invalid(t, name, `rules[${i}].verbs`, 'Required value: verbs must contain at least one value');
+      const urls = Array.isArray(rule.nonResourceURLs) ? rule.nonResourceURLs : [];
+      if (urls.length > 0 && t.kind === 'Role') throw invalid(t, name, `rules[${i}].nonResourceURLs`, 'Invalid value: namespaced rules cannot apply to non-resource URLs');
+      const resources = Array.isArray(rule.resources) ? rule.resources : [];
+      if (urls.length > 0 && resources.length > 0) throw invalid(t, name, `rules[${i}].nonResourceURLs`, 'Invalid value: rules cannot apply to both regular resources and non-resource URLs');
+      if (urls.length === 0 && (!Array.isArray(rule.apiGroups) || rule.apiGroups.length === 0)) throw invalid(t, name, `rules[${i}].apiGroups`, 'Required value: resource rules must supply at least one api group');
+      if (urls.length === 0 && resources.length === 0) throw invalid(t, name, `rules[${i}].resources`, 'Required value: resource rules must supply at least one resource');
+    });
+    obj.rules = rules;
+    return;
+  }
+  const kinds = t.kind === 'ClusterRoleBinding' ? ['ClusterRole'] : ['ClusterRole', 'Role'];
+  const ref = (isPlainObject(obj.roleRef) ? obj.roleRef : {}) as Record<string, unknown>;
+  if (ref.apiGroup !== RBAC_GROUP) throw invalid(t, name, 'roleRef.apiGroup', supported(ref.apiGroup, [RBAC_GROUP]));
+  if (typeof ref.kind !== 'string' || !kinds.includes(ref.kind)) throw invalid(t, name, 'roleRef.kind', supported(ref.kind, kinds));
+  if (typeof ref.name !== 'string' || ref.name === '') throw invalid(t, name, 'roleRef.name', 'Required value');
+  const subjects = obj.subjects ?? [];
+  if (!Array.isArray(subjects)) throw invalid(t, name, 'subjects', 'Invalid value: must be a list');
+  subjects.forEach((s: unknown, i: number) => {
+    const subject = (isPlainObject(s) ? s : {}) as Record<string, unknown>;
+    if (typeof subject.name !== 'string' || subject.name === '') throw invalid(t, name, `subjects[${i}].name`, 'Required value');
+    if (typeof subject.kind !== 'string' || !SUBJECT_KINDS.includes(subject.kind)) throw invalid(t, name, `subjects[${i}].kind`, supported(subject.kind, SUBJECT_KINDS));
+    if (subject.kind === 'ServiceAccount' && t.kind === 'ClusterRoleBinding' && !subject.namespace) throw invalid(t, name, `subjects[${i}].namespace`, 'Required value');
+  });
 }
 
 export function admit(t: ResourceType, obj: KubeObject, ctx: AdmissionContext): KubeObject {
@@ -69,6 +110,7 @@ export function admit(t: ResourceType, obj: KubeObject, ctx: AdmissionContext): 
   if (name !== '' && (!pattern.test(name) || name.length > 253)) {
     throw invalid(t, name, 'metadata.name', `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`);
   }
+  if (t.group === RBAC_GROUP) rbac(t, obj);
   switch (t.kind) {
     case 'Namespace':
       obj.metadata.labels = { ...obj.metadata.labels, 'kubernetes.io/metadata.name': name };

@@ -19,7 +19,7 @@ export const VERSION_INFO = {
   platform: 'linux/amd64',
 };
 
-const verbsOf = (r: ResourceType) => (r.resource === 'events' || r.resource === 'nodes' || r.resource === 'namespaces' ? STANDARD_VERBS.filter((v) => v !== 'deletecollection' || r.resource === 'events') : STANDARD_VERBS);
+const verbsOf = (r: ResourceType) => r.verbs ?? (r.resource === 'events' || r.resource === 'nodes' || r.resource === 'namespaces' ? STANDARD_VERBS.filter((v) => v !== 'deletecollection' || r.resource === 'events') : STANDARD_VERBS);
 
 function aggregatedResource(r: ResourceType) {
   return {

@@ -1,10 +1,8 @@
 // `kubectl exec` over WebSocket. Each message starts with a channel byte: 0 stdin, 1 stdout,
 // 2 stderr, 3 error (a Status with the exit code, from v4 on), 4 resize (v3+), 255 close
-// (v5: the client closed one of its streams, e.g. stdin EOF). The command runs as a local process
-// in the pod's directory, in a pty when tty=true; it is killed when the client goes away.
+// (v5: the client closed one of its streams, e.g. stdin EOF). The command runs in the pod's jail
+// (see jail.ts), in a pty when tty=true; it is killed when the client goes away or the pod goes.
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import * as pty from 'node-pty';
 import type { WebSocket } from 'ws';
 import type { KubeObject } from './object.ts';
@@ -21,18 +19,6 @@ export type ExecRequest = { command: string[]; container?: string; stdin: boolea
 export function parseExecQuery(query: URLSearchParams): ExecRequest {
   const on = (k: string) => query.get(k) === 'true' || query.get(k) === '1';
   return { command: query.getAll('command'), container: query.get('container') ?? undefined, stdin: on('stdin'), stdout: on('stdout'), stderr: on('stderr'), tty: on('tty') };
-}
-
-function onPath(command: string, env: NodeJS.ProcessEnv, cwd: string): boolean {
-  const candidates = command.includes('/') ? [command.startsWith('/') ? command : join(cwd, command)] : (env.PATH ?? '').split(delimiter).map((d) => join(d, command));
-  return candidates.some((c) => {
-    try {
-      accessSync(c, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
 }
 
 /** The kubelet's answer on the error channel: Success, or NonZeroExitCode carrying the code. */
@@ -69,12 +55,9 @@ export function runExec(ws: WebSocket, runtime: PodRuntime, pod: KubeObject, req
     return;
   }
   const env = runtime.env(pod, container as never, state);
-  const [file, ...args] = request.command as [string, ...string[]];
-  if (!onPath(file, env, state.dir)) {
-    send(request.tty ? 1 : 2, `OCI runtime exec failed: exec failed: unable to start container process: exec: "${file}": executable file not found in $PATH: unknown\r\n`);
-    finish(126);
-    return;
-  }
+  // Whether the command exists is asked inside the jail, in the view the command would run in
+  // (a host-side check would follow the pod's own symlinks out onto the host).
+  const launch = runtime.jailer.launch(state.fs, request.command, { tty: request.tty, checkCommand: true });
 
   let writeStdin: (data: Buffer) => void;
   let endStdin: () => void;
@@ -91,7 +74,7 @@ export function runExec(ws: WebSocket, runtime: PodRuntime, pod: KubeObject, req
     const start = (cols: number, rows: number): void => {
       clearTimeout(fallback);
       if (term || finished) return;
-      term = pty.spawn(file, args, { name: 'xterm', cols, rows, cwd: state.dir, env: { ...env, TERM: 'xterm' } as Record<string, string> });
+      term = pty.spawn(launch.file, launch.args, { name: 'xterm', cols, rows, cwd: launch.cwd, uid: launch.uid, gid: launch.gid, env: { ...env, TERM: 'xterm' } as Record<string, string> });
       const started = term;
       started.onData((d) => send(1, d));
       const untrack = runtime.track(state, { pid: started.pid, kill: (sig) => (started.kill(sig), true) });
@@ -111,7 +94,7 @@ export function runExec(ws: WebSocket, runtime: PodRuntime, pod: KubeObject, req
       if (term) killTree({ pid: term.pid, kill: (sig) => (term!.kill(sig), true) });
     };
   } else {
-    const child = spawn(file, args, { cwd: state.dir, env, detached: true, stdio: [request.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    const child = spawn(launch.file, launch.args, { cwd: launch.cwd, uid: launch.uid, gid: launch.gid, env, detached: true, stdio: [request.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     child.on('exit', runtime.track(state, child));
     child.stdout?.on('data', (d: Buffer) => request.stdout && send(1, d));
     child.stderr?.on('data', (d: Buffer) => request.stderr && send(2, d));

@@ -39,6 +39,7 @@ function operations(t: ResourceType, action: string[], extra: Record<string, unk
 
 function pathsFor(t: ResourceType): Record<string, unknown> {
   const base = `/${urlPrefix(t)}${t.namespaced ? '/namespaces/{namespace}' : ''}/${t.resource}`;
+  if (t.review) return { [base]: operations(t, ['create']) };
   const paths: Record<string, unknown> = {
     [base]: operations(t, ['list', 'create', 'deletecollection']),
     [`${base}/{name}`]: operations(t, ['get', 'update', 'patch', 'delete']),

@@ -12,7 +12,11 @@ import type { Store } from './store.ts';
 import { StatusError, badRequest, conflict, invalid, status } from './status.ts';
 
 export type Cluster = { store: Store; now: () => Date; admission: AdmissionContext };
-export type WriteOptions = { dryRun?: boolean };
+/**
+ * `guard` sees the object about to be written (after defaulting, dry run or not) and may refuse
+ * it; requests use it for what depends on who writes (RBAC escalation prevention).
+ */
+export type WriteOptions = { dryRun?: boolean; guard?: (t: ResourceType, obj: KubeObject) => void };
 
 export const NAMESPACES = findResource('', 'v1', 'namespaces')!;
 
@@ -47,6 +51,7 @@ export function createObject(cluster: Cluster, t: ResourceType, namespace: strin
   delete obj.metadata.resourceVersion;
   delete obj.metadata.uid;
   admit(t, obj, cluster.admission);
+  opts.guard?.(t, obj);
   if (opts.dryRun) {
     if (obj.metadata.name && cluster.store.get(t, obj.metadata.namespace, obj.metadata.name)) throw conflictExists(cluster, t, obj);
     return { ...obj, metadata: { ...obj.metadata, uid: 'dry-run', creationTimestamp: cluster.now().toISOString().replace(/\.\d+Z$/, 'Z') } };
@@ -91,6 +96,10 @@ export function updateObject(cluster: Cluster, t: ResourceType, namespace: strin
       throw invalid(t, name, 'spec.selector', `Invalid value: ${JSON.stringify(next.spec?.selector)}: field is immutable`);
     }
   }
+  if ((t.kind === 'RoleBinding' || t.kind === 'ClusterRoleBinding') && JSON.stringify(next.roleRef) !== JSON.stringify(current.roleRef)) {
+    throw invalid(t, name, 'roleRef', `Invalid value: ${JSON.stringify(next.roleRef)}: cannot change roleRef`);
+  }
+  opts.guard?.(t, next);
   if (opts.dryRun) {
     if (next.metadata.resourceVersion && next.metadata.resourceVersion !== current.metadata.resourceVersion) throw conflict(t, name);
     return next;

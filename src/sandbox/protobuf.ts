@@ -1,4 +1,4 @@
-// kubectl's typed clients (`create namespace|secret|configmap|deployment|…`) send bodies as
+// kubectl's typed clients (`create namespace|secret|…`, `auth can-i`, `auth whoami`) send bodies as
 // Kubernetes protobuf: the magic `k8s\0`, then a runtime.Unknown envelope whose `raw` is the
 // object's message. This decodes the kinds the sandbox serves into their JSON form. The schema
 // is the subset of k8s.io/api generated.proto those commands fill in (field numbers as upstream);
@@ -61,6 +61,13 @@ message Subject { optional string kind = 1; optional string apiGroup = 2; option
 message RoleRef { optional string apiGroup = 1; optional string kind = 2; optional string name = 3; }
 message RoleBinding { optional ObjectMeta metadata = 1; repeated Subject subjects = 2; optional RoleRef roleRef = 3; }
 message ClusterRoleBinding { optional ObjectMeta metadata = 1; repeated Subject subjects = 2; optional RoleRef roleRef = 3; }
+message ResourceAttributes { optional string namespace = 1; optional string verb = 2; optional string group = 3; optional string version = 4; optional string resource = 5; optional string subresource = 6; optional string name = 7; }
+message NonResourceAttributes { optional string path = 1; optional string verb = 2; }
+message SelfSubjectAccessReviewSpec { optional ResourceAttributes resourceAttributes = 1; optional NonResourceAttributes nonResourceAttributes = 2; }
+message SelfSubjectAccessReview { optional ObjectMeta metadata = 1; optional SelfSubjectAccessReviewSpec spec = 2; }
+message SelfSubjectRulesReviewSpec { optional string namespace = 1; }
+message SelfSubjectRulesReview { optional ObjectMeta metadata = 1; optional SelfSubjectRulesReviewSpec spec = 2; }
+message SelfSubjectReview { optional ObjectMeta metadata = 1; }
 `;
 
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);

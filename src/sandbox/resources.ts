@@ -13,6 +13,10 @@ export type ResourceType = {
   subresources?: Subresource[];
   /** Writes through the main resource leave `.status` alone (the apiserver's status strategy). */
   hasStatus?: boolean;
+  /** A review: created (POST) and answered at once, never stored (see reviews.ts). */
+  review?: boolean;
+  /** The verbs discovery lists, when not the standard ones. */
+  verbs?: string[];
 };
 
 export type Subresource = { name: string; kind: { group: string; version: string; kind: string }; verbs: string[] };
@@ -54,6 +58,9 @@ export const RESOURCES: ResourceType[] = [
   { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'rolebindings', singular: 'rolebinding', kind: 'RoleBinding', namespaced: true },
   { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles', singular: 'clusterrole', kind: 'ClusterRole', namespaced: false },
   { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterrolebindings', singular: 'clusterrolebinding', kind: 'ClusterRoleBinding', namespaced: false },
+  { group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectaccessreviews', singular: 'selfsubjectaccessreview', kind: 'SelfSubjectAccessReview', namespaced: false, review: true, verbs: ['create'] },
+  { group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectrulesreviews', singular: 'selfsubjectrulesreview', kind: 'SelfSubjectRulesReview', namespaced: false, review: true, verbs: ['create'] },
+  { group: 'authentication.k8s.io', version: 'v1', resource: 'selfsubjectreviews', singular: 'selfsubjectreview', kind: 'SelfSubjectReview', namespaced: false, review: true, verbs: ['create'] },
 ];
 
 export function groupVersion(t: { group: string; version: string }): string {

@@ -1,36 +1,28 @@
-// URL → what is addressed. The apiserver's layout:
+// What a resource request addresses, taken from its RequestInfo (src/kube-api/request-info.ts) so that the
+// object served is the one that was authorised. The apiserver's layout:
 //   /api/v1/<resource>[/<name>[/<sub>]]                          cluster-scoped or all namespaces
 //   /api/v1/namespaces/<ns>/<resource>[/<name>[/<sub>]]          namespaced
 //   /apis/<group>/<version>/…                                    same for named groups
+import type { RequestInfo } from '../kube-api/request-info.ts';
 import type { ResourceType } from './resources.ts';
 import { findResource } from './resources.ts';
 import { notFoundPath } from './status.ts';
 
-export type ResourceRoute = { type: ResourceType; namespace?: string; name?: string; sub?: string };
+export type ResourceRoute = { type: ResourceType; namespace?: string; name?: string; sub?: string; verb: string };
 
-export function parseResourcePath(pathname: string): ResourceRoute | undefined {
-  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
-  let group: string;
-  let version: string;
-  let rest: string[];
-  if (parts[0] === 'api' && parts.length >= 3) {
-    [group, version, rest] = ['', parts[1]!, parts.slice(2)];
-  } else if (parts[0] === 'apis' && parts.length >= 4) {
-    [group, version, rest] = [parts[1]!, parts[2]!, parts.slice(3)];
-  } else return undefined;
-
-  let namespace: string | undefined;
-  // `namespaces/<ns>/<resource>…` addresses objects in a namespace, except the namespace's own
-  // subresources (`namespaces/<ns>/status|finalize`).
-  if (rest[0] === 'namespaces' && rest.length >= 3 && !(rest.length === 3 && (rest[2] === 'status' || rest[2] === 'finalize'))) {
-    namespace = rest[1];
-    rest = rest.slice(2);
-  }
-  const [resource, name, sub, ...extra] = rest;
-  if (!resource || extra.length > 0) throw notFoundPath();
-  const type = findResource(group, version, resource);
+export function routeOf(info: RequestInfo): ResourceRoute {
+  // The deprecated verb-in-path forms (/watch/…, /proxy/…) and anything deeper than a
+  // subresource are not served; nor is a path with an empty segment where a name should be.
+  if (!info.isResourceRequest || info.verb === 'proxy' || info.parts.length > 3 || info.parts.some((p) => p === '')) throw notFoundPath();
+  if (info.verb === 'watch' && info.parts.length !== 1) throw notFoundPath();
+  const type = findResource(info.apiGroup, info.apiVersion, info.resource);
   if (!type) throw notFoundPath();
-  if (namespace !== undefined && !type.namespaced) throw notFoundPath();
+  // `/namespaces/<ns>` (and its status/finalize) is the namespace itself, not a namespaced object;
+  // a cluster-scoped kind under `/namespaces/<ns>/` is no path at all.
+  if (info.inNamespace && (!type.namespaced || info.namespace === '')) throw notFoundPath();
+  const namespace = info.inNamespace ? info.namespace : undefined;
+  const name = info.parts.length >= 2 ? info.parts[1] : undefined;
+  const sub = info.parts.length >= 3 ? info.parts[2] : undefined;
   if (sub !== undefined && !(type.subresources ?? []).some((s) => s.name === sub)) throw notFoundPath();
-  return { type, namespace, name, sub };
+  return { type, namespace, name, sub, verb: info.verb };
 }

@@ -1,11 +1,13 @@
 // What a kubelet would do for sandbox pods, with local processes standing in for containers:
-// each pod gets its own temp directory; a container with a command runs it there and its output
-// is the container's log; a container without one "runs" an idle process-less workload whose log
-// says so. Everything a pod started dies with the pod, and with the sandbox.
+// each pod gets its own temp directory (its private /root and /tmp); a container with a command
+// runs it in a bubblewrap jail (see jail.ts) and its output is the container's log; a container
+// without one "runs" an idle process-less workload whose log says so. Everything a pod started
+// dies with the pod, and with the sandbox.
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventRecorder } from './controllers/events.ts';
+import { POD_PATH, type Jailer, type PodFs } from './jail.ts';
 import type { KubeObject } from './object.ts';
 import type { Cluster } from './operations.ts';
 import { findResource } from './resources.ts';
@@ -17,7 +19,7 @@ const LOG_LIMIT = 1024 * 1024;
 type Container = { name: string; image?: string; command?: string[]; args?: string[]; env?: { name: string; value?: string }[]; ports?: { containerPort: number }[] };
 type ContainerLog = { text: string; followers: Set<(chunk: string | null) => void> };
 type Killable = { pid?: number; kill(signal?: NodeJS.Signals): boolean };
-type PodState = { uid: string; dir: string; ip: string; logs: Map<string, ContainerLog>; processes: Set<Killable> };
+type PodState = { uid: string; dir: string; fs: PodFs; ip: string; logs: Map<string, ContainerLog>; processes: Set<Killable> };
 
 const podKey = (ns: string | undefined, name: string | undefined) => `${ns}/${name}`;
 const stamp = (d: Date) => d.toISOString().replace(/\.\d+Z$/, 'Z');
@@ -37,7 +39,7 @@ export class PodRuntime {
   private nextIp = 10;
   private readonly off: () => void;
 
-  constructor(private readonly cluster: Cluster, private readonly root: string, private readonly record: EventRecorder) {
+  constructor(private readonly cluster: Cluster, private readonly root: string, private readonly record: EventRecorder, readonly jailer: Jailer) {
     this.off = cluster.store.onChange((c) => this.onChange(c));
   }
 
@@ -76,7 +78,7 @@ export class PodRuntime {
   }
 
   env(pod: KubeObject, container: Container | undefined, state: PodState): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: state.dir, HOSTNAME: pod.metadata.name, POD_NAME: pod.metadata.name, POD_NAMESPACE: pod.metadata.namespace, POD_IP: state.ip };
+    const env: NodeJS.ProcessEnv = { PATH: POD_PATH, HOME: this.jailer.home(state.fs), HOSTNAME: pod.metadata.name, POD_NAME: pod.metadata.name, POD_NAMESPACE: pod.metadata.namespace, POD_IP: state.ip };
     for (const e of container?.env ?? []) if (e.value !== undefined) env[e.name] = e.value;
     return env;
   }
@@ -94,8 +96,9 @@ export class PodRuntime {
     const key = podKey(pod.metadata.namespace, pod.metadata.name);
     const dir = join(this.root, `${pod.metadata.namespace}_${pod.metadata.name}_${pod.metadata.uid}`);
     mkdirSync(dir, { recursive: true });
+    const fs = this.jailer.preparePod(dir, pod.metadata.name ?? 'pod');
     const containers = (pod.spec.containers ?? []) as Container[];
-    const state: PodState = { uid: pod.metadata.uid ?? '', dir, ip: `10.244.${Math.floor(this.nextIp / 250)}.${(this.nextIp % 250) + 1}`, logs: new Map(), processes: new Set() };
+    const state: PodState = { uid: pod.metadata.uid ?? '', dir, fs, ip: `10.244.${Math.floor(this.nextIp / 250)}.${(this.nextIp % 250) + 1}`, logs: new Map(), processes: new Set() };
     this.nextIp += 1;
     this.pods.set(key, state);
     for (const c of containers) state.logs.set(c.name, { text: '', followers: new Set() });
@@ -128,7 +131,8 @@ export class PodRuntime {
   }
 
   private runContainer(pod: KubeObject, c: Container, argv: string[], state: PodState): void {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: state.dir, env: this.env(pod, c, state), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const launch = this.jailer.launch(state.fs, argv, { tty: false });
+    const child = spawn(launch.file, launch.args, { cwd: launch.cwd, uid: launch.uid, gid: launch.gid, env: this.env(pod, c, state), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     child.on('exit', this.track(state, child));
     child.stdout?.on('data', (d: Buffer) => this.appendLog(state, c.name, d.toString('utf8')));
     child.stderr?.on('data', (d: Buffer) => this.appendLog(state, c.name, d.toString('utf8')));

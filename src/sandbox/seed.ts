@@ -39,7 +39,7 @@ export function loadSeed(cluster: Cluster, objects: unknown[]): void {
     if (!isPlainObject(raw)) throw new ConfigError('SANDBOX_SEED_INVALID', 'seed entries must be Kubernetes objects');
     const obj = raw as KubeObject;
     const type = findKind(String(obj.apiVersion ?? ''), String(obj.kind ?? ''));
-    if (!type) throw new ConfigError('SANDBOX_SEED_INVALID', `seed: the sandbox does not serve ${String(obj.apiVersion)} ${String(obj.kind)}`);
+    if (!type || type.review) throw new ConfigError('SANDBOX_SEED_INVALID', `seed: the sandbox does not serve ${String(obj.apiVersion)} ${String(obj.kind)}`);
     try {
       createObject(cluster, type, type.namespaced ? (obj.metadata?.namespace ?? 'default') : undefined, structuredClone(obj));
     } catch (error) {

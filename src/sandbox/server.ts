@@ -1,6 +1,6 @@
-// The HTTPS front: bearer-token authentication, discovery and OpenAPI, the REST resources, and
-// the upgrades (exec over WebSocket; port-forward over WebSocket-tunnelled or plain SPDY).
-import { timingSafeEqual, createHash } from 'node:crypto';
+// The HTTPS front: every request and upgrade goes through the gate (authentication,
+// impersonation, RBAC), then discovery and OpenAPI, the REST resources, and the upgrades (exec
+// over WebSocket; port-forward over WebSocket-tunnelled or plain SPDY).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { Duplex } from 'node:stream';
@@ -14,21 +14,29 @@ import type { PodPorts } from './portforward.ts';
 import { PORTFORWARD_WS_PROTOCOL, servePortForward } from './portforward.ts';
 import type { LogSource } from './rest.ts';
 import { handleResource } from './rest.ts';
-import { parseResourcePath } from './routes.ts';
+import type { Gate, Refused } from './gate.ts';
+import type { ReviewDeps } from './reviews.ts';
+import { routeOf } from './routes.ts';
 import type { PodRuntime } from './runtime.ts';
 import type { Status } from './status.ts';
-import { StatusError, notFoundPath, status, unauthorized } from './status.ts';
+import { StatusError, notFoundPath, status } from './status.ts';
 
-export type ApiServerDeps = { cluster: Cluster; runtime: PodRuntime; ports: PodPorts; logs: LogSource; token: string; certPem: string; keyPem: string };
+export type ApiServerDeps = { cluster: Cluster; runtime: PodRuntime; ports: PodPorts; logs: LogSource; gate: Gate; rbac: ReviewDeps; certPem: string; keyPem: string };
 
 const TUNNEL_STAND_IN = 'hk-sandbox-spdy-tunnel';
 
-function authorized(req: IncomingMessage, token: string): boolean {
-  const header = req.headers.authorization ?? '';
-  const given = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(token).digest();
-  return given !== '' && timingSafeEqual(a, b);
+/** A refusal from the gate: a Status, or the plain text the apiserver's InternalError writes. */
+function sendRefusal(res: ServerResponse, refused: Refused): void {
+  if ('status' in refused) return sendStatus(res, refused.status);
+  const body = `${refused.plain.text}\n`;
+  res.writeHead(refused.plain.code, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function rejectUpgradeRefusal(socket: Duplex, refused: Refused): void {
+  if ('status' in refused) return rejectUpgrade(socket, refused.status);
+  const body = `${refused.plain.text}\n`;
+  socket.end(`HTTP/1.1 ${refused.plain.code} Internal Server Error\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 function discovery(req: IncomingMessage, res: ServerResponse, pathname: string, host: string): boolean {
@@ -68,7 +76,7 @@ function rejectUpgrade(socket: Duplex, s: Status): void {
 }
 
 export function createApiServer(deps: ApiServerDeps): { server: Server; wss: WebSocketServer; closeUpgraded: () => void } {
-  const { cluster, token } = deps;
+  const { cluster, gate } = deps;
   const server = createServer({ cert: deps.certPem, key: deps.keyPem });
   // Upgraded sockets leave the server's bookkeeping; plain-SPDY ones are tracked here for stop().
   const spdySockets = new Set<Duplex>();
@@ -86,23 +94,29 @@ export function createApiServer(deps: ApiServerDeps): { server: Server; wss: Web
   });
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (!authorized(req, token)) return sendStatus(res, unauthorized());
-    const url = new URL(req.url ?? '/', 'https://sandbox');
+    const admitted = gate.admit(req);
+    if (!admitted.ok) {
+      req.resume();
+      return sendRefusal(res, admitted);
+    }
+    const { info, query, user } = admitted;
     (async () => {
-      if (discovery(req, res, url.pathname, req.headers.host ?? '')) return;
-      const route = parseResourcePath(url.pathname);
-      if (!route) throw notFoundPath();
-      await handleResource(cluster, deps.logs, req, res, route, url.searchParams);
+      if (!info.isResourceRequest) {
+        if (!discovery(req, res, info.path, req.headers.host ?? '')) throw notFoundPath();
+        return;
+      }
+      await handleResource(cluster, deps.logs, req, res, routeOf(info), query, { user, rbac: deps.rbac });
     })().catch((error: unknown) => sendError(res, error));
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    if (!authorized(req, token)) return rejectUpgrade(socket, unauthorized());
+    const admitted = gate.admit(req);
+    if (!admitted.ok) return rejectUpgradeRefusal(socket, admitted);
     try {
-      const url = new URL(req.url ?? '/', 'https://sandbox');
-      const route = parseResourcePath(url.pathname);
-      if (!route || route.type.kind !== 'Pod' || !route.name || (route.sub !== 'exec' && route.sub !== 'portforward')) {
+      const route = routeOf(admitted.info);
+      const query = admitted.query;
+      if (route.type.kind !== 'Pod' || !route.name || (route.sub !== 'exec' && route.sub !== 'portforward')) {
         return rejectUpgrade(socket, status(400, 'BadRequest', 'the sandbox upgrades only pods/exec and pods/portforward'));
       }
       const pod = cluster.store.mustGet(route.type, route.namespace, route.name);
@@ -114,7 +128,7 @@ export function createApiServer(deps: ApiServerDeps): { server: Server; wss: Web
           req.headers['sec-websocket-protocol'] = TUNNEL_STAND_IN;
         }
         wss.handleUpgrade(req, socket, head, (ws) => {
-          if (route.sub === 'exec') return runExec(ws, deps.runtime, pod, parseExecQuery(url.searchParams));
+          if (route.sub === 'exec') return runExec(ws, deps.runtime, pod, parseExecQuery(query));
           const stream = createWebSocketDuplex(ws);
           servePortForward(stream, pod, deps.ports);
         });

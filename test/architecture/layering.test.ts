@@ -18,6 +18,8 @@ const FORBIDDEN: Record<string, string[]> = {
   masking: ['relay/server', 'relay/client', 'contract', 'cli', 'demo', 'recording', 'replay', 'sandbox', 'policy', 'kubectl'],
   kubectl: ['relay/server', 'relay/client', 'contract', 'cli', 'demo', 'recording', 'replay', 'sandbox'],
   errors: ['*'],
+  // The Kubernetes API's own rules (request info): pure, for the policy, the sandbox and the gateway alike.
+  'kube-api': ['*'],
 };
 
 describe('the layout of src/', () => {

@@ -1,12 +1,13 @@
 // `hkubectl audit export` through the real executable, taking the audit log and keys from a
 // relay's data directory (as the relay writes them: audit.jsonl and keys.json).
 import { createHash } from 'node:crypto';
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENESIS, sealEntry, type AuditEntry, type SealableEvent } from '../../src/contract/audit-chain.ts';
 import { KEYS_FILE } from '../../src/relay/server/keys.ts';
 import { AUDIT_LOG_FILE } from '../../src/relay/server/server.ts';
+import { CHECKPOINTS_FILE } from '../../src/relay/server/store/checkpoint-file.ts';
 import { hkubectl } from '../helpers/run.ts';
 import { relayKeys, tempDir, writeSession } from '../replay/fixtures.ts';
 
@@ -54,6 +55,20 @@ describe('hkubectl audit export --data', () => {
     const report = JSON.parse(await readFile(join(out, 'verification-report.json'), 'utf8'));
     expect(report.audit).toMatchObject({ segment: { entries: 2, firstSeq: 2, lastSeq: 3, broken: null }, chainProblems: [], allowedWithoutRecording: [] });
     expect(await readFile(join(out, 'jwks.json'), 'utf8')).not.toContain('not for export');
+  });
+
+  it("carries the relay's signed checkpoints into the bundle as they are kept", async () => {
+    const checkpoint = { payload: 'eyJ2IjoxLCJzZXEiOjN9', protected: 'eyJhbGciOiJFZERTQSIsInR5cCI6ImhrLWNoZWNrcG9pbnQranNvbiJ9', signature: 'c2ln' };
+    await writeFile(join(data, CHECKPOINTS_FILE), `${JSON.stringify(checkpoint)}\n`);
+    try {
+      const out = join(dir.path, 'bundle-with-checkpoints');
+      const result = await hkubectl(exportArgs(out), { env });
+      expect(result.code).toBe(0);
+      expect(await readFile(join(out, 'checkpoints.jsonl'), 'utf8')).toBe(`${JSON.stringify(checkpoint)}\n`);
+      expect(await readFile(join(out, 'README.txt'), 'utf8')).toMatch(/checkpoints\.jsonl +the relay's signed checkpoints/);
+    } finally {
+      await rm(join(data, CHECKPOINTS_FILE), { force: true });
+    }
   });
 
   it('refuses an audit log with a line that is not JSON, with one clear line and exit 78', async () => {

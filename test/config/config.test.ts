@@ -68,6 +68,15 @@ describe('loadConfig', () => {
     });
   });
 
+  it('says where each value came from, naming a flag as the user spelt it', async () => {
+    await writeFile(configFile, 'issuer: https://file.example\nwait: 5m\n');
+    const config = loadConfig({ HKUBECTL_CLIENT_ID: 'from-env' }, { configFile }, { relay: 'http://127.0.0.1:7443' }, '--hk-');
+    expect(config.sources).toEqual({
+      issuer: `"issuer" in ${configFile}`, wait: `"wait" in ${configFile}`, clientId: 'HKUBECTL_CLIENT_ID', relay: '--hk-relay',
+    });
+    expect(() => loadConfig({}, { configFile }, { relay: 'not a url' }, '--hk-')).toThrow(/setting "relay" from --hk-relay must be an http\(s\) URL/);
+  });
+
   it('refuses an unknown key and names it and the file', async () => {
     await writeFile(configFile, 'issuer: https://idp.example\nclientid: oops\n');
     const error = loadError();

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { HKUBECTL_BIN, hkubectl, KUBECTL, kubectl } from '../helpers/run.ts';
 import { useStack } from './use-stack.ts';
 import {
-  eventsOf, expectedPlayback, isRunning, LongRun, manifestPayload, namesIn, newSession, playInAsciinema, readCast, readManifestFile,
+  eventsOf, expectedPlayback, rawEventsOf, isRunning, LongRun, manifestPayload, namesIn, newSession, playInAsciinema, readCast, readManifestFile,
 } from './sessions.ts';
 
 const e2e = useStack({ podIn: 'staging' });
@@ -35,9 +35,11 @@ describe('an allowed read', () => {
 
     const { session, castPath, manifestPath } = await newSession(e2e.stack.recordings, before);
     const cast = await readCast(castPath);
-    expect(cast.header).toMatchObject({ command: 'kubectl get deployments -n staging', hk: { v: 1, session } });
-    // The agent and the recording got the same (masked) bytes.
+    expect(cast.header).toMatchObject({ command: 'kubectl get deployments -n staging', hk: { v: 1, session, stdout: 'pipe' } });
+    // The agent and the recording got the same (masked) bytes; the recording holds them as a
+    // terminal shows them, each LF as CR LF, so players draw lines, not a staircase.
     expect(eventsOf(cast, 'o')).toBe(result.stdout.toString());
+    expect(rawEventsOf(cast, 'o')).toBe(result.stdout.toString().replace(/\n/g, '\r\n'));
     expect(cast.events.at(-1)).toEqual([expect.any(Number), 'm', 'exit 0']);
 
     const played = await playInAsciinema(castPath);
@@ -186,13 +188,13 @@ describe('reading a Secret', () => {
     expectRelayCounted(manifest);
   });
 
-  // A decoded value has no key or structure the masker could recognise, so the policy refuses
-  // templates that decode Secrets instead of letting them print in clear.
+  // A template can print any function of a value, in forms no masker recognises, so the policy
+  // refuses Go templates over Secrets altogether instead of letting them print.
   it('refuses a go-template that decodes the password, printing nothing of it', async () => {
     const result = await e2e.stack.hk(['get', 'secret', 'db-credentials', '-n', 'prod', '-o', 'go-template={{.data.password | base64decode}}']);
     expect(result.code).toBe(77);
     expect(result.stdout.toString()).toBe('');
-    expect(result.stderr.toString()).toMatch(/^hkubectl: blocked by guardrail \(rule no-secret-decoding-templates, risk \d+\): a template that decodes Secret values/);
+    expect(result.stderr.toString()).toMatch(/^hkubectl: blocked by guardrail \(rule no-templates-over-secrets, risk \d+\): go-template output .* are blocked for commands that can return Secrets/);
     expectNoSecretIn(result.stderr.toString());
   });
 });

@@ -41,7 +41,16 @@ export async function readCast(path: string): Promise<Cast> {
   return { header, events, text };
 }
 
-export const eventsOf = (cast: Cast, code: string): string => cast.events.filter(([, c]) => c === code).map(([, , data]) => data).join('');
+export const rawEventsOf = (cast: Cast, code: string): string => cast.events.filter(([, c]) => c === code).map(([, , data]) => data).join('');
+
+/**
+ * The events' data joined. For the output of a pipe session (header `hk.stdout: "pipe"`), the
+ * bytes the agent received: the recording holds each of its LFs as CR LF, as a terminal shows them.
+ */
+export const eventsOf = (cast: Cast, code: string): string => {
+  const text = rawEventsOf(cast, code);
+  return code === 'o' && (cast.header.hk as { stdout?: string } | undefined)?.stdout === 'pipe' ? text.replace(/\r\n/g, '\n') : text;
+};
 
 export type ManifestFile = { payload: string; protected: string; signature: string };
 

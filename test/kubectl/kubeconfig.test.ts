@@ -88,11 +88,13 @@ users:
 `);
     const cacheDir = await mkdtemp(join(dir, 'cache-'));
     const target = resolveKubeTarget(parseIntent(['get', 'pods']), { KUBECONFIG: file('with-credentials') }, cacheDir);
-    expect(target).toEqual({ context: 'c', cluster: 'k', server: 'https://127.0.0.1:6443', namespace: 'payments' });
+    expect(target).toEqual({
+      context: 'c', cluster: 'k', server: 'https://127.0.0.1:6443', namespace: 'payments', facts: { kubeconfigIsOwn: false, currentContext: 'c' },
+    });
     const [entry] = await readdir(cacheDir);
     const cached = await readFile(join(cacheDir, entry!), 'utf8');
     expect(JSON.parse(cached).result).toEqual({
-      currentContext: 'c', contexts: [{ name: 'c', cluster: 'k', namespace: 'payments' }], clusters: [{ name: 'k', server: 'https://127.0.0.1:6443' }],
+      currentContext: 'c', contexts: [{ name: 'c', cluster: 'k', namespace: 'payments' }], clusters: [{ name: 'k', server: 'https://127.0.0.1:6443' }], uncertain: null,
     });
     expect(cached).not.toMatch(/kubeconfig-bearer-value|S0VZLURBVEE=|Q0EtREFUQQ==|"u"/);
   });
@@ -117,9 +119,9 @@ users:
   });
 
   it('refuses a kubeconfig it cannot parse rather than guessing the namespace, with or without a cache', async () => {
-    expect(() => resolveKubeTarget(parseIntent(['get', 'pods']), { KUBECONFIG: file('broken') })).toThrow(/is not valid YAML/);
+    expect(() => resolveKubeTarget(parseIntent(['get', 'pods']), { KUBECONFIG: file('broken') })).toThrow(/is not valid YAML as kubectl reads it/);
     const cacheDir = await mkdtemp(join(dir, 'cache-'));
-    expect(() => resolveKubeTarget(parseIntent(['get', 'pods']), { KUBECONFIG: file('broken') }, cacheDir)).toThrow(/is not valid YAML/);
+    expect(() => resolveKubeTarget(parseIntent(['get', 'pods']), { KUBECONFIG: file('broken') }, cacheDir)).toThrow(/is not valid YAML as kubectl reads it/);
     expect(await readdir(cacheDir)).toEqual([]);
   });
 

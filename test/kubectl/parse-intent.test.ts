@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseIntent, REDACTED } from '../../src/kubectl/parse-intent.ts';
+import { parseIntent } from '../../src/kubectl/parse-intent.ts';
+import { REDACTED } from '../../src/kubectl/redact.ts';
 import type { CommandIntent } from '../../src/kubectl/intent.ts';
 
 type Case = [string | string[], Partial<CommandIntent>];
@@ -59,7 +60,9 @@ const cases: Case[] = [
   ['get ing', { resources: ['ingresses.networking.k8s.io'] }],
   ['get netpol', { resources: ['networkpolicies.networking.k8s.io'] }],
   ['get pdb', { resources: ['poddisruptionbudgets.policy'] }],
-  ['get crb', { resources: [CRB] }],
+  // crb is not a kubectl short name (kubectl 1.32 answers "the server doesn't have a resource type")
+  ['get crb', { resources: ['crb'], unrecognised: ['crb'] }],
+  ['get clusterrolebinding', { resources: [CRB], unrecognised: [] }],
   ['get clusterrolebindings', { resources: [CRB] }],
   ['get clusterrolebinding.rbac.authorization.k8s.io admin', { resources: [CRB], names: ['admin'] }],
   ['get roles', { resources: ['roles.rbac.authorization.k8s.io'] }],
@@ -70,7 +73,7 @@ const cases: Case[] = [
   ['get sc', { resources: ['storageclasses.storage.k8s.io'] }],
   ['get csr', { resources: ['certificatesigningrequests.certificates.k8s.io'] }],
   ['get widgets.example.com', { resources: ['widgets.example.com'] }],
-  ['get MyThing foo', { resources: ['MyThing'], names: ['foo'] }],
+  ['get MyThing foo', { resources: ['mything'], names: ['foo'], unrecognised: ['MyThing'] }],
   ['get pods -w', { flags: { watch: true } }],
   ['get pods --watch', { flags: { watch: true } }],
   ['get pods -w -o name', { output: 'name', flags: { watch: true } }],
@@ -79,7 +82,7 @@ const cases: Case[] = [
   ['get pods --sort-by .metadata.name web', { names: ['web'], flags: { 'sort-by': '.metadata.name' } }],
   ['get pods --field-selector status.phase=Running', { flags: { 'field-selector': 'status.phase=Running' } }],
   ['get pods --chunk-size 500 web', { names: ['web'], flags: { 'chunk-size': '500' } }],
-  ['get --raw /api/v1/namespaces', { verb: 'get', resources: [], flags: { raw: '/api/v1/namespaces' } }],
+  ['get --raw /api/v1/namespaces', { verb: 'get', resources: ['namespaces'], names: [], flags: { raw: '/api/v1/namespaces' } }],
   ['get deploy web --subresource=scale', { subresource: 'scale' }],
   ['get pods -n prod -o yaml --context prod-ctx web', { namespace: 'prod', output: 'yaml', context: 'prod-ctx', names: ['web'] }],
   ['get pods -v 6', { flags: { v: '6' } }],
@@ -98,7 +101,7 @@ const cases: Case[] = [
   ['logs -p web-1', { names: ['web-1'], flags: { previous: true } }],
   ['logs deploy/web --tail 20', { resources: [DEPLOY], names: ['web'], flags: { tail: '20' } }],
   ['logs -l app=web --all-containers', { selector: 'app=web', flags: { 'all-containers': true } }],
-  ['logs web-1 --since=1h --timestamps', { flags: { since: '1h', timestamps: true } }],
+  ['logs web-1 --since=1h --timestamps', { flags: { since: '1h0m0s', timestamps: true } }],
   ['events -n prod', { verb: 'events', namespace: 'prod' }],
   ['events --for pod/web -w', { flags: { for: 'pod/web', watch: true } }],
   ['explain pods.spec.containers', { verb: 'explain', args: ['pods.spec.containers'] }],
@@ -165,7 +168,7 @@ const cases: Case[] = [
   ['delete pod web -i', { interactive: false, flags: { interactive: true } }],
   ['delete deploy,svc web', { resources: [DEPLOY, 'services'], names: ['web'] }],
   ['delete pods --all -A', { allNamespaces: true, flags: { all: true } }],
-  ['delete crb admin', { resources: [CRB], names: ['admin'] }],
+  ['delete crb admin', { resources: ['crb'], names: ['admin'], unrecognised: ['crb'] }],
   // scale, autoscale, rollout, set, label, annotate, expose
   ['scale deploy web --replicas=3', { verb: 'scale', resources: [DEPLOY], names: ['web'], subresource: 'scale', flags: { replicas: '3' } }],
   ['scale --replicas 3 deployment/web -n prod', { resources: [DEPLOY], names: ['web'], namespace: 'prod' }],
@@ -173,7 +176,7 @@ const cases: Case[] = [
   ['autoscale deploy web --min=2 --max=5 --cpu-percent=80', { verb: 'autoscale', resources: [DEPLOY], names: ['web'] }],
   ['rollout restart deployment/web -n prod', { verb: 'rollout restart', resources: [DEPLOY], names: ['web'], namespace: 'prod' }],
   ['rollout restart deploy web', { verb: 'rollout restart', resources: [DEPLOY], names: ['web'] }],
-  ['rollout status deploy/web --timeout 60s', { verb: 'rollout status', flags: { timeout: '60s' } }],
+  ['rollout status deploy/web --timeout 60s', { verb: 'rollout status', flags: { timeout: '1m0s' } }],
   ['rollout undo deploy/web --to-revision=2', { verb: 'rollout undo', flags: { 'to-revision': '2' } }],
   ['rollout history deploy/web', { verb: 'rollout history' }],
   ['rollout pause deploy/web', { verb: 'rollout pause' }],
@@ -260,7 +263,7 @@ const cases: Case[] = [
   ['version --client -o json', { output: 'json', flags: { client: true } }],
   ['cluster-info', { verb: 'cluster-info' }],
   ['cluster-info dump -A', { verb: 'cluster-info dump', allNamespaces: true }],
-  ['wait --for=condition=Ready pod/web --timeout=60s', { verb: 'wait', resources: ['pods'], names: ['web'], flags: { for: 'condition=Ready', timeout: '60s' } }],
+  ['wait --for=condition=Ready pod/web --timeout=60s', { verb: 'wait', resources: ['pods'], names: ['web'], flags: { for: 'condition=Ready', timeout: '1m0s' } }],
   ['wait --for delete pod -l app=web', { resources: ['pods'], selector: 'app=web' }],
   ['kustomize overlays/prod', { verb: 'kustomize', args: ['overlays/prod'] }],
   ['kustomize . -o out.yaml', { args: ['.'], output: 'out.yaml' }],
@@ -315,6 +318,11 @@ describe('parseIntent', () => {
       tty: false,
       args: [],
       flags: {},
+      unrecognised: [],
+      cluster: null,
+      overrides: [],
+      plugin: null,
+      podEscapes: [],
     });
   });
 

@@ -1,6 +1,6 @@
 // hkubectl as a transparent kubectl: the real /usr/bin/kubectl on both sides, compared byte for byte.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, symlink, writeFile, chmod } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HKUBECTL_BIN, KUBECTL, hkubectl, kubectl, run } from '../helpers/run.ts';
@@ -53,8 +53,10 @@ describe('hkubectl passes kubectl through', () => {
     await expectSameAsKubectl(['config', 'current-context']);
   });
 
-  it('shows kubectl\'s own help for an empty command line', async () => {
-    await expectSameAsKubectl([]);
+  it('shows kubectl\'s own help for an empty command line, then one line pointing at hkubectl\'s', async () => {
+    const [ours, theirs] = await Promise.all([hkubectl([], { env }), kubectl([], { env })]);
+    expect(ours.code).toBe(theirs.code);
+    expect(ours.stdout.toString()).toBe(`${theirs.stdout.toString()}Use "hkubectl --hk-help" for hkubectl's own commands and flags.\n`);
   });
 
   it('returns kubectl\'s own error and exit code for a flag kubectl rejects', async () => {
@@ -65,9 +67,16 @@ describe('hkubectl passes kubectl through', () => {
   });
 
   it('refuses a command that may reach a cluster when no relay is configured, running nothing', async () => {
-    // An unknown word may be a kubectl plugin, which can reach a cluster: it is governed too.
+    // A word that names a kubectl plugin runs a program that can reach a cluster: it is governed too.
+    const plugins = join(dir, 'plugins');
+    await mkdir(plugins, { recursive: true });
+    // `kubectl-login` shares its name with an own command: after `--` the word is kubectl's, so its plugin's.
+    for (const plugin of ['kubectl-frobnicate', 'kubectl-login']) {
+      await writeFile(join(plugins, plugin), '#!/bin/sh\necho ran\n');
+      await chmod(join(plugins, plugin), 0o755);
+    }
     for (const args of [['get', 'pods'], ['frobnicate'], ['--', 'login']]) {
-      const result = await hkubectl(args, { env });
+      const result = await hkubectl(args, { env: { ...env, PATH: `${plugins}:${env.PATH}` } });
       expect(result.code).toBe(78);
       expect(result.stdout.length).toBe(0);
       expect(result.stderr.toString()).toMatch(/^hkubectl: no policy relay is configured, .* — set HKUBECTL_RELAY.*\n$/);

@@ -46,6 +46,26 @@ describe('hkubectl mask', () => {
     expect(result.stdout.toString()).toBe('ref [MASKED:ticket] mail [MASKED:email] password=changeme\n');
   });
 
+  it('keeps addresses in the allowDomains of --rules and masks customers\' addresses and phone numbers by default', async () => {
+    const rules = join(dir, 'domains.yaml');
+    await writeFile(rules, 'masking:\n  allowDomains: [bank.example]\n');
+    const result = await run(process.execPath, [MAIN, 'mask', '--rules', rules, '--stats'], {
+      stdin: 'from ops@eu.bank.example to jane.doe@example.com call +1 415-555-0142\n',
+    });
+    expect(result.stdout.toString()).toBe('from ops@eu.bank.example to [MASKED:email] call [MASKED:phone]\n');
+    expect(JSON.parse(result.stderr.toString()).masked).toEqual({ email: 1, phone: 1 });
+  });
+
+  it('lists every detector with --detectors: built-in, structural and those of --rules', async () => {
+    const rules = join(dir, 'listed.yaml');
+    await writeFile(rules, 'detectors:\n  - id: ticket\n    description: incident ticket ids\n    pattern: "TCK-[0-9]{5}"\n');
+    const result = await run(process.execPath, [MAIN, 'mask', '--detectors', '--rules', rules], { stdin: '' });
+    expect(result.code).toBe(0);
+    const ids = result.stdout.toString().trim().split('\n').map((line) => line.split(/\s+/)[0]);
+    expect(ids).toEqual(expect.arrayContaining(['k8s-secret-data', 'decoded-secret', 'aws-access-key-id', 'google-api-key', 'email', 'phone', 'ticket']));
+    expect(result.stdout.toString()).toMatch(/^ticket\s+rules\s+incident ticket ids$/m);
+  });
+
   it('exits 64 naming the detector when a rule is invalid, and prints nothing on stdout', async () => {
     const rules = join(dir, 'bad.yaml');
     await writeFile(rules, 'detectors:\n  - id: broken-rule\n    pattern: "([a-z"\n');

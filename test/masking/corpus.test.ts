@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { createStreamingMasker, maskText, type MaskProfileName } from '../../src/masking/index.ts';
 
 interface CorpusCase {
+  /** The class of the issue it measures (bench: recall by class). */
+  class: string;
   disappear: string[];
   stay: string[];
   profile?: MaskProfileName;
@@ -59,9 +61,15 @@ describe('masking corpus', () => {
     }
   });
 
-  it('leaves email and phone alone in the standard profile and masks them in strict', () => {
+  it('masks email addresses and phone numbers by default (a bank profile), not in secrets-only', () => {
     const input = readFileSync(new URL('logs-contact-strict.log', dir), 'utf8');
-    expect(maskText(input).text).toContain('jane.doe@example.com');
-    expect(maskText(input, { profile: 'strict' }).counts).toMatchObject({ email: 1, phone: 2 });
+    expect(maskText(input).counts).toMatchObject({ email: 1, phone: 2 });
+    expect(maskText(input, { profile: 'secrets-only' }).text).toContain('jane.doe@example.com');
+  });
+
+  it("keeps the organisation's own domains and the session's identity readable when allowed", () => {
+    const input = 'to jane.doe@example.com cc ops@eu.bank.example from agent-7@agents.other.example\n';
+    const { text } = maskText(input, { allowDomains: ['bank.example'], ownIdentities: ['agent-7@agents.other.example'] });
+    expect(text).toBe('to [MASKED:email] cc ops@eu.bank.example from agent-7@agents.other.example\n');
   });
 });

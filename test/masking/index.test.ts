@@ -80,13 +80,19 @@ describe('maskText options', () => {
 
 describe('parseMaskingRules', () => {
   it('reads rules from a policy-style masking: section', () => {
-    const rules = parseMaskingRules({ masking: { profile: 'strict', detectors: [{ id: 'ticket', pattern: 'TCK-\\d+' }], allow: ['x'] } }, 'policy.yaml');
-    expect(rules).toEqual({ profile: 'strict', customDetectors: [{ id: 'ticket', pattern: 'TCK-\\d+' }], allow: ['x'] });
+    const rules = parseMaskingRules(
+      { masking: { profile: 'strict', detectors: [{ id: 'ticket', pattern: 'TCK-\\d+' }], allow: ['x'], allowDomains: ['bank.example'] } },
+      'policy.yaml',
+    );
+    expect(rules).toEqual({
+      profile: 'strict', customDetectors: [{ id: 'ticket', pattern: 'TCK-\\d+' }], allow: ['x'], allowDomains: ['bank.example'],
+    });
   });
 
   it('names the file and the field that is wrong', () => {
     expect(() => parseMaskingRules({ detectors: {} }, 'rules.yaml')).toThrow('rules.yaml: detectors must be a list');
     expect(() => parseMaskingRules({ profile: 'lax' }, 'rules.yaml')).toThrow(/rules.yaml: profile must be one of/);
     expect(() => parseMaskingRules({ detector: [] }, 'rules.yaml')).toThrow(/unknown field detector/);
+    expect(() => parseMaskingRules({ allowDomains: ['not a domain'] }, 'rules.yaml')).toThrow(/allowDomains entry "not a domain"/);
   });
 });

@@ -210,7 +210,8 @@ rules:
 
   it('escalates to deny at the deny threshold', () => {
     const decision = evaluate(p, intent({ verb: 'delete', resources: ['secrets'], names: ['a'], namespace: 'x', force: true }), agent);
-    expect(decision.risk.score).toBe(80);
+    // --force alone on delete is an immediate deletion in kubectl, so it counts as much as --force --grace-period=0
+    expect(decision.risk.score).toBe(95);
     expect(decision).toMatchObject({ decision: 'deny', rule: 'writes', escalated: { from: 'allow', threshold: 70 } });
   });
 

@@ -5,7 +5,7 @@ export function intent(fields: Partial<CommandIntent> & Pick<CommandIntent, 'ver
   return {
     resources: [], names: [], namespace: null, allNamespaces: false, subresource: null, selector: null,
     filenames: [], dryRun: 'none', force: false, output: null, context: null, containerCommand: [],
-    interactive: false, tty: false, args: [], flags: {},
+    interactive: false, tty: false, args: [], flags: {}, unrecognised: [], cluster: null, overrides: [], plugin: null, podEscapes: [],
     ...fields,
   };
 }

@@ -17,10 +17,10 @@ function points(result: ReturnType<typeof score>): Record<string, number> {
 }
 
 describe('score', () => {
-  it('lists all six factors with points and reasons, and sums them', () => {
+  it('lists all nine factors with points and reasons, and sums them', () => {
     const result = score(intent({ verb: 'delete', resources: ['secrets'], names: ['db'], namespace: 'payments-prod' }), agent, policy);
-    expect(result.factors.map((factor) => factor.factor)).toEqual(['verb', 'resource', 'namespace', 'breadth', 'force', 'identity']);
-    expect(points(result)).toEqual({ verb: 30, resource: 25, namespace: 25, breadth: 0, force: 0, identity: 10 });
+    expect(result.factors.map((factor) => factor.factor)).toEqual(['verb', 'resource', 'namespace', 'breadth', 'force', 'identity', 'overrides', 'plugin', 'pod-escape']);
+    expect(points(result)).toEqual({ verb: 30, resource: 25, namespace: 25, breadth: 0, force: 0, identity: 10, overrides: 0, plugin: 0, 'pod-escape': 0 });
     expect(result.score).toBe(90);
     expect(result.factors.find((factor) => factor.factor === 'namespace')?.reason).toBe('namespace payments-prod is production');
     expect(result.factors.find((factor) => factor.factor === 'identity')?.reason).toBe('agent-7 is an agent (not in approver groups: approvers)');
@@ -62,7 +62,7 @@ describe('score', () => {
   it('adds force flags, capped at 30', () => {
     const forced = score(intent({ verb: 'delete', resources: ['pods'], names: ['a'], force: true, flags: { 'grace-period': '0', now: true } }), agent, policy);
     expect(points(forced).force).toBe(30);
-    expect(forced.factors[4]?.reason).toBe('--force, --grace-period=0, --now');
+    expect(forced.factors[4]?.reason).toBe('--force, immediate deletion (--force with a grace period of 0 or none), --now');
   });
 
   it('takes the most sensitive resource, with policy overrides, and flags manifests it cannot see', () => {

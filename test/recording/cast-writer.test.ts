@@ -128,3 +128,43 @@ describe('readCast', () => {
     await expect(readCast(path)).rejects.toThrow(/bad\.cast:2: event must be/);
   });
 });
+
+describe('recording output from pipes', () => {
+  const pipeHeader = { ...header, hk: { v: 1 as const, session: 's-pipe', stdout: 'pipe' as const } };
+
+  it('writes each LF of a pipe session\'s output as CR LF, keeps input as typed, and the agent\'s bytes come back exactly', async () => {
+    const { agentOutput } = await import('../../src/recording/cast-display.ts');
+    const path = join(dir, 'pipe.cast');
+    const writer = new CastWriter(path, pipeHeader, () => 0);
+    const agentGot = 'a\nb\r\nc\r\r\n\n€ split\n';
+    const bytes = Buffer.from(agentGot);
+    // Cut inside the euro sign and between a CR and its LF.
+    for (const [from, to] of [[0, 5], [5, 12], [12, bytes.length]] as const) writer.write('o', bytes.subarray(from, to));
+    writer.write('i', Buffer.from('typed\n'));
+    const summary = writer.close();
+    const cast = await readCast(path);
+    expect(cast.header.hk).toEqual({ v: 1, session: 's-pipe', stdout: 'pipe' });
+    const output = cast.events.filter((e) => e[1] === 'o').map((e) => e[2]).join('');
+    expect(output).not.toMatch(/(^|[^\r])\n/);
+    expect(agentOutput(cast.header, cast.events)).toBe(agentGot);
+    expect(cast.events.find((e) => e[1] === 'i')![2]).toBe('typed\n');
+    // The manifest's digest is of the file as written.
+    expect(summary.sha256).toBe(createHash('sha256').update(await readFile(path)).digest('hex'));
+  });
+
+  it('leaves a pty session\'s output as the terminal gave it', async () => {
+    const path = join(dir, 'pty.cast');
+    const writer = new CastWriter(path, { ...header, hk: { v: 1, session: 's-pty', stdout: 'pty' } }, () => 0);
+    writer.write('o', Buffer.from('x\r\ny\n'));
+    writer.close();
+    expect((await readCast(path)).events[0]![2]).toBe('x\r\ny\n');
+  });
+
+  it('refuses a recording whose hkubectl header it does not know, rather than guessing', async () => {
+    for (const [hk, problem] of [[{ v: 2, session: 's' }, /hkubectl header version 2 is not supported/], [{ v: 1, session: 's', stdout: 'tty' }, /hk.stdout/]] as const) {
+      const path = join(dir, `bad-${problem.source.length}.cast`);
+      await writeFile(path, `${JSON.stringify({ ...header, hk })}\n`);
+      await expect(readCast(path)).rejects.toThrow(problem);
+    }
+  });
+});

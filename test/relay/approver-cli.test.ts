@@ -2,12 +2,11 @@
 // real pseudo-terminal.
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
-import pty from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_LOG_FILE, type Relay } from '../../src/relay/server/server.ts';
 import type { ApproveAnswer } from '../../src/contract/relay-api.ts';
-import { HKUBECTL_BIN, hkubectl } from '../helpers/run.ts';
+import { hkubectl } from '../helpers/run.ts';
+import { terminal } from './inbox-terminal.ts';
 import { startWorld, type Person, type World } from './fixtures.ts';
 
 let world: World;
@@ -24,30 +23,6 @@ const envFor = (person: Person): NodeJS.ProcessEnv => ({
   PATH: process.env.PATH, HOME: world.configDirs[person], HKUBECTL_CONFIG_DIR: world.configDirs[person], HKUBECTL_RELAY: relay.url, TERM: 'xterm-256color',
 });
 const prodDelete = (pod: string) => ({ argv: ['delete', 'pod', pod, '-n', 'prod'], context: 'prod-eu', reason: `${pod} is wedged`, agent: 'claude' });
-
-function terminal(args: string[], env: NodeJS.ProcessEnv) {
-  const term = pty.spawn(process.execPath, [HKUBECTL_BIN, ...args], { name: 'xterm-256color', cols: 220, rows: 50, env: env as Record<string, string> });
-  let screen = '';
-  const waiters: Array<() => void> = [];
-  term.onData((data) => {
-    screen += data;
-    for (const wake of waiters.splice(0)) wake();
-  });
-  const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
-  return {
-    term, exited,
-    text: () => stripVTControlCharacters(screen),
-    /** Waits until the screen output since `from` matches. */
-    async waitFor(pattern: RegExp, from = 0): Promise<number> {
-      for (;;) {
-        const text = stripVTControlCharacters(screen.slice(from));
-        if (pattern.test(text)) return screen.length;
-        await Promise.race([new Promise<void>((wake) => waiters.push(wake)), exited.then(() => { throw new Error(`exited before ${pattern}: ${text}`); })]);
-      }
-    },
-    mark: () => screen.length,
-  };
-}
 
 describe('hkubectl approvals (interactive inbox)', () => {
   it('shows requests as they arrive, records an approval with its justification, and notices answers given elsewhere', async () => {

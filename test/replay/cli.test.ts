@@ -63,4 +63,24 @@ describe('hkubectl play', () => {
       await exited;
     }
   });
+
+  it('says on the command line that a recordings directory does not exist, with exit 78', async () => {
+    const missing = join(dir.path, 'no-such-dir');
+    const result = await hkubectl(['play', missing], { env });
+    expect(result.code).toBe(78);
+    expect(result.stderr.toString()).toBe(`hkubectl: ${missing}: no such directory — pass the recordings directory (or set HKUBECTL_RECORDINGS), or a relay URL\n`);
+    expect(result.stdout.toString()).toBe('');
+  });
+
+  it('says that a directory holds no recordings and ends with 0, serving nothing', async () => {
+    const empty = await tempDir('hk-play-empty-');
+    try {
+      const result = await hkubectl(['play', empty.path], { env });
+      expect(result.code).toBe(0);
+      expect(result.stderr.toString()).toBe(`hkubectl: no recorded sessions in ${empty.path}: nothing to play\n`);
+      expect(result.stdout.toString()).toBe('');
+    } finally {
+      await empty.remove();
+    }
+  });
 });

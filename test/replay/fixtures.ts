@@ -2,7 +2,7 @@
 // manifest signed exactly per the contract (flattened JWS, EdDSA, kid, typ hk-manifest+json) with
 // an Ed25519 key created for the test.
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, FlattenedSign, generateKeyPair, type JWK } from 'jose';
@@ -42,11 +42,17 @@ export interface SessionSpec {
   exitCode?: number;
   unsigned?: boolean;
   chain?: { seq: number; prev: string };
+  /** The header's hk.stdout (absent: a recording made before the field existed). */
+  stdout?: 'pipe' | 'pty';
+  /** The manifest's `terminal` (default false). */
+  terminal?: boolean;
+  /** Sign this .cast, already written (by hkubectl's own writer), instead of writing one. */
+  castOverride?: string;
 }
 
 export function castText(spec: SessionSpec): string {
   const argv = spec.argv ?? ['get', 'pods'];
-  const header = { version: 2 as const, width: 80, height: 24, timestamp: 1_750_000_000, command: ['kubectl', ...argv].join(' '), hk: { v: 1 as const, session: spec.session } };
+  const header = { version: 2 as const, width: 80, height: 24, timestamp: 1_750_000_000, command: ['kubectl', ...argv].join(' '), hk: { v: 1 as const, session: spec.session, ...(spec.stdout ? { stdout: spec.stdout } : {}) } };
   const events = spec.events ?? [[0, 'm', `decision: allow by rule ${spec.rule ?? 'reads'} (risk ${spec.risk ?? 5})`], [0.1, 'o', 'NAME   READY\r\nweb-1  1/1\r\n'], [0.2, 'm', 'exit 0']];
   return headerLine(header) + events.map(([t, code, data]) => eventLine(t, code, data)).join('');
 }
@@ -66,7 +72,7 @@ export function manifestPayload(spec: SessionSpec, cast: string): Record<string,
       ? { requestId: spec.approval.requestId, requestedAt: startedAt, approver: { subject: spec.approval.approver, email: `${spec.approval.approver}@bank.example` }, justification: spec.approval.justification, reviewedAt: startedAt }
       : null,
     reason: 'checking the rollout', agent: 'test-agent', runId: 'run-1',
-    cast: draftCast, startedAt, endedAt: startedAt, exitCode: spec.exitCode ?? 0, signal: null, terminal: false,
+    cast: draftCast, startedAt, endedAt: startedAt, exitCode: spec.exitCode ?? 0, signal: null, terminal: spec.terminal ?? false,
     masking: { profile: spec.mask ?? 'standard', counts: {} },
     relayCopy: true,
     // Each manifest is its own audit-log entry: two claiming one seq is a sign of copying.
@@ -76,11 +82,11 @@ export function manifestPayload(spec: SessionSpec, cast: string): Record<string,
 
 /** Writes `<session>.cast` and `<session>.manifest.json` into `dir`. */
 export async function writeSession(dir: string, keys: TestRelayKeys, spec: SessionSpec): Promise<Record<string, unknown>> {
-  const cast = castText(spec);
-  await writeFile(join(dir, `${spec.session}.cast`), cast);
+  const cast = spec.castOverride ? await readFile(spec.castOverride, 'utf8') : castText(spec);
+  if (!spec.castOverride) await writeFile(join(dir, `${spec.session}.cast`), cast);
   const payload = manifestPayload(spec, cast);
   const manifest = spec.unsigned
-    ? { hk: 1, unsigned: true, draft: { hk: 1, session: spec.session, cast: payload.cast, startedAt: payload.startedAt, endedAt: payload.endedAt, exitCode: payload.exitCode, signal: null, terminal: false, masking: payload.masking } }
+    ? { hk: 1, unsigned: true, draft: { hk: 1, session: spec.session, cast: payload.cast, startedAt: payload.startedAt, endedAt: payload.endedAt, exitCode: payload.exitCode, signal: null, terminal: payload.terminal, masking: payload.masking } }
     : await keys.sign(payload);
   await writeFile(join(dir, `${spec.session}.manifest.json`), JSON.stringify(manifest));
   return payload;

@@ -55,7 +55,8 @@ describe('hkubectl play', () => {
     const { page, problems } = await openPage();
     const rows = await page.$$eval('#sessions tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     expect(rows.map((r) => r[2])).toEqual([`kubectl logs ${HOSTILE}`, 'kubectl get secrets -n staging', 'kubectl scale deployment/web --replicas=5 -n prod', 'kubectl get pods -n prod']);
-    expect(rows[2]).toEqual(['2026-03-01 11:00:00 UTC', 'agent-7', 'kubectl scale deployment/web --replicas=5 -n prod', 'prod', 'allow (prod-writes)', 'alice@bank.example', '60', 'verified']);
+    expect(rows[2]).toEqual(['2026-03-01 11:00:00 UTC', 'agent-7', 'kubectl scale deployment/web --replicas=5 -n prod', 'prod', 'approved by alice@bank.example', 'alice@bank.example', '60', 'verified']);
+    expect(rows[3]![4]).toBe('allowed by rule reads');
     expect(rows[3]![1]).toBe('agent-7@bank.example');
     expect(problems).toEqual([]);
     await page.close();
@@ -68,7 +69,8 @@ describe('hkubectl play', () => {
     expect(await badge.getAttribute('class')).toContain('badge-tampered');
     await page.click('tr[data-session="altered"]');
     await page.waitForSelector('#detail:not([hidden])');
-    expect(await page.textContent('#detail-status')).toMatch(/^TAMPERED: .*sha256/);
+    expect(await page.textContent('#detail-status')).toBe('TAMPERED');
+    expect(await page.textContent('#detail-problems')).toMatch(/cast sha256 is .* the recording was altered/);
     await page.close();
   });
 
@@ -90,7 +92,7 @@ describe('hkubectl play', () => {
     await page.click('tr[data-session="approved"]');
     await expect.poll(() => page.textContent('#trail'), { timeout: 15_000 }).toContain('INC-1234');
     const trail = await page.$$eval('#trail dt', (dts) => Object.fromEntries(dts.map((dt) => [dt.textContent, dt.nextElementSibling?.textContent])));
-    expect(trail).toMatchObject({ approver: 'alice@bank.example', justification: 'INC-1234 traffic spike', 'approval request': 'req-42', decision: 'allow by rule prod-writes', risk: '60' });
+    expect(trail).toMatchObject({ approver: 'alice@bank.example', justification: 'INC-1234 traffic spike', 'approval request': 'req-42', decision: 'approved by alice@bank.example (rule prod-writes)', 'approved at': '2026-03-01 11:00:00 UTC', risk: '60' });
     expect(problems).toEqual([]);
     await page.close();
   });

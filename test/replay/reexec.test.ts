@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +8,7 @@ import { reexecute } from '../../src/replay/reexec.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { parseSeedYaml } from '../../src/sandbox/seed.ts';
 import { DEMO_SEED } from '../../src/sandbox/seeds/demo.ts';
-import { kubectl, KUBECTL } from '../helpers/run.ts';
+import { hkubectl, kubectl, KUBECTL } from '../helpers/run.ts';
 import { relayKeys, tempDir, writeSession, type TestRelayKeys } from './fixtures.ts';
 
 let dir: { path: string; remove(): Promise<void> };
@@ -90,5 +91,40 @@ describe('replay --exec', () => {
     await expect(reexecute(request('forged'), capture().io)).rejects.toMatchObject({ code: 'ERR_NOT_VERIFIED' });
     const still = await kubectl(['get', 'namespace', 'prod', '-o', 'name'], { env: env() });
     expect(still.stdout.toString()).toBe('namespace/prod\n');
+  });
+
+  it('refuses a sandbox whose pods are host processes (exit 78) unless told --unsafe-host-processes; a jailed sandbox keeps the command off this machine', async () => {
+    // The recorded command writes a file on whatever machine its pod process runs on.
+    const marker = join(dir.path, 'ran-on-the-auditors-machine');
+    await writeSession(dir.path, keys, { session: 'writes-host', argv: ['exec', 'deploy/web', '-n', 'prod', '--', 'sh', '-c', `echo pwned > ${marker}`], events: [[0, 'm', 'exit 0']] });
+    // Isolated (bubblewrap works on this machine): the command runs, in the jail, where the
+    // auditor's directory does not exist.
+    const jailed = capture();
+    await reexecute(request('writes-host'), jailed.io);
+    expect(jailed.err.join('')).toContain('(sandbox)');
+    expect(existsSync(marker)).toBe(false);
+    // Unavailable isolation is simulated (this machine has bwrap) by pointing the sandbox at a
+    // bwrap that does not exist: its kubeconfig then says its pods are host processes.
+    const bare = await startSandbox({ kubeconfigPath: join(dir.path, 'bare-kubeconfig'), seed: parseSeedYaml(DEMO_SEED, 'demo seed'), isolation: { bwrapPath: join(dir.path, 'no-bwrap') } });
+    try {
+      const bareEnv = { ...env(), KUBECONFIG: bare.kubeconfigPath };
+      await expect(reexecute(request('writes-host', { env: bareEnv }), capture().io)).rejects.toMatchObject({ code: 'ERR_SANDBOX_NOT_ISOLATED', exitCode: 78, message: expect.stringContaining('runs its pods as host processes') });
+      expect(existsSync(marker)).toBe(false);
+      // Through the real executable: exit 78 and one clear hkubectl: line naming the way out.
+      await writeFile(join(dir.path, 'jwks.json'), JSON.stringify(keys.jwks));
+      const cli = await hkubectl(['replay', '--exec', 'writes-host', '--context', 'sandbox', '--dir', dir.path, '--jwks', join(dir.path, 'jwks.json')], {
+        env: { ...bareEnv, HKUBECTL_CONFIG_DIR: join(dir.path, 'config'), HKUBECTL_DATA_DIR: join(dir.path, 'data'), FORCE_COLOR: '0' },
+      });
+      expect(cli.code).toBe(78);
+      expect(cli.stderr.toString()).toMatch(/^hkubectl: sandbox context sandbox runs its pods as host processes \(no bubblewrap isolation\), so the recorded command is not re-run/m);
+      expect(cli.stderr.toString()).toContain('--unsafe-host-processes');
+      expect(existsSync(marker)).toBe(false);
+      const unsafe = capture();
+      await reexecute(request('writes-host', { env: bareEnv, unsafeHostProcesses: true }), unsafe.io);
+      expect(unsafe.err.join('')).toContain('HOST processes, NOT isolated: --unsafe-host-processes');
+      expect(existsSync(marker)).toBe(true);
+    } finally {
+      await bare.stop();
+    }
   });
 });

@@ -1,6 +1,6 @@
 // One sandbox per test file, driven by the real kubectl with a private KUBECONFIG and discovery
 // cache, so test files never see each other's clusters.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KUBECTL, run } from '../helpers/run.ts';
@@ -32,4 +32,17 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Host pids whose command line is exactly `argv` (a jailed $$ is not a host pid; bwrap's own argv ends with the same words). */
+export function hostPids(...argv: string[]): number[] {
+  const wanted = `${argv.join('\0')}\0`;
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'latin1') === wanted) pids.push(Number(entry));
+    } catch { /* gone meanwhile */ }
+  }
+  return pids;
 }

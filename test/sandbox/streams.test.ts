@@ -6,7 +6,7 @@ import * as pty from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KUBECTL } from '../helpers/run.ts';
 import type { Harness } from './harness.ts';
-import { startHarness } from './harness.ts';
+import { hostPids, startHarness } from './harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -63,7 +63,8 @@ describe('exec', () => {
     expect(r).toEqual({ code: 3, stdout: 'out\n', stderr: 'err\ncommand terminated with exit code 3\n' });
     const ok = await h.kubectl(['exec', 'box', '--', 'sh', '-c', 'pwd; echo $HOSTNAME']);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/default_box_[0-9a-f-]+\nbox\n$/);
+    // The pod's private home, inside its jail (see isolation.test.ts).
+    expect(ok.stdout).toBe('/root\nbox\n');
   });
 
   it('passes stdin through to the process', async () => {
@@ -82,11 +83,13 @@ describe('exec', () => {
   });
 
   it('kills a process that never exits when the client disappears', async () => {
-    const child = spawn(KUBECTL, ['exec', 'box', '--', 'sh', '-c', 'echo $$; exec sleep 1000'], { env: h.env });
-    const pid = await new Promise<number>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
-    expect(alive(pid)).toBe(true);
+    // $$ inside the jail is a pid of its own pid namespace: the host pid is found by its argv.
+    const child = spawn(KUBECTL, ['exec', 'box', '--', 'sh', '-c', 'echo started; exec sleep 1000.25'], { env: h.env });
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    await until(() => hostPids('sleep', '1000.25').length === 1, 'the exec\'d sleep to start');
+    const [pid] = hostPids('sleep', '1000.25');
     child.kill('SIGKILL');
-    await until(() => !alive(pid), `exec'd process ${pid} to be killed`);
+    await until(() => !alive(pid!), `exec'd process ${pid} to be killed`);
     expect((await h.kubectl(['exec', 'box', '--', 'true'])).code).toBe(0);
   });
 });

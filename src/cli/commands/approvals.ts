@@ -6,6 +6,7 @@ import { parseDuration } from '../../config/duration.ts';
 import { UsageError } from '../../errors.ts';
 import { relayClientFor } from '../../relay/client/cli-client.ts';
 import { showCommand } from '../../contract/command-line.ts';
+import { showJson, showUntrusted as show } from '../../contract/show-untrusted.ts';
 import { statusFailure, statusText } from '../../relay/client/status.ts';
 import { waitForAnswer } from '../../relay/client/wait.ts';
 import { outputIsJson } from '../exit.ts';
@@ -32,7 +33,7 @@ function status(): Command {
       const client = relayClientFor(options, commandEnv());
       try {
         const request = waitMs > 0 ? await waitForAnswer(client, id, { timeoutMs: waitMs }) : await client.get(id);
-        process.stdout.write(json(options) ? `${JSON.stringify(request)}\n` : statusText(request));
+        process.stdout.write(json(options) ? `${showJson(request)}\n` : statusText(request));
         const failure = statusFailure(request);
         if (failure) throw failure;
       } finally {
@@ -58,8 +59,8 @@ export default function command(): Command {
       try {
         if (json(options) || !process.stdin.isTTY || !process.stdout.isTTY) {
           const list = await client.list();
-          if (json(options)) process.stdout.write(`${JSON.stringify(list.requests)}\n`);
-          else for (const request of list.requests) process.stdout.write(`${request.id}\t${request.requester.subject}\t${request.namespace ?? '-'}\t${showCommand(request.argv)}\n`);
+          if (json(options)) process.stdout.write(`${showJson(list.requests)}\n`);
+          else for (const request of list.requests) process.stdout.write(`${show(request.id)}\t${show(request.requester.subject)}\t${show(request.namespace ?? '-')}\t${showCommand(request.argv)}\n`);
           return;
         }
         const [{ runInbox }, { default: chalk }] = await Promise.all([import('../inbox.ts'), import('chalk')]);

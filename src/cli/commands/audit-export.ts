@@ -1,16 +1,16 @@
 // `hkubectl audit export`: the evidence bundle for a time range. Wires the command line to
 // src/replay/export/: where sessions, keys and the audit log come from.
-import { readFile } from 'node:fs/promises';
 import { commandEnv } from '../run-options.ts';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { parseDuration } from '../../config/duration.ts';
-import { ConfigError, HkError, ExitCode, UsageError } from '../../errors.ts';
+import { HkError, ExitCode, UsageError } from '../../errors.ts';
 import type { AuditEntry } from '../../contract/audit-chain.ts';
 import { relayClientFor } from '../../relay/client/cli-client.ts';
-import { KEYS_FILE } from '../../relay/server/keys.ts';
-import { AUDIT_LOG_FILE } from '../../relay/server/server.ts';
+import type { SignedCheckpoint } from '../../contract/checkpoint.ts';
+import { AUDIT_LOG_FILE, fileStoreReader } from '../../relay/server/store/file-store.ts';
 import { auditEntriesBetween } from '../../replay/export/audit-file.ts';
+import { dataDirJwks } from './audit-keys.ts';
 import { exportBundle, type AuditSegment } from '../../replay/export/export-bundle.ts';
 import { reportIsClean } from '../../replay/export/report.ts';
 import { loadJwks, recordingsDir } from '../../replay/recordings-dir.ts';
@@ -60,6 +60,7 @@ export function exportCommand(): Command {
         const report = await exportBundle({
           dir, jwks, since, until, identities: options.identity, out: options.out,
           audit: source ? (upTo) => source.segment(upTo) : null,
+          checkpoints: source ? () => source.checkpoints() : null,
           progress: (line) => process.stderr.write(`${line}\n`),
         });
         process.stdout.write(`${options.out}\n`);
@@ -78,6 +79,7 @@ export function exportCommand(): Command {
 interface AuditSource {
   jwks(): Promise<Jwks | null>;
   segment(upTo: Date): Promise<AuditSegment>;
+  checkpoints(): AsyncIterable<SignedCheckpoint> | Promise<SignedCheckpoint[]>;
   close(): Promise<void>;
 }
 
@@ -91,25 +93,19 @@ async function auditSource(options: Options, since: Date): Promise<AuditSource |
         const within = entries.filter((entry: AuditEntry) => Date.parse(entry.ts) <= upTo.getTime());
         return { entries: within, truncated: entries.length >= RELAY_AUDIT_LIMIT, source: client.url };
       },
+      checkpoints: async () => (await client.checkpoints()).checkpoints,
       close: () => client.close(),
     };
   }
   if (options.data === undefined) return null;
   const data = options.data;
-  const file = join(data, AUDIT_LOG_FILE);
+  const store = fileStoreReader(data);
   return {
-    async jwks() {
-      try {
-        const keys = JSON.parse(await readFile(join(data, KEYS_FILE), 'utf8')) as { keys?: Array<{ publicJwk?: unknown }> };
-        // Only the public halves leave the relay's data directory.
-        return { keys: (keys.keys ?? []).map((key) => key.publicJwk).filter(Boolean) } as Jwks;
-      } catch (error) {
-        throw new ConfigError('ERR_RELAY_KEYS_UNREADABLE', `cannot read the relay's keys in ${data}: ${(error as Error).message}`);
-      }
-    },
+    jwks: () => dataDirJwks(data),
     async segment(upTo) {
-      return { entries: auditEntriesBetween(file, since, upTo), truncated: false, source: file };
+      return { entries: auditEntriesBetween(store, since, upTo), truncated: false, source: join(data, AUDIT_LOG_FILE) };
     },
-    close: async () => {},
+    checkpoints: () => store.checkpoints(),
+    close: () => store.close(),
   };
 }

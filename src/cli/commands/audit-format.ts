@@ -1,15 +1,22 @@
-// One readable line per audit entry, for `hkubectl audit log`.
+// One readable line per audit entry, for `hkubectl audit log`. Entries carry what agents sent
+// (commands, reasons, names) and, in older logs, commands rendered before they were spelt out:
+// the whole line goes through showUntrusted, so no entry can act on the auditor's terminal.
 import type { AuditEntry } from '../../contract/audit-chain.ts';
+import { showUntrusted } from '../../contract/show-untrusted.ts';
 
 type Loose = AuditEntry & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export function auditLine(entry: AuditEntry): string {
-  const e = entry as Loose;
+  return showUntrusted(describe(entry as Loose));
+}
+
+function describe(e: Loose): string {
   const head = `${e.ts}  #${e.seq}  ${e.type.padEnd(15)} `;
   switch (e.type) {
     case 'decision': {
       const who = e.requester?.subject ?? '?';
-      const extra = [e.requestId ? `request ${e.requestId}` : '', e.consumes ? 'uses approval' : '', e.reason ? `reason "${e.reason}"` : ''].filter(Boolean).join(', ');
+      const content = e.content ? `file contents sha256 ${e.content.sha256}, ${e.content.documents} documents` : '';
+      const extra = [e.requestId ? `request ${e.requestId}` : '', e.consumes ? 'uses approval' : '', content, e.reason ? `reason "${e.reason}"` : ''].filter(Boolean).join(', ');
       return `${head}${String(e.outcome).toUpperCase().padEnd(8)}${who}: ${e.command}  [${e.rule}, risk ${e.risk?.score}]${extra ? `  ${extra}` : ''}`;
     }
     case 'review':

@@ -9,23 +9,25 @@ import { parseDuration } from '../../config/duration.ts';
 import { resolvePaths } from '../../config/paths.ts';
 import { ConfigError, UsageError } from '../../errors.ts';
 import { logExists } from '../../relay/server/store/audit-scan.ts';
+import { AUDIT_LOG_FILE, fileStoreReader } from '../../relay/server/store/file-store.ts';
 import { relayClientFor } from '../../relay/client/cli-client.ts';
-import { AUDIT_LOG_FILE } from '../../relay/server/server.ts';
-import { inState, sessionLine, sessionsFromLog } from '../../relay/server/session-list.ts';
+import { inState, sessionLine, sessionsFromStore } from '../../relay/server/session-list.ts';
 import type { SessionStateFilter, SessionSummary } from '../../contract/relay-api.ts';
+import { showJson, showUntrusted } from '../../contract/show-untrusted.ts';
 
-type Flags = { state: SessionStateFilter; olderThan?: string; data?: string; relay?: string; output?: string };
+type Flags = { state: SessionStateFilter; olderThan?: string; data?: string; relay?: string; output?: string; mine?: boolean };
 
 async function fromDataDir(data: string | undefined): Promise<SessionSummary[]> {
-  const file = join(data ?? join(resolvePaths(process.env).dataDir, 'relay'), AUDIT_LOG_FILE);
+  const dir = data ?? join(resolvePaths(process.env).dataDir, 'relay');
+  const file = join(dir, AUDIT_LOG_FILE);
   if (!(await logExists(file))) throw new ConfigError('ERR_NO_AUDIT_LOG', `no audit log at ${file}`, { hint: "pass --data with the relay's data directory, or --relay URL" });
-  return sessionsFromLog(file);
+  return sessionsFromStore(fileStoreReader(dir));
 }
 
 async function fromRelay(flags: Flags): Promise<SessionSummary[]> {
   const client = relayClientFor(flags, commandEnv());
   try {
-    return await client.sessions(flags.state);
+    return await (flags.mine ? client.ownSessions(flags.state) : client.sessions(flags.state));
   } finally {
     await client.close();
   }
@@ -41,18 +43,21 @@ export function sessionsCommand(): Command {
     .option('--older-than <duration>', 'only sessions opened at least this long ago (e.g. 10m), to leave out ones still running')
     .option('--data <dir>', "the relay's data directory (default $XDG_DATA_HOME/hkubectl/relay)")
     .option('--relay <url>', 'ask a running relay instead of reading a data directory (needs an approver or auditor login)')
+    .option('--mine', 'only your own sessions, from the relay (--relay or the configured one) with your login: what an agent was recorded doing; replay them with `hkubectl play --mine`')
     .addOption(new Option('-o, --output <format>', 'output format: text, or json (an array)').choices(['text', 'json']))
     .action(async (flags: Flags) => {
       const age = flags.olderThan === undefined ? 0 : parseDuration(flags.olderThan);
       if (age === undefined) throw new UsageError('ERR_BAD_DURATION', `--older-than must be a duration such as 10m or 1h, not "${flags.olderThan}"`);
-      const list = flags.relay !== undefined && flags.data === undefined ? await fromRelay(flags) : await fromDataDir(flags.data);
+      if (flags.mine && flags.data !== undefined) throw new UsageError('ERR_BAD_OPTION', '--mine asks the relay for your own sessions; it does not go with --data');
+      const list = flags.mine || (flags.relay !== undefined && flags.data === undefined) ? await fromRelay(flags) : await fromDataDir(flags.data);
       const cutoff = Date.now() - age;
       const shown = list.filter((summary) => inState(summary, flags.state) && Date.parse(summary.openedAt) <= cutoff);
       if ((flags.output ?? (outputIsJson() ? 'json' : 'text')) === 'json') {
-        process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+        process.stdout.write(`${showJson(shown, 2)}\n`);
         return;
       }
-      for (const summary of shown) process.stdout.write(`${sessionLine(summary)}\n`);
+      // The command and names are the agent's: spelt out, never acted on by the terminal.
+      for (const summary of shown) process.stdout.write(`${showUntrusted(sessionLine(summary))}\n`);
       if (shown.length === 0) process.stderr.write(`no ${flags.state === 'all' ? '' : `${flags.state} `}sessions\n`);
     });
 }

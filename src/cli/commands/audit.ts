@@ -7,20 +7,30 @@ import { parseDuration } from '../../config/duration.ts';
 import { resolvePaths } from '../../config/paths.ts';
 import { ConfigError, UsageError } from '../../errors.ts';
 import { auditLine } from './audit-format.ts';
+import { showJson } from '../../contract/show-untrusted.ts';
 import { readAuditEntries } from '../../relay/server/store/audit-read.ts';
-import { describeBrokenLink, logExists, scanAuditLog } from '../../relay/server/store/audit-scan.ts';
+import { logExists } from '../../relay/server/store/audit-scan.ts';
+import { AUDIT_LOG_FILE, fileStoreReader } from '../../relay/server/store/file-store.ts';
+import { CHECKPOINTS_FILE } from '../../relay/server/store/checkpoint-file.ts';
+import type { AuditStoreReader } from '../../relay/server/store/store.ts';
 import { relayClientFor } from '../../relay/client/cli-client.ts';
-import { AUDIT_LOG_FILE } from '../../relay/server/server.ts';
+import { checkAnchors } from '../../recording/verify-anchors.ts';
+import { loadJwks } from '../../recording/verify-signature.ts';
+import { dataDirJwks } from './audit-keys.ts';
 import { outputIsJson } from '../exit.ts';
 import { exportCommand } from './audit-export.ts';
 import { sessionsCommand } from './audit-sessions.ts';
 
 const dataOption = () => new Option('--data <dir>', "the relay's data directory (default $XDG_DATA_HOME/hkubectl/relay)");
 
-async function logFile(data: string | undefined): Promise<string> {
-  const file = join(data ?? join(resolvePaths(process.env).dataDir, 'relay'), AUDIT_LOG_FILE);
+const dataDirOf = (data: string | undefined): string => data ?? join(resolvePaths(process.env).dataDir, 'relay');
+
+/** The relay's store in a data directory, read-only; refused when it holds no audit log. */
+export async function storeReader(data: string | undefined): Promise<{ store: AuditStoreReader; file: string; dir: string }> {
+  const dir = dataDirOf(data);
+  const file = join(dir, AUDIT_LOG_FILE);
   if (!(await logExists(file))) throw new ConfigError('ERR_NO_AUDIT_LOG', `no audit log at ${file}`, { hint: 'pass --data with the relay\'s data directory, or --relay URL' });
-  return file;
+  return { store: fileStoreReader(dir), file, dir };
 }
 
 function since(text: string | undefined, nowMs: number): Date | null {
@@ -51,26 +61,45 @@ function log(): Command {
           await client.close();
         }
       } else {
-        entries = await readAuditEntries(await logFile(options.data), { since: from, ...(options.limit ? { limit: options.limit } : {}) });
+        entries = await readAuditEntries((await storeReader(options.data)).store, { since: from, ...(options.limit ? { limit: options.limit } : {}) });
       }
       const json = (options.output ?? (outputIsJson() ? 'json' : 'text')) === 'json';
-      for (const entry of entries) process.stdout.write(`${json ? JSON.stringify(entry) : auditLine(entry)}\n`);
+      for (const entry of entries) process.stdout.write(`${json ? showJson(entry) : auditLine(entry)}\n`);
     });
 }
 
 function verify(): Command {
   return new Command('verify')
-    .description('Check the audit log\'s hash chain from the first line to the last. Prints the first broken link and exits 78 if there is one.')
+    .description(
+      "Check the audit log's hash chain from the first line to the last, and that the log still holds what the relay's signed " +
+        'checkpoints of its head say (not cut short, not rewritten, no checkpoint removed, no manifest past its end). ' +
+        'Prints the first problem and exits 78 if there is one.',
+    )
     .addOption(dataOption())
-    .action(async (options: { data?: string }) => {
-      const file = await logFile(options.data);
-      const scan = await scanAuditLog(file);
-      if (scan.broken) {
-        throw new ConfigError('ERR_AUDIT_CHAIN_BROKEN', `chain broken after ${scan.entries} good entries: ${describeBrokenLink(file, scan.broken)}`, {
-          hint: scan.broken.isLast ? 'only the last line is damaged (a crash mid-write looks like this); `hkubectl relay --repair-log` cuts it off and records the cut' : 'an earlier line was altered, removed or inserted',
+    .option('--jwks <file>', "the relay's public keys to check checkpoints with (default: the public halves of keys.json in the data directory)")
+    .action(async (options: { data?: string; jwks?: string }) => {
+      const { store, file, dir } = await storeReader(options.data);
+      const jwks = options.jwks === undefined ? await dataDirJwks(dir) : await loadJwks(options.jwks);
+      const report = await checkAnchors(store, jwks, { checkpoints: join(dir, CHECKPOINTS_FILE) });
+      const { chain } = report;
+      if (chain.broken) {
+        const link = chain.broken;
+        throw new ConfigError('ERR_AUDIT_CHAIN_BROKEN', `chain broken after ${chain.entries} good entries: ${link.where}${link.seq === null ? '' : ` (seq ${link.seq})`} ${link.message}`, {
+          hint: link.isLast ? 'only the last line is damaged (a crash mid-write looks like this); `hkubectl relay --repair-log` cuts it off and records the cut' : 'an earlier line was altered, removed or inserted',
         });
       }
-      process.stdout.write(`${file}: ${scan.entries} entries, chain intact, head #${scan.head.seq} ${scan.head.hash}\n`);
+      const [first] = report.findings;
+      if (first !== undefined) {
+        // Every finding on stdout, as a report; the one-line error names the first.
+        process.stdout.write(`${file}: ${chain.entries} entries, chain intact, and ${report.findings.length} problems against the signed checkpoints:\n`);
+        for (const finding of report.findings) process.stdout.write(`  - ${finding}\n`);
+        throw new ConfigError('ERR_AUDIT_LOG_UNANCHORED', `${file}: ${first}`, {
+          hint: 'the log no longer holds what the relay signed: keep the data directory as evidence, and compare it with a copy of the checkpoints kept elsewhere (relay.yaml checkpoints.copy) or in an export',
+          details: { findings: report.findings },
+        });
+      }
+      const anchor = report.latest ? `, anchored by ${report.checkpoints} signed checkpoints up to #${report.latest.seq} (${report.latest.ts})` : '';
+      process.stdout.write(`${file}: ${chain.entries} entries, chain intact, head #${chain.head.seq} ${chain.head.hash}${anchor}\n`);
     });
 }
 

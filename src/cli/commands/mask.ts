@@ -6,8 +6,8 @@ import { Command, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../../errors.ts';
 import {
-  createMaskingTransform, createStreamingMasker, parseMaskingRules, PROFILE_NAMES, profileDescriptions,
-  type MaskingOptions, type MaskProfileName,
+  builtInDetectors, createMaskingTransform, createStreamingMasker, parseMaskingRules, PROFILE_NAMES, profileDescriptions,
+  profileDetectors, STRUCTURAL_DETECTORS, type MaskingOptions, type MaskProfileName,
 } from '../../masking/index.ts';
 
 async function loadRules(file: string): Promise<ReturnType<typeof parseMaskingRules>> {
@@ -26,6 +26,18 @@ async function loadRules(file: string): Promise<ReturnType<typeof parseMaskingRu
   return parseMaskingRules(doc, file);
 }
 
+function listDetectors(custom: { id: string; description?: string; pattern: string }[]): string {
+  const lines = [...STRUCTURAL_DETECTORS.map((d) => [d.id, d.profiles ?? 'all', d.description])];
+  for (const detector of builtInDetectors()) {
+    const inProfiles = PROFILE_NAMES.filter((p) => profileDetectors(p).some((d) => d.id === detector.id));
+    lines.push([detector.id, inProfiles.join(','), detector.description]);
+  }
+  for (const spec of custom) lines.push([spec.id, 'rules', spec.description ?? `/${spec.pattern}/`]);
+  const width = Math.max(...lines.map((l) => (l[0] as string).length));
+  const profileWidth = Math.max(...lines.map((l) => (l[1] as string).length));
+  return lines.map(([id, profiles, text]) => `${(id as string).padEnd(width)}  ${(profiles as string).padEnd(profileWidth)}  ${text}\n`).join('');
+}
+
 export default function command(): Command {
   return new Command('mask')
     .description(
@@ -37,14 +49,25 @@ export default function command(): Command {
       new Option('--profile <name>', `what to mask: ${PROFILE_NAMES.map((p) => `${p} = ${profileDescriptions[p]}`).join('; ')}`)
         .choices(PROFILE_NAMES),
     )
-    .option('--rules <file>', 'YAML/JSON with custom detectors and an allow-list: {profile?, detectors: [{id, pattern, flags?, validator?, contextWords?}], allow: [value or /regex/]} (also accepted under a top-level masking: key, as in a policy file)')
+    .option(
+      '--rules <file>',
+      'YAML/JSON with custom detectors and allow-lists: {profile?, detectors: [{id, pattern, description?, flags?, validator?, ' +
+        "contextWords?}], allow: [value or /regex/], allowDomains: [the organisation's own email domains]} (also accepted " +
+        'under a top-level masking: key, as in a policy file)',
+    )
     .option('--stats', 'after the output, print to stderr a JSON line with how many values each detector masked')
-    .action(async (options: { profile?: MaskProfileName; rules?: string; stats?: boolean }) => {
+    .option('--detectors', 'list every detector (id, profiles, what it finds) with those of --rules, and exit')
+    .action(async (options: { profile?: MaskProfileName; rules?: string; stats?: boolean; detectors?: boolean }) => {
       const rules = options.rules === undefined ? undefined : await loadRules(options.rules);
+      if (options.detectors) {
+        process.stdout.write(listDetectors(rules?.customDetectors ?? []));
+        return;
+      }
       const maskingOptions: MaskingOptions = {
         profile: options.profile ?? rules?.profile ?? 'standard',
         customDetectors: rules?.customDetectors,
         allow: rules?.allow,
+        allowDomains: rules?.allowDomains,
       };
       createStreamingMasker(maskingOptions); // validate before reading any input
       const transform = createMaskingTransform(maskingOptions);

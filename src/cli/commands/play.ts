@@ -13,10 +13,17 @@ export default function command(): Command {
       return port;
     })
     .option('--jwks <file>', "the relay's public keys (default: jwks.json beside the recordings, or the relay's)")
-    .action(async (source: string | undefined, options: { port?: number; jwks?: string }) => {
+    .option('--mine', "your own past sessions, fetched from the relay (the given URL, or the configured one) with your login; no auditor group needed")
+    .action(async (source: string | undefined, options: { port?: number; jwks?: string; mine?: boolean }) => {
       const { openSessionSource } = await import('../../replay/session-source.ts');
       const { startPlayServer } = await import('../../replay/play-server.ts');
-      const opened = await openSessionSource(source, options.jwks, (line) => process.stderr.write(`${line}\n`), commandEnv());
+      const opened = await openSessionSource(source, options.jwks, (line) => process.stderr.write(`${line}\n`), commandEnv(), options.mine === true);
+      const { hasRecordings } = await import('../../replay/recordings-dir.ts');
+      if (!(await hasRecordings(opened.dir))) {
+        process.stderr.write(`hkubectl: no recorded sessions in ${opened.label}: nothing to play\n`);
+        await opened.close();
+        return;
+      }
       const server = await startPlayServer({ dir: opened.dir, jwks: opened.jwks, label: opened.label, ...(options.port !== undefined ? { port: options.port } : {}) });
       process.stdout.write(`${server.url}\n`);
       process.stderr.write('serving on 127.0.0.1 only; press Ctrl-C to stop\n');

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { commandEnv } from '../run-options.ts';
 import { relayClientFor } from '../../relay/client/cli-client.ts';
 import { outcome } from '../../relay/client/approval-format.ts';
+import { showJson, showUntrusted as show } from '../../contract/show-untrusted.ts';
 import type { Verdict } from '../../contract/relay-api.ts';
 import { outputIsJson } from '../exit.ts';
 
@@ -23,7 +24,7 @@ export function reviewCommand(verdict: Verdict): Command {
       try {
         const request = await client.review(id, verdict, options.reason);
         const json = (options.output ?? (outputIsJson() ? 'json' : 'text')) === 'json';
-        process.stdout.write(json ? `${JSON.stringify(request)}\n` : `request ${request.id} ${outcome(request)}\n`);
+        process.stdout.write(json ? `${showJson(request)}\n` : `request ${show(request.id)} ${outcome(request)}\n`);
       } finally {
         await client.close();
       }

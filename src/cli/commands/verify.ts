@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { commandEnv } from '../run-options.ts';
 import { HkError, UsageError } from '../../errors.ts';
 import { outputIsJson } from '../exit.ts';
+import { showJson } from '../../contract/show-untrusted.ts';
 
 /** Exit status when any session fails verification (distinct from hkubectl's 64/75/77/78). */
 export const VERIFY_FAILED_EXIT = 1;
@@ -24,16 +25,21 @@ export default function command(): Command {
     .addOption(new Option('-o, --output <format>', 'output format: text, or json (an array, one object per session)').choices(['text', 'json']))
     .action(async (paths: string[], flags: Flags) => {
       const { verifyInputs } = await import('../../recording/verify-inputs.ts');
-      const { verifySessions } = await import('../../recording/verify.ts');
+      const { verifyPaths } = await import('../../recording/verify.ts');
+      const { showUntrusted } = await import('../../contract/show-untrusted.ts');
       const inputs = await verifyInputs(paths, flags, commandEnv());
-      let results;
+      let results, skipped;
       try {
-        results = await verifySessions(paths, { jwks: inputs.jwks, chain: inputs.chain });
+        ({ results, skipped } = await verifyPaths(paths, { jwks: inputs.jwks, chain: inputs.chain }));
       } finally {
         await inputs.close();
       }
+      // Said on stderr, so stdout (the report, or its JSON) keeps its shape.
+      for (const entry of skipped) {
+        process.stderr.write(outputIsJson() ? `${JSON.stringify({ warning: { code: 'WARN_SKIPPED', path: entry.path, kind: entry.kind, message: `skipped ${entry.path}: ${entry.why}` } })}\n` : `hkubectl: skipped ${showUntrusted(entry.path)}: ${entry.why}\n`);
+      }
       if (results.length === 0) throw new UsageError('ERR_NOTHING_TO_VERIFY', `no recordings or manifests in ${paths.join(', ')}`);
-      if ((flags.output ?? (outputIsJson() ? 'json' : 'text')) === 'json') process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+      if ((flags.output ?? (outputIsJson() ? 'json' : 'text')) === 'json') process.stdout.write(`${showJson(results, 2)}\n`);
       else {
         const { reportLines } = await import('../../recording/verify-report.ts');
         process.stdout.write(`${reportLines(results).join('\n')}\n`);

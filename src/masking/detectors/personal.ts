@@ -14,6 +14,7 @@ const CARD_IIN = /^(?:4|5[1-5]|2[2-7]|3[47]|3[068]|35|6011|65|64[4-9]|62)/;
 
 export const creditCard: Detector = {
   id: 'credit-card',
+  description: 'payment card numbers: issuer prefix, layout and Luhn check',
   category: 'financial',
   priority: 50,
   regex: /[2-6]\d{3}(?:[ -]?\d){9,15}/g,
@@ -25,6 +26,7 @@ export const creditCard: Detector = {
 
 export const usSsnDetector: Detector = {
   id: 'us-ssn',
+  description: 'US social security numbers the SSA issues (area, group, serial rules)',
   category: 'financial',
   priority: 50,
   regex: /\d\d\d-\d\d-\d\d\d\d/g,
@@ -34,6 +36,7 @@ export const usSsnDetector: Detector = {
 
 export const ibanDetector: Detector = {
   id: 'iban',
+  description: 'IBANs of the right length for their country, with a valid mod-97 check',
   category: 'financial',
   priority: 50,
   regex: /[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?/g,
@@ -48,6 +51,7 @@ const BANK_WORDS = [
 
 export const bankAccount: Detector = {
   id: 'bank-account',
+  description: 'bank account numbers (and ABA routing numbers) next to a word saying so',
   category: 'financial',
   priority: 40,
   regex: /\d\d\d\d\d\d\d\d\d{0,9}/g,
@@ -61,17 +65,39 @@ export const bankAccount: Detector = {
   },
 };
 
+// The local part of an address: RFC 5322 atext as people use it.
+const LOCAL_CHAR = new Uint8Array(128);
+for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-') LOCAL_CHAR[ch.charCodeAt(0)] = 1;
+
 export const email: Detector = {
   id: 'email',
+  description: "email addresses (customers' personal data; the organisation's own domains can be allowed)",
   category: 'contact',
   priority: 30,
   anchors: ['@'],
-  regex: /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/g,
+  // Found from its `@`: kubectl output has an `@` in every image digest, and a regex run over
+  // each such line from its start tries 64 characters of local part at every position.
+  anchorStart(text, at) {
+    let start = at;
+    while (start > 0 && at - start < 64 && LOCAL_CHAR[text.charCodeAt(start - 1)] === 1) start--;
+    return start;
+  },
+  regex: /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/y,
   valueGroup: 0,
+  validate: (_value, text, start) => !inUrlUserinfo(text, start),
 };
+
+/** `scheme://user:password@host`: the host is not an address (url-password masks the password). */
+function inUrlUserinfo(text: string, start: number): boolean {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const head = text.slice(Math.max(lineStart, start - 300), start);
+  const scheme = head.lastIndexOf('://');
+  return scheme !== -1 && !/[\s"'<>@/]/.test(head.slice(scheme + 3));
+}
 
 export const phone: Detector = {
   id: 'phone',
+  description: 'telephone numbers: North American (NXX) NXX-XXXX and international +CC forms',
   category: 'contact',
   priority: 30,
   regex: /(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}|\+\d{1,3}[ .-]?\d{2,4}(?:[ .-]?\d{2,4}){2,4}/g,

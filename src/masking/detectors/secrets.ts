@@ -9,7 +9,9 @@ import { looksLikeSecretValue, unquote } from './secret-values.ts';
 import type { Detector } from './types.ts';
 
 const QUOTED_VALUE = String.raw`"(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|\\"(?:[^"\\\r\n]|\\[^"\r\n])*\\"`;
-const TOKEN_VALUE = String.raw`[^\s"',;&)}\]]+`;
+// A backslash that starts a JSON escape (`\n`, `\"` of an escaped document) ends the value:
+// taking it would cut the escape in two and break the document around the marker.
+const TOKEN_VALUE = String.raw`(?:[^\s"',;&)}\]\\]|\\(?![nrt"\\/u]))+`;
 const OPT_QUOTE = String.raw`(?:\\?["'])?`;
 
 const SECRET_KEY_WORDS = [
@@ -35,6 +37,7 @@ function assignmentId(key: string): string {
 
 export const secretAssignment: Detector = {
   id: 'secret-assignment',
+  description: 'the value of a key ending in a secret word (DB_PASSWORD=, client-secret:, "apiToken":)',
   category: 'secret',
   priority: 20,
   keyed: true,
@@ -69,6 +72,7 @@ function extendPlainYamlValue(text: string, start: number, end: number): number 
 
 export const highEntropySecret: Detector = {
   id: 'high-entropy-secret',
+  description: 'a high-entropy value of a key named key, salt, hmac, seed, signature, cookie or session id',
   category: 'secret',
   priority: 10,
   keyed: true,
@@ -87,6 +91,7 @@ export const highEntropySecret: Detector = {
 
 export const jwt: Detector = {
   id: 'jwt',
+  description: 'JSON Web Tokens (gitleaks jwt)',
   category: 'secret',
   priority: 40,
   anchors: ['yJ'],
@@ -96,6 +101,7 @@ export const jwt: Detector = {
 
 export const authHeader: Detector = {
   id: 'auth-header',
+  description: 'Bearer tokens and Basic credentials after an Authorization scheme',
   category: 'secret',
   priority: 30,
   // Unanchored: irregexp finds the case-insensitive literals faster than lower-casing the block.
@@ -112,10 +118,11 @@ export const authHeader: Detector = {
 
 export const privateKeyInline: Detector = {
   id: 'private-key',
+  description: 'the body of a PEM or OpenSSH private key of any type, on one line or escaped (gitleaks private-key)',
   category: 'secret',
   priority: 60,
   anchors: ['BEGIN'],
-  regex: /(-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----)((?:[^"'\\\r\n-]|\\[^"\r\n]|-(?!----END))+)/g,
+  regex: /(-----BEGIN[A-Z0-9 _-]{0,100}PRIVATE KEY(?: BLOCK)?-----)((?:[^"'\\\r\n-]|\\[^"\r\n]|-(?!----END))+)/g,
   valueGroup: 2,
   validate(_value, text, start) {
     const lineStart = text.lastIndexOf('\n', start - 1) + 1;
@@ -125,65 +132,124 @@ export const privateKeyInline: Detector = {
   },
 };
 
+// Vendor token formats. Each follows the gitleaks rule named in its description (config/
+// gitleaks.toml), widened where a form is seen in the wild that the rule misses; `isolated`
+// plays the part of gitleaks' `\b` boundaries.
+const standalone = (_v: string, text: string, start: number, end: number) => isolated(text, start, end);
+
 export const awsAccessKeyId: Detector = {
   id: 'aws-access-key-id',
+  description: 'AWS access key ids AKIA/ASIA/ABIA/ACCA/A3T* (gitleaks aws-access-token, widened to upper-case letters and all digits)',
   category: 'secret',
   priority: 50,
   anchors: ['A3T', 'AKIA', 'ASIA', 'ABIA', 'ACCA'],
-  regex: /(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}/g,
+  // gitleaks takes base32 ([A-Z2-7]) after the prefix; older and documented example ids hold
+  // 0, 1, 8 and 9, so every upper-case letter and digit is taken, on a token of exactly 20.
+  regex: /(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}/g,
   valueGroup: 0,
-  validate: (_v, text, start, end) => isolated(text, start, end),
+  validate: standalone,
 };
 
 export const githubToken: Detector = {
   id: 'github-token',
+  description: 'GitHub personal, OAuth, app, refresh and fine-grained tokens (gitleaks github-pat, github-oauth, github-app-token, github-refresh-token, github-fine-grained-pat)',
   category: 'secret',
   priority: 50,
   anchors: ['gh', 'b_p'],
   regex: /gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}/g,
   valueGroup: 0,
-  validate: (_v, text, start, end) => isolated(text, start, end),
+  validate: standalone,
 };
 
 export const gitlabToken: Detector = {
   id: 'gitlab-token',
+  description: 'GitLab personal, pipeline-trigger, deploy, runner, feed, agent, OAuth, SCIM and CI job tokens, routable forms too (gitleaks gitlab-*)',
   category: 'secret',
   priority: 50,
   anchors: ['gl', 'GR13'],
-  regex: /gl(?:pat|oas|dt|rt|ptt|ft|soat|cbt|imt|agent)-[A-Za-z0-9_-]{20,}|GR1348941[A-Za-z0-9_-]{20,}/g,
+  regex: /gl(?:pat|oas|dt|rt|ptt|ft|ffct|soat|cbt|imt|agent)-[A-Za-z0-9_.-]{20,}|GR1348941[A-Za-z0-9_-]{20,}/g,
   valueGroup: 0,
-  validate: (_v, text, start, end) => isolated(text, start, end),
+  validate: standalone,
 };
 
 export const slackToken: Detector = {
   id: 'slack-token',
+  description: 'Slack bot, user, workspace, legacy, app-level and configuration tokens (gitleaks slack-bot-token, slack-user-token, slack-app-token, slack-config-*)',
   category: 'secret',
   priority: 50,
-  anchors: ['xox'],
-  regex: /xox[abpres]-[A-Za-z0-9-]{10,}/g,
+  anchors: ['xox', 'xapp-'],
+  regex: /xox[abpres]-[A-Za-z0-9-]{10,}|xoxe\.xox[bp]-\d-[A-Za-z0-9]{100,}|xoxe-\d-[A-Za-z0-9]{100,}|xapp-\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]+/g,
   valueGroup: 0,
-  validate: (_v, text, start, end) => isolated(text, start, end),
-};
-
-export const slackWebhook: Detector = {
-  id: 'slack-webhook',
-  category: 'secret',
-  priority: 50,
-  regex: /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)([A-Za-z0-9+/_-]{20,})/g,
-  valueGroup: 2,
+  validate: standalone,
 };
 
 export const stripeKey: Detector = {
   id: 'stripe-key',
+  description: 'Stripe secret and restricted keys and webhook secrets (gitleaks stripe-access-token)',
   category: 'secret',
   priority: 50,
+  anchors: ['_live_', '_test_', '_prod_', 'whsec_'],
   regex: /[sr]k_(?:live|test|prod)_[A-Za-z0-9]{10,}|whsec_[A-Za-z0-9]{20,}/g,
   valueGroup: 0,
-  validate: (_v, text, start, end) => isolated(text, start, end),
+  validate: standalone,
+};
+
+export const googleApiKey: Detector = {
+  id: 'google-api-key',
+  description: 'Google Cloud / Firebase API keys AIza… (gitleaks gcp-api-key)',
+  category: 'secret',
+  priority: 50,
+  anchors: ['AIza'],
+  regex: /AIza[A-Za-z0-9_-]{35}/g,
+  valueGroup: 0,
+  validate: standalone,
+};
+
+export const npmToken: Detector = {
+  id: 'npm-token',
+  description: 'npm access tokens npm_… (gitleaks npm-access-token)',
+  category: 'secret',
+  priority: 50,
+  anchors: ['pm_'],
+  regex: /npm_[A-Za-z0-9]{36}/g,
+  valueGroup: 0,
+  validate: standalone,
+};
+
+export const pypiToken: Detector = {
+  id: 'pypi-token',
+  description: 'PyPI upload tokens pypi-AgEIcHlwaS5vcmc… (gitleaks pypi-upload-token)',
+  category: 'secret',
+  priority: 50,
+  anchors: ['AgEIcH'],
+  regex: /pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1000}/g,
+  valueGroup: 0,
+};
+
+export const azureAdClientSecret: Detector = {
+  id: 'azure-client-secret',
+  description: 'Microsoft Entra (Azure AD) client secrets xxxNQ~… (gitleaks azure-ad-client-secret)',
+  category: 'secret',
+  priority: 50,
+  anchors: ['Q~'],
+  regex: /[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}/g,
+  valueGroup: 0,
+  validate: (_v, text, start, end) => isolated(text, start, end, '~.-'),
+};
+
+export const slackWebhook: Detector = {
+  id: 'slack-webhook',
+  description: 'Slack incoming-webhook, workflow and trigger URLs (gitleaks slack-webhook-url)',
+  category: 'secret',
+  priority: 50,
+  anchors: ['hooks.'],
+  regex: /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)([A-Za-z0-9+/_-]{20,})/g,
+  valueGroup: 2,
 };
 
 export const azureConnectionString: Detector = {
   id: 'azure-connection-string',
+  description: 'AccountKey, SharedAccessKey and SAS signatures of Azure connection strings (gitleaks azure-storage-key)',
   category: 'secret',
   priority: 45,
   anchors: ['Key=', 'Signa', '?sig=', '&sig='],
@@ -194,9 +260,10 @@ export const azureConnectionString: Detector = {
 
 export const urlPassword: Detector = {
   id: 'url-password',
+  description: 'the password of user:password@ in a URL: basic auth, database and broker connection strings',
   category: 'secret',
   priority: 25,
-  anchors: ['://'],
+  anchors: ['//'],
   regex: /([A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^:/@\s"'<>]{0,128}:)([^@/\s"'<>]{1,256})(?=@)/g,
   valueGroup: 2,
   validate: (value) => looksLikeSecretValue(value) && !/^\d{1,5}$/.test(unquote(value)),
@@ -204,6 +271,7 @@ export const urlPassword: Detector = {
 
 export const kubeconfigClientCertificate: Detector = {
   id: 'kubeconfig-client-certificate',
+  description: "a kubeconfig's client-certificate-data (strict profile)",
   category: 'secret',
   priority: 30,
   keyed: true,
@@ -214,5 +282,5 @@ export const kubeconfigClientCertificate: Detector = {
 
 export const secretDetectors: readonly Detector[] = [
   privateKeyInline, jwt, awsAccessKeyId, githubToken, gitlabToken, slackToken, slackWebhook, stripeKey,
-  azureConnectionString, authHeader, urlPassword, secretAssignment, highEntropySecret,
+  googleApiKey, npmToken, pypiToken, azureAdClientSecret, azureConnectionString, authHeader, urlPassword, secretAssignment, highEntropySecret,
 ];

@@ -33,7 +33,7 @@ export async function openAgentRelay(loaded: ReturnType<typeof agentConfig>, now
     if (held === undefined || now() >= held.freshUntil) held = await getValidToken({ config, tokenDir: paths.tokenDir, now });
     return held.token;
   };
-  const client = createRelayClient({ url: config.relay, token });
+  const client = createRelayClient({ url: config.relay, token, ...(config.sources?.relay ? { urlSource: config.sources.relay } : {}) });
   await token();
   return { client, config, paths };
 }

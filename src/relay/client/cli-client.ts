@@ -14,6 +14,7 @@ export function relayClientFor(flags: { relay?: string }, env: NodeJS.ProcessEnv
   }
   return createRelayClient({
     url: config.relay,
+    ...(config.sources?.relay ? { urlSource: config.sources.relay } : {}),
     // Per call: a watching inbox outlives its token, and getValidToken refreshes it.
     token: async () => (await getValidToken({ config, tokenDir: paths.tokenDir })).token,
   });

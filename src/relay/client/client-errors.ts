@@ -5,9 +5,9 @@ import type { ApiErrorBody } from '../../contract/relay-api.ts';
 
 /** The relay could not be reached or did not answer: fail closed, try again later (exit 75). */
 export class RelayUnreachableError extends TemporaryError {
-  constructor(readonly relayUrl: string, cause: unknown) {
-    super('ERR_RELAY_UNREACHABLE', `cannot reach the policy relay at ${relayUrl}: ${describe(cause)}`, {
-      cause, hint: 'nothing was run; check HKUBECTL_RELAY (or --relay) and that the relay is up, then retry',
+  constructor(readonly relayUrl: string, cause: unknown, urlSource?: string) {
+    super('ERR_RELAY_UNREACHABLE', `cannot reach the policy relay at ${relayUrl}: ${describe(cause, relayUrl)}`, {
+      cause, hint: `nothing was run; check ${urlSource ?? 'the relay URL (--relay, HKUBECTL_RELAY or "relay" in config.yaml)'} and that the relay is up, then retry`,
     });
   }
 }
@@ -49,13 +49,36 @@ export function errorFromAnswer(relayUrl: string, status: number, body: unknown)
   if (status === 401) return new RelayAuthError(relayUrl, status, code, message, error?.reason);
   if (status === 403) return new RelayForbiddenError(relayUrl, status, code, message);
   if (status === 400 || status === 413 || status === 415) return new UsageError(code, message);
+  // A relay answers its own 404s with a body naming what was not found; a bare 404 means the
+  // path or the server is not what the URL promised.
+  if (status === 404 && typeof error?.code !== 'string') {
+    return new RelayError(relayUrl, status, 'ERR_NOT_A_RELAY', `${relayUrl} answered 404 Not Found: the URL has a wrong path, or the server there is not an hkubectl relay`, body);
+  }
   return new RelayError(relayUrl, status, code, message, body);
 }
 
-function describe(cause: unknown): string {
+/** TLS verification failures Node reports by code: the certificate, not the network, is the problem. */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED', 'CERT_REVOKED',
+]);
+
+/** One line a person can act on, for the ways a connection to the relay fails. */
+function describe(cause: unknown, relayUrl: string): string {
   const error = cause as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = error.code ?? error.cause?.code;
+  const https = relayUrl.startsWith('https:');
   if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'its host name does not resolve';
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'it did not answer in time';
+  if (https && (code === 'EPROTO' || code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long/i.test(error.message ?? ''))) {
+    return 'the relay speaks http, not https (use an http:// URL, or give the relay a TLS certificate)';
+  }
+  if (!https && (code === 'ECONNRESET' || code === 'HPE_INVALID_CONSTANT' || code === 'HPE_INVALID_METHOD' || /socket hang up|parse error/i.test(error.message ?? ''))) {
+    return 'the connection was dropped before an answer (if the relay speaks https, use an https:// URL)';
+  }
+  if (code !== undefined && UNTRUSTED_CERTIFICATE.has(code)) {
+    return `its TLS certificate is not trusted (${code}: ${error.message ?? ''}); give hkubectl the relay's CA with NODE_EXTRA_CA_CERTS`.replace(': )', ')');
+  }
   return error.message ?? String(cause);
 }

@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import type { JWK } from 'jose';
 import type { SessionDraft } from '../../contract/manifest.ts';
 import type { AuditEntry } from '../../contract/audit-chain.ts';
+import type { SignedCheckpoint } from '../../contract/checkpoint.ts';
 import { errorFromAnswer, RelayError, RelayUnreachableError } from './client-errors.ts';
 import type {
   ApprovalRequest, ApprovalStatus, CloseBody, DecisionAnswer, Health, RequestList, SessionStateFilter, SessionSummary, SignedManifest, SubmitBody, UploadAnswer, Verdict,
@@ -26,6 +27,8 @@ export type RelayClientOptions = {
   maxSockets?: number;
   /** For calls that are not long-polls. */
   timeoutMs?: number;
+  /** Where the URL came from (`--hk-relay`, `HKUBECTL_RELAY`, config.yaml…), for errors that ask the user to check it. */
+  urlSource?: string;
 };
 
 export type RelayClient = {
@@ -39,6 +42,8 @@ export type RelayClient = {
   list(options?: { status?: ApprovalStatus | 'all'; since?: number; timeoutMs?: number; signal?: AbortSignal }): Promise<RequestList>;
   review(id: string, verdict: Verdict, justification: string): Promise<ApprovalRequest>;
   audit(options?: { since?: Date; limit?: number; fromSeq?: number; toSeq?: number }): Promise<{ entries: AuditEntry[] }>;
+  /** Every signed checkpoint of the audit log's head, oldest first (auditors). */
+  checkpoints(): Promise<{ checkpoints: SignedCheckpoint[] }>;
   /** Streams the session's .cast (`size` bytes) to the relay, which keeps its own copy. */
   uploadCast(sessionId: string, body: Readable, size: number): Promise<UploadAnswer>;
   /**
@@ -48,6 +53,8 @@ export type RelayClient = {
    */
   closeSession(sessionId: string, draft: SessionDraft, cast?: Buffer): Promise<{ manifest: SignedManifest; alreadyClosed: boolean }>;
   sessions(state?: SessionStateFilter): Promise<SessionSummary[]>;
+  /** The sessions the caller itself was recorded running (no auditor group needed). */
+  ownSessions(state?: SessionStateFilter): Promise<SessionSummary[]>;
   sessionManifest(sessionId: string): Promise<SignedManifest>;
   /** The relay's copy of the .cast, as a stream. */
   sessionCast(sessionId: string): Promise<Readable>;
@@ -82,7 +89,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     try {
       url = new URL(`${base}${path}`);
     } catch (error) {
-      throw new RelayUnreachableError(base, error);
+      throw new RelayUnreachableError(base, error, options.urlSource);
     }
     const { agent, request } = await transport.get();
     return new Promise<Answer>((resolve, reject) => {
@@ -91,7 +98,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       const fail = (error: unknown): void => {
         if (answered) return;
         answered = true;
-        reject(signal?.aborted ? error : new RelayUnreachableError(base, error));
+        reject(signal?.aborted ? error : new RelayUnreachableError(base, error, options.urlSource));
       };
       // No answer in time (a long-poll gets its wait on top): give up on this request.
       const overdue = setTimeout(() => {
@@ -170,6 +177,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       if (query.toSeq !== undefined) params.set('toSeq', String(query.toSeq));
       return call('GET', `/v1/audit?${params}`);
     },
+    checkpoints: () => call('GET', '/v1/checkpoints'),
     async uploadCast(sessionId, body, size) {
       // Allow for a slow link: at least 1 MB/s before the relay's answer is overdue.
       const waitMs = Math.ceil(size / 1_000);
@@ -187,6 +195,9 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     },
     async sessions(state = 'all') {
       return (await call<{ sessions: SessionSummary[] }>('GET', `/v1/sessions?state=${state}`)).sessions;
+    },
+    async ownSessions(state = 'all') {
+      return (await call<{ sessions: SessionSummary[] }>('GET', `/v1/sessions/mine?state=${state}`)).sessions;
     },
     sessionManifest: (sessionId) => call('GET', `/v1/sessions/${id(sessionId)}/manifest`),
     async sessionCast(sessionId) {

@@ -12,6 +12,11 @@ export interface DecisionFlowOptions {
   waitMs: number | undefined;
   /** A line for the agent's stderr (already formatted for text or JSON output). */
   notify: (event: WaitingNotice) => void;
+  /**
+   * The submission as it stands now, asked for again before the approved command is submitted to
+   * use its approval: files read while the approver was deciding may have changed since.
+   */
+  refresh?: () => Promise<SubmitBody>;
 }
 
 export interface WaitingNotice {
@@ -85,7 +90,7 @@ export async function obtainDecision(client: RelayClient, body: SubmitBody, opti
   const request = await waitForAnswer(client, pending.requestId, { timeoutMs: waitMs });
   const problem = fromReviewed(request);
   if (problem) throw problem;
-  answer = await client.submit(body);
+  answer = await client.submit(options.refresh ? await options.refresh() : body);
   if (answer.decision === 'allow') return answer;
   if (answer.decision === 'deny') throw denied(answer);
   throw new TemporaryError('ERR_APPROVAL_PENDING', `approval needed again: request ${answer.requestId}`, { hint: pendingHint(answer.requestId) });

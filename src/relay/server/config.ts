@@ -20,11 +20,13 @@ export type RelayConfig = {
   issuers: TrustedIssuer[];
   auditorGroups: string[];
   maxWaitSec: number | null;
+  /** A second file every signed checkpoint of the audit log's head is appended to. */
+  checkpointCopy: string | null;
   /** Only the limits the file sets; the rest keep their defaults (limits.ts). */
   limits: Partial<RelayLimits>;
 };
 
-const TOP = ['version', 'listen', 'data', 'policy', 'tls', 'issuers', 'auditors', 'maxWait', 'limits'];
+const TOP = ['version', 'listen', 'data', 'policy', 'tls', 'issuers', 'auditors', 'maxWait', 'checkpoints', 'limits'];
 const LIMITS = ['bodyIdle', 'bodyDeadline', 'uploadDeadline', 'maxCastSize', 'uploadPerDay', 'sessionsPerDay'];
 const ISSUER = ['issuer', 'audience', 'groupsClaim', 'groupsPrefix', 'jwksUri', 'allowedAlgs'];
 
@@ -114,8 +116,17 @@ export function parseRelayConfig(text: string, file: string): RelayConfig {
     const fields = reader.map(top.get('auditors'), 'auditors', ['groups']);
     auditorGroups = (fields?.has('groups') ? reader.strings(fields.get('groups'), 'auditors.groups') : null) ?? [];
   }
+  let checkpointCopy: string | null = null;
+  if (has('checkpoints')) {
+    const fields = reader.map(top.get('checkpoints'), 'checkpoints', ['copy']);
+    const copy = fields?.has('copy') ? reader.string(fields.get('copy'), 'checkpoints.copy') : null;
+    if (fields && !fields.has('copy')) reader.problem(top.get('checkpoints'), 'checkpoints', 'needs "copy": the file each signed checkpoint is also appended to');
+    if (copy !== null && copy.trim() === '') reader.problem(fields!.get('copy'), 'checkpoints.copy', 'must be a file path');
+    else checkpointCopy = path(copy);
+  }
   const limits = has('limits') ? readLimits(reader, top.get('limits')) : {};
   const config: RelayConfig = {
+    checkpointCopy,
     listen, tls, issuers, auditorGroups, limits,
     dataDir: path(has('data') ? reader.string(top.get('data'), 'data') : null),
     policyFile: path(has('policy') ? reader.string(top.get('policy'), 'policy') : null),

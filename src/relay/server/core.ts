@@ -1,18 +1,20 @@
-// The relay's moving parts in one place: the log, the state folded from it, the keys, and the
-// one way to change anything (`commit`: append, fold, fsync, then wake the waiters).
+// The relay's moving parts in one place: the store, the state folded from its entries, the keys,
+// and the one way to change anything (`commit`: append, fold, wait until durable, then wake the
+// waiters).
 import type { TokenVerifier } from '../../auth/verify-token.ts';
 import type { Policy } from '../../policy/types.ts';
 import type { AuditEntry, AuditEvent } from '../../contract/audit-chain.ts';
-import type { AuditLog } from './store/audit-log.ts';
+import type { ChainHead, RelayStore } from './store/store.ts';
 import type { KeyStore } from './keys.ts';
 import type { RelayLimits } from './limits.ts';
 import { ANY_REQUEST, type Notifier } from './notifier.ts';
-import type { RelayState } from './state.ts';
+import { RelayState } from './state.ts';
+import { isAppendConflict } from './store/store.ts';
 
 export type RelayCore = {
   policy: Policy;
   state: RelayState;
-  log: AuditLog;
+  store: RelayStore;
   keys: KeyStore;
   notifier: Notifier;
   verifier: TokenVerifier;
@@ -23,15 +25,27 @@ export type RelayCore = {
   /** Groups whose members may read the audit log (approvers and configured auditors). */
   auditorGroups: ReadonlySet<string>;
   maxWaitMs: number;
-  /** Where the relay keeps its copies of session recordings and manifests. */
-  sessionsDir: string;
-  /** Body pacing, recording sizes and daily quotas (limits.ts). */
+  /** Body pacing, recording sizes (`limits.maxCastBytes`: the largest .cast accepted) and daily quotas (limits.ts). */
   limits: RelayLimits;
   /** Sessions with an upload in flight: one at a time, and none closed meanwhile. */
   uploading: Set<string>;
+  /** Signs a checkpoint of the last durable head (see checkpoints.ts). */
+  checkpoint(): Promise<void>;
   /** `state.version` as of the last change that is durable. */
   publishedVersion(): number;
-  commit(event: AuditEvent): Promise<AuditEntry>;
+  /** The last entry known to be durable (what a checkpoint may sign). */
+  lastDurable(): ChainHead;
+  /**
+   * Settles once entry `seq` is durable, or was taken back by a failed write. The state shows an
+   * entry from the moment it is sealed; what reads it back from the store waits for this first.
+   */
+  whenDurable(seq: number): Promise<void>;
+  /** Appends (with `expectSeq`: only if the head is still that seq) and resolves once durable. */
+  commit(event: AuditEvent, options?: { expectSeq?: number }): Promise<AuditEntry>;
+  /** Folds an entry the store delivers into the state (the store's subscription listener). */
+  fold(entry: AuditEntry): void;
+  /** The store took back entries after `head` (a failed write): the state forgets them. */
+  rollback(head: ChainHead): void;
 };
 
 export function allApproverGroups(policy: Policy): Set<string> {
@@ -48,26 +62,97 @@ function requestsTouched(entry: AuditEntry): string[] {
   }
 }
 
-type Parts = Omit<RelayCore, 'commit' | 'publishedVersion'>;
+type Parts = Omit<RelayCore, 'commit' | 'publishedVersion' | 'lastDurable' | 'whenDurable' | 'fold' | 'rollback'> & { head: ChainHead };
 
-export function createCore(parts: Parts): RelayCore {
+export function createCore({ head, ...parts }: Parts): RelayCore {
   let published = parts.state.version;
+  let durable = head;
+  /** seq → state version after it, for entries that changed the state and are not yet durable. */
+  const changedBy = new Map<number, number>();
+  /** Entries folded since a rollback, while the state is rebuilt from what is durable. */
+  let rebuilding: { entries: AuditEntry[] } | null = null;
+  /** Settles once the state no longer holds entries a failed write took back. */
+  let rebuilt: Promise<void> = Promise.resolve();
+  let durableWaiters: Array<{ seq: number; resolve: () => void }> = [];
+  const settle = (upTo: number) => {
+    const ready = durableWaiters.filter((waiter) => waiter.seq <= upTo);
+    durableWaiters = durableWaiters.filter((waiter) => waiter.seq > upTo);
+    for (const waiter of ready) waiter.resolve();
+  };
+
+  // Rebuilds the state from the store's durable entries up to `to`, then re-applies the entries
+  // sealed meanwhile. Requests answered meanwhile see the old state at worst, as before the
+  // failed write; a second rollback abandons this rebuild and starts another.
+  async function rebuild(to: ChainHead, run: { entries: AuditEntry[] }): Promise<void> {
+    const fresh = new RelayState();
+    for await (const entry of parts.store.read({ toSeq: to.seq })) fresh.apply(entry);
+    if (rebuilding !== run) return;
+    for (const entry of run.entries) fresh.apply(entry);
+    parts.state.adopt(fresh);
+    rebuilding = null;
+  }
+
   return {
     ...parts,
     publishedVersion: () => published,
-    async commit(event) {
-      const { entry, durable } = parts.log.append(event);
+    lastDurable: () => durable,
+    whenDurable(seq) {
+      if (seq <= durable.seq) return Promise.resolve();
+      return new Promise((resolve) => durableWaiters.push({ seq, resolve }));
+    },
+    fold(entry) {
+      rebuilding?.entries.push(entry);
       const before = parts.state.version;
       parts.state.apply(entry);
-      const changed = parts.state.version !== before;
-      const version = parts.state.version;
-      await durable;
-      if (changed) {
+      if (parts.state.version !== before) changedBy.set(entry.seq, parts.state.version);
+    },
+    rollback(to) {
+      for (const seq of changedBy.keys()) if (seq > to.seq) changedBy.delete(seq);
+      const run = { entries: [] as AuditEntry[] };
+      rebuilding = run;
+      rebuilt = rebuild(to, run).catch(() => {
+        // The log cannot be read back either: keep the folded state; writes keep failing closed.
+      });
+      // Entries after `to` will never be durable: whoever waits on them finds the rebuilt state.
+      void rebuilt.then(() => settle(Number.POSITIVE_INFINITY));
+    },
+    async commit(event, options = {}) {
+      let entry: AuditEntry | undefined;
+      try {
+        [entry] = await parts.store.append([event], options);
+      } catch (error) {
+        // Whoever hears of the failure must not then see the refused entry in the state.
+        await rebuilt;
+        throw error;
+      }
+      if (entry!.seq > durable.seq) durable = { seq: entry!.seq, hash: entry!.hash };
+      settle(durable.seq);
+      const version = changedBy.get(entry!.seq);
+      changedBy.delete(entry!.seq);
+      if (version !== undefined) {
         published = Math.max(published, version);
-        for (const id of requestsTouched(entry)) parts.notifier.notify(id);
+        for (const id of requestsTouched(entry!)) parts.notifier.notify(id);
         parts.notifier.notify(ANY_REQUEST);
       }
-      return entry;
+      return entry!;
     },
   };
+}
+
+/**
+ * Commits an event that names its own place in the chain (a manifest names the seq of the entry
+ * that records it and the hash before it): built for the head as read, appended only if the head
+ * is still there, built again if another writer got in first.
+ */
+export async function commitAtHead<E extends AuditEvent>(core: Pick<RelayCore, 'store' | 'commit'>, build: (chain: { seq: number; prev: string }) => E, attempts = 8): Promise<E> {
+  for (let attempt = 1; ; attempt += 1) {
+    const head = await core.store.head();
+    const event = build({ seq: head.seq + 1, prev: head.hash });
+    try {
+      await core.commit(event, { expectSeq: head.seq });
+      return event;
+    } catch (error) {
+      if (!isAppendConflict(error) || attempt >= attempts) throw error;
+    }
+  }
 }

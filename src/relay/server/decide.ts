@@ -2,11 +2,15 @@
 // first (so a guardrail added after an approval still wins), then the approval bound to this
 // exact command is looked up, repeated, refused or used up.
 import type { Identity as VerifiedIdentity } from '../../auth/identity.ts';
+import { withLocalTarget } from '../../kubectl/local-facts.ts';
 import { parseIntent } from '../../kubectl/parse-intent.ts';
 import { evaluate } from '../../policy/evaluate.ts';
 import type { Policy } from '../../policy/types.ts';
 import { statusAt } from './approvals.ts';
 import { fingerprint, redactArgv, showCommand } from '../../contract/command-line.ts';
+import { showUntrusted } from '../../contract/show-untrusted.ts';
+import { shortContent, unbindable } from '../../contract/content-digest.ts';
+import { readsContent } from '../../contract/content-sources.ts';
 import type { DecisionEvent } from '../../contract/audit-events.ts';
 import type { RelayState } from './state.ts';
 import type { CommandFields, DecisionAnswer, Person, SubmitBody } from '../../contract/relay-api.ts';
@@ -19,14 +23,22 @@ export function personOf(identity: VerifiedIdentity): Person {
 
 export function decide(ctx: DecideContext, identity: VerifiedIdentity, body: SubmitBody): { event: DecisionEvent; answer: DecisionAnswer } {
   const parsed = parseIntent(body.argv);
-  // kubectl falls back to the context's namespace; policy must judge the namespace it will act in.
-  const intent = parsed.namespace === null && body.namespace ? { ...parsed, namespace: body.namespace } : parsed;
-  const decision = evaluate(ctx.policy, intent, identity);
+  // Policy judges where kubectl will act: the context's namespace when argv names none, and the
+  // overrides and plugin as the agent's kubeconfig and PATH settle them.
+  const intent = withLocalTarget(body.argv, parsed, body);
+  // The reported cluster is the agent's kubeconfig speaking: evaluate trusts it only when the policy knows it.
+  const decision = evaluate(ctx.policy, intent, identity, { cluster: body.cluster ?? null });
   const requester = personOf(identity);
   const argv = redactArgv(body.argv);
+  const content = body.content ?? null;
+  const binding = {
+    requester, context: body.context ?? null, cluster: body.cluster ?? null, namespace: body.namespace ?? null, argv: body.argv,
+    pluginSha256: intent.plugin?.sha256 ?? null,
+  };
   const command: CommandFields = {
     requester, argv, command: showCommand(argv),
-    fingerprint: fingerprint({ requester, context: body.context ?? null, cluster: body.cluster ?? null, namespace: body.namespace ?? null, argv: body.argv }),
+    fingerprint: fingerprint({ ...binding, content: content?.sha256 ?? null }),
+    ...(content ? { commandFingerprint: fingerprint(binding), content } : {}),
     verb: intent.verb, namespace: intent.namespace, context: body.context ?? null, cluster: body.cluster ?? null,
     reason: body.reason ?? null, agent: body.agent ?? null, runId: body.runId ?? null,
   };
@@ -34,6 +46,7 @@ export function decide(ctx: DecideContext, identity: VerifiedIdentity, body: Sub
     type: 'decision', ...command, outcome: decision.decision, rule: decision.rule, message: decision.message, risk: decision.risk,
     guardrail: decision.decision === 'deny' && decision.escalated === null, escalated: decision.escalated,
     mask: decision.mask, record: decision.record,
+    ...(decision.unknownCluster ? { unknownCluster: true } : {}),
     ...(body.intent !== undefined && ![JSON.stringify(parsed), JSON.stringify(intent)].includes(JSON.stringify(body.intent)) ? { intentDisagrees: true } : {}),
   };
   const deny = (message: string, extra: Partial<DecisionEvent> = {}) => {
@@ -57,15 +70,39 @@ export function decide(ctx: DecideContext, identity: VerifiedIdentity, body: Sub
   }
   if (decision.decision === 'allow') return allow();
 
+  // An approval covers the content it was given for, so content that cannot be bound cannot be approved.
+  if (content === null && readsContent(intent)) {
+    return deny('this command reads files or stdin, but its wrapper sent no digest of them, so an approval could not be bound to what it applies; update hkubectl');
+  }
+  const loose = unbindable(content);
+  if (loose.length > 0) {
+    return deny(`an approval cannot cover ${loose.map((source) => `${showUntrusted(source.path)} (${showUntrusted(source.problem)})`).join(', ')}: ` +
+      'approvals are bound to the content of what the command reads');
+  }
+
   const previous = ctx.state.latestFor(command.fingerprint);
   const status = previous ? statusAt(previous, ctx.nowMs) : null;
+  // The approver judged the command together with the reason they were shown: another reason on
+  // the run that would use the approval is another request, not this one.
+  const sameReason = previous !== undefined && sameStatedReason(previous.reason, command.reason);
+  if (previous && status === 'approved' && !sameReason) {
+    return deny(reasonMismatch(previous.id, previous.reason, command.reason), { requestId: previous.id });
+  }
   if (previous && status === 'approved') {
     return allow({ consumes: previous.id, requestId: previous.id, message: `approved by ${previous.review?.by.subject}: ${previous.review?.justification}` });
   }
   if (previous && status === 'denied') {
     return deny(`${previous.review?.by.subject} denied this exact command (request ${previous.id}): ${previous.review?.justification}`, { requestId: previous.id });
   }
-  const reuse = previous && status === 'pending';
+  if (content && command.commandFingerprint && (!previous || status === 'expired' || status === 'consumed')) {
+    const other = ctx.state.latestForCommand(command.commandFingerprint);
+    if (other && other.id !== previous?.id && statusAt(other, ctx.nowMs) === 'approved') {
+      return deny(`the file changed since it was approved: request ${other.id} was approved for ${shortContent(other.content)}, ` +
+        `and this run reads ${shortContent(content)}; nothing was run (re-run with the approved content, or ask anew once the approval has expired)`, { requestId: other.id });
+    }
+  }
+  // A pending request keeps the reason its approvers are reading; a new reason asks anew.
+  const reuse = previous && status === 'pending' && sameReason;
   const requestId = reuse ? previous.id : ctx.randomId();
   const expiresAt = reuse ? previous.expiresAt : new Date(ctx.nowMs + decision.approvalTtlSec * 1000).toISOString();
   const approverGroups = reuse ? previous.approverGroups : [...decision.approverGroups];
@@ -76,4 +113,15 @@ export function decide(ctx: DecideContext, identity: VerifiedIdentity, body: Sub
       decision: 'approve', requestId, rule: event.rule, message: event.message, risk: event.risk, approverGroups, expiresAt, waitSec: decision.waitSec,
     },
   };
+}
+
+/** Reasons compare byte for byte, as the approver read them; none given and an empty one are alike. */
+export function sameStatedReason(approved: string | null, given: string | null): boolean {
+  return (approved ?? '') === (given ?? '');
+}
+
+function reasonMismatch(requestId: string, approved: string | null, given: string | null): string {
+  const quote = (reason: string | null) => (reason ? `"${showUntrusted(reason.length > 200 ? `${reason.slice(0, 200)}…` : reason)}"` : 'no reason');
+  return `request ${requestId} was approved for this command with ${quote(approved)}, but this run gives ${quote(given)}: ` +
+    'an approval covers the reason its approver read; re-run with that reason, or ask anew once the approval has expired';
 }

@@ -20,8 +20,10 @@ export type KeyStore = {
    * names the audit-log seq of the entry that records it, so nothing may be appended between
    * reading the log's head and appending that entry — and jose only signs asynchronously.
    * Same output as jose's FlattenedSign (RFC 7515 §7.2.2, EdDSA over `protected.payload`).
+   * `typ` says what is signed (a manifest unless told; checkpoints are typed as such), so one
+   * kind of signed document cannot pass for another.
    */
-  signNow(payload: Uint8Array): SignedManifest;
+  signNow(payload: Uint8Array, typ?: string): SignedManifest;
   /** Makes a new key current; returns the new and previous kid. */
   rotate(): Promise<{ kid: string; previousKid: string }>;
 };
@@ -63,8 +65,8 @@ export async function openKeyStore(dataDir: string, now: () => Date = () => new 
         const bytes = new TextEncoder().encode(JSON.stringify(payload));
         return new FlattenedSign(bytes).setProtectedHeader({ alg: 'EdDSA', kid: signer.kid, typ: MANIFEST_TYP }).sign(signer.key) as Promise<SignedManifest>;
       },
-      signNow(payload) {
-        const header = Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: signer.kid, typ: MANIFEST_TYP })).toString('base64url');
+      signNow(payload, typ = MANIFEST_TYP) {
+        const header = Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: signer.kid, typ })).toString('base64url');
         const body = Buffer.from(payload).toString('base64url');
         const signature = sign(null, Buffer.from(`${header}.${body}`), signer.keyObject).toString('base64url');
         return { payload: body, protected: header, signature };

@@ -15,6 +15,7 @@ import { reviewBody, submitBody } from './validate.ts';
 import { sessionRoutes } from './session-routes.ts';
 import { isoTime, oneOf, parseQuery, wholeNumber } from './query.ts';
 import { checkSessionQuota } from './quota-checks.ts';
+import { ownSessionsRoute } from './own-sessions.ts';
 import { showCommand } from '../../contract/command-line.ts';
 
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL, params: string[]) => Promise<void>;
@@ -60,10 +61,14 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
     return controller.signal;
   }
 
+  // A relay whose log cannot be written decides nothing (every decision is logged first): it
+  // says so, with 503, so a load balancer sends agents to another relay.
   const health: Route = async (_req, res, url) => {
     parseQuery(url, {});
-    const body: Health = { ok: true, api: 'v1', seq: core.log.head().seq, kid: core.keys.kid(), maxCastBytes: core.limits.maxCastBytes };
-    sendJson(res, 200, body);
+    const store = await core.store.health();
+    const head = await core.store.head();
+    const body: Health = { ok: store.writable, api: 'v1', seq: head.seq, kid: core.keys.kid(), maxCastBytes: core.limits.maxCastBytes, ...(store.writable ? {} : { problem: store.problem }) };
+    sendJson(res, store.writable ? 200 : 503, body);
   };
 
   const jwks: Route = async (_req, res, url) => (parseQuery(url, {}), sendJson(res, 200, core.keys.jwks(), { 'cache-control': 'public, max-age=300' }));
@@ -145,11 +150,22 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
       throw new ApiError(403, 'ERR_NOT_AUDITOR', `${identity.subject} is in none of the groups that may read the audit log (${[...core.auditorGroups].join(', ')})`);
     }
     const { since, fromSeq, toSeq } = query;
-    const head = core.log.head().seq;
-    const entries = await readAuditEntries(core.log.file, {
+    const head = core.lastDurable().seq;
+    const entries = await readAuditEntries(core.store, {
       since: since ?? null, limit: query.limit ?? 1000, upToSeq: toSeq === undefined ? head : Math.min(toSeq, head), ...(fromSeq === undefined ? {} : { fromSeq }),
     });
     sendJson(res, 200, { entries });
+  };
+
+  const checkpoints: Route = async (req, res, url) => {
+    parseQuery(url, {});
+    const identity = await authenticate(req);
+    if (!inGroups(identity, core.auditorGroups)) {
+      throw new ApiError(403, 'ERR_NOT_AUDITOR', `${identity.subject} is in none of the groups that may read the audit log (${[...core.auditorGroups].join(', ')})`);
+    }
+    const list = [];
+    for await (const checkpoint of core.store.checkpoints()) list.push(checkpoint);
+    sendJson(res, 200, { checkpoints: list });
   };
 
   const table: Array<[string, RegExp, Route]> = [
@@ -162,6 +178,8 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
     ['GET', /^\/v1\/requests\/([\w-]+)\/wait$/, wait],
     ['POST', /^\/v1\/requests\/([\w-]+)\/review$/, review],
     ['GET', /^\/v1\/audit$/, audit],
+    ['GET', /^\/v1\/checkpoints$/, checkpoints],
+    ownSessionsRoute(core, authenticate),
     ...sessionRoutes(core, { authenticate, isAuditor: (identity) => inGroups(identity, core.auditorGroups), pacing }),
   ];
 

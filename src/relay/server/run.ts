@@ -26,7 +26,7 @@ export type RelayFlags = {
 
 export { parseSize } from './limits.ts';
 
-const EMPTY: RelayConfig = { listen: null, dataDir: null, policyFile: null, tls: null, issuers: [], auditorGroups: [], maxWaitSec: null, limits: {} };
+const EMPTY: RelayConfig = { listen: null, dataDir: null, policyFile: null, tls: null, issuers: [], auditorGroups: [], maxWaitSec: null, checkpointCopy: null, limits: {} };
 
 export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv): Promise<Relay> {
   const config = flags.config ? await loadRelayConfigFile(resolve(flags.config)) : EMPTY;
@@ -60,6 +60,7 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv): Promi
     ...(maxCastBytes !== undefined ? { maxCastBytes } : {}),
     auditorGroups: config.auditorGroups,
     limits: config.limits,
+    checkpointCopy: config.checkpointCopy,
     ...(config.maxWaitSec !== null ? { maxWaitMs: config.maxWaitSec * 1000 } : {}),
   });
 }

@@ -1,6 +1,7 @@
 // startRelay: the policy relay as an HTTP(S) server on a given address, importable by tests and
-// `hkubectl demo`, and run by `hkubectl relay`. State comes from the audit log in `dataDir`
-// (replayed at start); one relay per data dir, enforced with a lock file.
+// `hkubectl demo`, and run by `hkubectl relay`. State comes from the audit log in the store
+// (`dataDir`, replayed at start, then followed through the store's subscription); one relay per
+// data dir, enforced with a lock file.
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
@@ -11,17 +12,19 @@ import lockfile from 'proper-lockfile';
 import type { TokenVerifier } from '../../auth/verify-token.ts';
 import { ConfigError } from '../../errors.ts';
 import type { Policy } from '../../policy/types.ts';
-import { openAuditLog, type AuditLog } from './store/audit-log.ts';
+import type { AuditLog } from './store/audit-log.ts';
+import { AUDIT_LOG_FILE, openFileStore, type FileStore } from './store/file-store.ts';
+import type { RelayStore } from './store/store.ts';
 import { allApproverGroups, createCore, type RelayCore } from './core.ts';
+import { startCheckpoints, type Checkpointer } from './checkpoints.ts';
 import { openKeyStore, type KeyStore } from './keys.ts';
 import { createNotifier } from './notifier.ts';
 import { createRoutes } from './routes.ts';
-import { SESSIONS_DIR } from './store/session-blobs.ts';
 import { DEFAULT_LIMITS, type RelayLimits } from './limits.ts';
 import { RelayState } from './state.ts';
 import { startExpirySweep } from './sweep.ts';
 
-export const AUDIT_LOG_FILE = 'audit.jsonl';
+export { AUDIT_LOG_FILE };
 
 export type RelayOptions = {
   dataDir: string;
@@ -41,6 +44,10 @@ export type RelayOptions = {
   maxCastBytes?: number;
   /** Body pacing and quotas; each left out takes its default (limits.ts). */
   limits?: Partial<RelayLimits>;
+  /** Also append every signed checkpoint to this file (relay.yaml `checkpoints.copy`). */
+  checkpointCopy?: string | null;
+  /** How often checkpoints are signed while entries arrive (default a minute). */
+  checkpointEveryMs?: number;
   now?: () => number;
   randomId?: () => string;
 };
@@ -49,8 +56,12 @@ export type Relay = {
   url: string;
   dataDir: string;
   keys: KeyStore;
+  store: RelayStore;
+  /** The file store's log (its head is known at once). */
   log: AuditLog;
   state: RelayState;
+  /** Signs a checkpoint of the log's head now (unless it is signed already). */
+  checkpoint(): Promise<void>;
   rotateKey(): Promise<{ kid: string; previousKid: string }>;
   stop(): Promise<void>;
 };
@@ -60,17 +71,25 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const clock = () => new Date(now());
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const release = await lockDataDir(options.dataDir);
-  let log: AuditLog | undefined;
+  let store: FileStore | undefined;
+  let checkpoints: Checkpointer | undefined;
   try {
     const state = new RelayState();
-    log = await openAuditLog({ file: join(options.dataDir, AUDIT_LOG_FILE), repair: options.repairLog ?? false, now: clock, onEntry: (entry) => state.apply(entry) });
+    store = await openFileStore({ dataDir: options.dataDir, repair: options.repairLog ?? false, now: clock, onEntry: (entry) => state.apply(entry) });
     const opened = await openKeyStore(options.dataDir, clock);
     const approverGroups = allApproverGroups(options.policy);
+    const head = await store.head();
     const core = createCore({
-      policy: options.policy, state, log, keys: opened.store, notifier: createNotifier(), verifier: options.verifier, now,
+      policy: options.policy, state, store, keys: opened.store, notifier: createNotifier(), verifier: options.verifier, now, head,
       randomId: options.randomId ?? randomUUID, approverGroups,
       auditorGroups: new Set([...approverGroups, ...(options.auditorGroups ?? [])]), maxWaitMs: options.maxWaitMs ?? 60_000,
-      sessionsDir: join(options.dataDir, SESSIONS_DIR), limits: limitsOf(options), uploading: new Set(),
+      limits: limitsOf(options), uploading: new Set(),
+      checkpoint: () => checkpoints!.checkpoint(),
+    });
+    const subscription = await store.subscribe(head.seq, (entry) => core.fold(entry), (to) => core.rollback(to));
+    checkpoints = startCheckpoints({
+      store, keys: opened.store, lastDurable: () => core.lastDurable(), now, copyTo: options.checkpointCopy ?? null,
+      ...(options.checkpointEveryMs === undefined ? {} : { everyMs: options.checkpointEveryMs }),
     });
     if (opened.created) await core.commit({ type: 'key-created', kid: opened.store.kid() });
     const rotateKey = async () => {
@@ -80,28 +99,37 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     };
     if (options.rotateKey) await rotateKey();
     await core.commit({ type: 'relay-start', policy: options.policy.source, policyRules: options.policy.rules.length, kid: opened.store.kid() });
+    await checkpoints.checkpoint();
     const sweep = startExpirySweep(core);
     const server = await listen(core, options);
     const address = server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     let stopping: Promise<void> | undefined;
+    const opens = store;
+    const signs = checkpoints;
     return {
       url: `${options.tls ? 'https' : 'http'}://${host}:${address.port}`,
-      dataDir: options.dataDir, keys: opened.store, log, state, rotateKey,
+      dataDir: options.dataDir, keys: opened.store, store: opens, log: opens.log, state, rotateKey, checkpoint: () => signs.checkpoint(),
       stop() {
         stopping ??= (async () => {
           sweep.stop();
+          signs.stop();
           core.notifier.notifyAll();
           server.closeAllConnections();
           await new Promise<void>((resolve) => server.close(() => resolve()));
-          await log!.close();
+          await opens.log.flushed();
+          // The last entries get a checkpoint too, so a clean stop leaves nothing unanchored.
+          await signs.checkpoint().catch(() => {});
+          subscription.close();
+          await opens.close();
           await release();
         })();
         return stopping;
       },
     };
   } catch (error) {
-    await log?.close();
+    checkpoints?.stop();
+    await store?.close();
     await release();
     throw error;
   }

@@ -1,8 +1,7 @@
 // Sessions as auditors list them (GET /v1/sessions, `hkubectl audit sessions`): every allowed
 // command and whether its wrapper closed it. The same fold of the audit log the relay runs at
 // start gives the list straight from a data directory, with no relay running.
-import type { AuditLog } from './store/audit-log.ts';
-import { scanAuditLog, describeBrokenLink } from './store/audit-scan.ts';
+import type { AuditStoreReader } from './store/store.ts';
 import { ConfigError } from '../../errors.ts';
 import { RelayState, type Session } from './state.ts';
 import type { SessionStateFilter, SessionSummary } from '../../contract/relay-api.ts';
@@ -20,12 +19,12 @@ export function inState(summary: SessionSummary, state: SessionStateFilter): boo
   return state === 'all' || (state === 'closed') === summary.closed;
 }
 
-/** Every session in a relay's audit-log file, oldest first. */
-export async function sessionsFromLog(file: AuditLog['file']): Promise<SessionSummary[]> {
+/** Every session in a relay's audit log, oldest first. */
+export async function sessionsFromStore(store: Pick<AuditStoreReader, 'checkChain'>): Promise<SessionSummary[]> {
   const state = new RelayState();
-  const scan = await scanAuditLog(file, (entry) => state.apply(entry));
-  if (scan.broken) {
-    throw new ConfigError('ERR_AUDIT_CHAIN_BROKEN', `cannot list sessions: ${describeBrokenLink(file, scan.broken)}`, { hint: 'run hkubectl audit verify' });
+  const { broken } = await store.checkChain((entry) => state.apply(entry));
+  if (broken) {
+    throw new ConfigError('ERR_AUDIT_CHAIN_BROKEN', `cannot list sessions: ${broken.where}${broken.seq === null ? '' : ` (seq ${broken.seq})`} ${broken.message}`, { hint: 'run hkubectl audit verify' });
   }
   return [...state.sessions.values()].map(summarize);
 }

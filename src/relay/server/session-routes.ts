@@ -1,15 +1,12 @@
 // Session endpoints (API v1): the wrapper uploads its .cast and closes the session with a draft;
 // the relay signs the manifest and logs `session.closed`; auditors list sessions (unclosed ones
 // are what a wrapper may have skipped) and fetch the relay's copies.
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Identity } from '../../auth/identity.ts';
 import { ManifestFormatError, ManifestVersionError, parseDraft, type SessionDraft } from '../../contract/manifest.ts';
 import { samePerson } from './approvals.ts';
 import { sha256Hex } from '../../contract/audit-chain.ts';
-import { findAuditEntry } from './store/audit-read.ts';
-import type { RelayCore } from './core.ts';
+import { commitAtHead, type RelayCore } from './core.ts';
 import { personOf } from './decide.ts';
 import type { SessionCastEvent, SessionClosedEvent } from '../../contract/audit-events.ts';
 import { ApiError, bodyGuard, MAX_BODY_BYTES, readJson, sendError, sendJson, type BodyPacing } from './http.ts';
@@ -19,9 +16,9 @@ import { oneOf, parseQuery, wholeNumber } from './query.ts';
 import { uploadAllowance, uploadQuotaRefusal } from './quota-checks.ts';
 import { utcDay } from './quotas.ts';
 import { buildManifest } from './session-manifest.ts';
-import {
-  castCopyPath, lingering, manifestCopyPath, readManifestCopy, receiveCast, storeCast, tooLarge, writeManifestCopy, type CastCopy, type CastInspector,
-} from './store/session-blobs.ts';
+import { keepManifest, readManifest } from './store/manifest-blob.ts';
+import type { BlobDigest as CastCopy } from './store/store.ts';
+import { cappedBody, inspected, lingering, tooLarge, type CastInspector } from './upload-body.ts';
 import type { Session } from './state.ts';
 import { summarize } from './session-list.ts';
 import { INLINE_CAST_MAX_BYTES, SESSION_STATES, type SessionStateFilter, type SignedManifest, type UploadAnswer } from '../../contract/relay-api.ts';
@@ -59,13 +56,20 @@ export function sessionRoutes(core: RelayCore, access: Access): Array<[string, R
   }
 
   /** The signed manifest of a closed session: the relay's file copy, else the log's (and the copy is rewritten). */
-  async function closedManifest(session: Session): Promise<SignedManifest> {
-    const copy = await readManifestCopy(core.sessionsDir, session.sessionId);
+  async function closedManifest(closing: Session): Promise<SignedManifest> {
+    // A close that is sealed but not yet on disk is in neither place yet: wait for it.
+    await core.whenDurable(closing.closed?.seq ?? 0);
+    const session = sessionFor(closing.sessionId);
+    if (!session.closed) throw new ApiError(503, 'ERR_AUDIT_LOG_WRITE', `the close of session ${session.sessionId} could not be recorded; close it again`);
+    const copy = await readManifest(core.store, session.sessionId);
     if (copy && sha256Hex(Buffer.from(copy.payload, 'base64url')) === session.closed?.manifestSha256) return copy;
-    const entry = await findAuditEntry(core.log.file, session.sessionId, (e) => e.type === 'session.closed' && e.sessionId === session.sessionId);
-    const manifest = (entry as (SessionClosedEvent & { seq: number }) | null)?.manifest;
-    if (!manifest) throw new ApiError(500, 'ERR_MANIFEST_LOST', `session ${session.sessionId} is closed but its manifest is in neither the log nor ${manifestCopyPath(core.sessionsDir, session.sessionId)}`);
-    await writeManifestCopy(core.sessionsDir, session.sessionId, manifest);
+    let manifest: SignedManifest | undefined;
+    const seq = session.closed?.seq;
+    for await (const entry of core.store.read(seq === undefined ? { toSeq: 0 } : { fromSeq: seq, toSeq: seq })) {
+      if (entry.type === 'session.closed' && entry.sessionId === session.sessionId) manifest = entry.manifest;
+    }
+    if (!manifest) throw new ApiError(500, 'ERR_MANIFEST_LOST', `session ${session.sessionId} is closed but its manifest is in neither the log nor the relay's session copies`);
+    await keepManifest(core.store, session.sessionId, manifest);
     return manifest;
   }
 
@@ -148,10 +152,10 @@ export function sessionRoutes(core: RelayCore, access: Access): Array<[string, R
     const guard = bodyGuard({ idleMs: core.limits.bodyIdleMs, deadlineMs: core.limits.uploadDeadlineMs });
     let copy: KeptCast;
     try {
-      copy = await keepCast(identity, session, (inspect) => receiveCast(req, core.sessionsDir, id!, cap, {
-        signal: guard.signal,
-        inspect: { push: (chunk) => (guard.touch(), inspect.push(chunk)), end: () => inspect.end() },
-      }));
+      copy = await keepCast(identity, session, (inspect) => core.store.putBlob('cast', id!, inspected(cappedBody(req, cap, guard.signal), {
+        push: (chunk) => (guard.touch(), inspect.push(chunk)),
+        end: () => inspect.end(),
+      })));
     } catch (error) {
       // The client may still be sending: read and drop the rest so that it gets the answer.
       if (error instanceof ApiError && error.status !== 408) lingering(req, error);
@@ -178,7 +182,7 @@ export function sessionRoutes(core: RelayCore, access: Access): Array<[string, R
         if (inline.length > uploadAllowance(core, personOf(identity))) {
           await uploadQuotaRefusal(core, personOf(identity), id!, core.state.usage.bytesOn(utcDay(core.now()), personOf(identity)) + inline.length);
         }
-        await keepCast(identity, session, (inspect) => storeCast(inline, core.sessionsDir, id!, inspect));
+        await keepCast(identity, session, (inspect) => core.store.putBlob('cast', id!, inspected(inline, inspect)));
         session = sessionFor(id!);
       }
     }
@@ -189,23 +193,27 @@ export function sessionRoutes(core: RelayCore, access: Access): Array<[string, R
     }
     const relayCopy = checkCopy(session, draft);
 
-    // From reading the head to appending: no await, so the manifest names the entry that records it.
-    const head = core.log.head();
-    const chain = { seq: head.seq + 1, prev: head.hash };
-    const payload = buildManifest({
-      session, draft, approval: session.requestId ? core.state.requests.get(session.requestId) : undefined, relayCopy, chain,
-      issuedAt: new Date(core.now()).toISOString(),
+    // The manifest names the entry that records it: appended only at the head it was built on.
+    const { manifest } = await commitAtHead(core, (chain) => {
+      // Another close of this session may have got in while the head was read.
+      if (sessionFor(id!).closed) throw new ApiError(409, 'ERR_SESSION_CLOSED', `session ${id} was closed meanwhile by another request; ask again for its manifest`);
+      const payload = buildManifest({
+        session, draft, approval: session.requestId ? core.state.requests.get(session.requestId) : undefined, relayCopy, chain,
+        issuedAt: new Date(core.now()).toISOString(),
+      });
+      const unmasked = payload.relayCheck?.flagged ? payload.relayCheck.unmasked : null;
+      const bytes = Buffer.from(JSON.stringify(payload));
+      const signed = core.keys.signNow(bytes);
+      const event: SessionClosedEvent = {
+        type: 'session.closed', sessionId: id!, by: personOf(identity), command: session.decision.command, kid: core.keys.kid(),
+        manifestSha256: sha256Hex(bytes), castSha256: draft.cast?.sha256 ?? null, castSize: draft.cast?.size ?? null, relayCopy,
+        exitCode: draft.exitCode, signal: draft.signal, manifest: signed, ...(unmasked ? { unmasked } : {}),
+      };
+      return event;
     });
-    const unmasked = payload.relayCheck?.flagged ? payload.relayCheck.unmasked : null;
-    const bytes = Buffer.from(JSON.stringify(payload));
-    const manifest = core.keys.signNow(bytes);
-    const event: SessionClosedEvent = {
-      type: 'session.closed', sessionId: id!, by: personOf(identity), command: session.decision.command, kid: core.keys.kid(),
-      manifestSha256: sha256Hex(bytes), castSha256: draft.cast?.sha256 ?? null, castSize: draft.cast?.size ?? null, relayCopy,
-      exitCode: draft.exitCode, signal: draft.signal, manifest, ...(unmasked ? { unmasked } : {}),
-    };
-    await core.commit(event);
-    await writeManifestCopy(core.sessionsDir, id!, manifest);
+    await keepManifest(core.store, id!, manifest);
+    // The close is durable already; a checkpoint that cannot be written now is retried within the minute.
+    await core.checkpoint().catch(() => {});
     sendJson(res, 200, { manifest });
   };
 
@@ -232,11 +240,10 @@ export function sessionRoutes(core: RelayCore, access: Access): Array<[string, R
   const cast: Route = async (req, res, url, [id]) => {
     parseQuery(url, {});
     const session = readable(await access.authenticate(req), id!);
-    const path = castCopyPath(core.sessionsDir, id!);
-    const size = session.upload ? await stat(path).then((info) => info.size, () => null) : null;
-    if (size === null) throw new ApiError(404, 'ERR_NO_RELAY_COPY', `the relay holds no recording of session ${id}`);
-    res.writeHead(200, { 'content-type': 'application/x-asciicast', 'content-length': size, 'cache-control': 'no-store' });
-    createReadStream(path).on('error', () => res.destroy()).pipe(res);
+    const blob = session.upload ? await core.store.getBlob('cast', id!) : null;
+    if (blob === null) throw new ApiError(404, 'ERR_NO_RELAY_COPY', `the relay holds no recording of session ${id}`);
+    res.writeHead(200, { 'content-type': 'application/x-asciicast', 'content-length': blob.size, 'cache-control': 'no-store' });
+    blob.open().on('error', () => res.destroy()).pipe(res);
   };
 
   return [

@@ -22,6 +22,8 @@ export class RelayState {
   readonly requests = new Map<string, ApprovalRequest>();
   /** fingerprint → id of the latest request for that exact command. */
   readonly latestByFingerprint = new Map<string, string>();
+  /** Fingerprint without content → id of the latest request for that command line, whatever it read. */
+  readonly latestByCommand = new Map<string, string>();
   readonly sessions = new Map<string, Session>();
   /** Sessions and recording bytes per identity today, for the daily quotas. */
   readonly usage = new DailyUsage();
@@ -40,8 +42,23 @@ export class RelayState {
     }
   }
 
+  /** Takes over what `rebuilt` holds (after a failed write); `version` only moves forwards, so long-polls see a change. */
+  adopt(rebuilt: RelayState): void {
+    for (const map of ['requests', 'latestByFingerprint', 'sessions'] as const) {
+      (this[map] as Map<string, unknown>).clear();
+      for (const [key, value] of rebuilt[map]) (this[map] as Map<string, unknown>).set(key, value);
+    }
+    this.version = Math.max(this.version, rebuilt.version) + 1;
+  }
+
   latestFor(fingerprint: string): ApprovalRequest | undefined {
     const id = this.latestByFingerprint.get(fingerprint);
+    return id === undefined ? undefined : this.requests.get(id);
+  }
+
+  /** The latest request for this command line with any content (see CommandFields.commandFingerprint). */
+  latestForCommand(commandFingerprint: string): ApprovalRequest | undefined {
+    const id = this.latestByCommand.get(commandFingerprint) ?? this.latestByFingerprint.get(commandFingerprint);
     return id === undefined ? undefined : this.requests.get(id);
   }
 
@@ -56,11 +73,12 @@ export class RelayState {
     this.requests.set(event.requestId, {
       id: event.requestId, status: 'pending', fingerprint: event.fingerprint, requester: event.requester,
       argv: event.argv, verb: event.verb, namespace: event.namespace, context: event.context, cluster: event.cluster,
-      reason: event.reason, agent: event.agent, runId: event.runId, rule: event.rule, message: event.message, risk: event.risk,
+      reason: event.reason, agent: event.agent, runId: event.runId, content: event.content ?? null, rule: event.rule, message: event.message, risk: event.risk,
       approverGroups: event.approverGroups ?? [], createdAt: event.ts, expiresAt: event.expiresAt ?? event.ts,
       review: null, consumedAt: null, sessionId: null,
     });
     this.latestByFingerprint.set(event.fingerprint, event.requestId);
+    if (event.commandFingerprint) this.latestByCommand.set(event.commandFingerprint, event.requestId);
     this.version += 1;
   }
 

@@ -17,7 +17,7 @@ export function startExpirySweep(core: RelayCore, everyMs = 1000): { stop(): voi
         }
       }
     } catch {
-      // The log refused a write: it is now closed to all writes, and requests fail with 503.
+      // The log refused a write (a full disk): nothing was noted, and the next sweep tries again.
     } finally {
       running = false;
     }

@@ -53,6 +53,17 @@ export function createCastCheck(expected: CastExpectation): CastCheck {
   let line = 0;
   let events = 0;
   let lastTime = 0;
+  // A pipe session's output is recorded as a terminal shows it (every LF as CR LF, header
+  // hk.stdout "pipe"); the relay's masker reads the bytes the wrapper's masker read, as the agent
+  // got them. A CR ending one event may be the first half of a CR LF split across two.
+  let pipeOutput = false;
+  let heldCr = '';
+  const output = (data: string) => {
+    if (!pipeOutput) return streams.o.push(data);
+    const text = heldCr + data;
+    heldCr = text.endsWith('\r') ? '\r' : '';
+    streams.o.push(undoOnlcr(heldCr ? text.slice(0, -1) : text));
+  };
 
   const onLine = (bytes: Buffer) => {
     line += 1;
@@ -64,12 +75,16 @@ export function createCastCheck(expected: CastExpectation): CastCheck {
     } catch {
       throw refusedCast(`line ${line} is not JSON`);
     }
-    if (line === 1) return checkHeader(value, expected);
+    if (line === 1) {
+      pipeOutput = checkHeader(value, expected) === 'pipe';
+      return;
+    }
     const [time, code, data] = checkEvent(value, line);
     if (time < lastTime) throw refusedCast(`line ${line}: event time goes back (${time} after ${lastTime})`);
     lastTime = time;
     events += 1;
-    if (code === 'o' || code === 'i') streams[code].push(data);
+    if (code === 'o') output(data);
+    else if (code === 'i') streams.i.push(data);
   };
 
   return {
@@ -92,6 +107,7 @@ export function createCastCheck(expected: CastExpectation): CastCheck {
     end() {
       if (pendingBytes > 0) throw refusedCast(`line ${line + 1} is torn (no newline at the end of the file)`);
       if (line === 0) throw refusedCast('the file is empty (an asciicast starts with its header line)');
+      if (heldCr) streams.o.push(heldCr);
       const o = streams.o.end();
       const i = streams.i.end();
       return { events, counts: sum(o.counts, i.counts), unmasked: sum(o.unmasked, i.unmasked) };
@@ -99,7 +115,15 @@ export function createCastCheck(expected: CastExpectation): CastCheck {
   };
 }
 
-function checkHeader(value: unknown, expected: CastExpectation): void {
+/** How the session's stdout was connected (hk.stdout); recordings from before the field say nothing. */
+type StdoutKind = 'pipe' | 'pty' | undefined;
+
+/** The inverse of the writer's onlcr (LF as CR LF) on the text it produced. */
+function undoOnlcr(text: string): string {
+  return text.replace(/\r\n/g, '\n');
+}
+
+function checkHeader(value: unknown, expected: CastExpectation): StdoutKind {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw refusedCast('the header (line 1) is not a JSON object');
   const header = value as Record<string, unknown>;
   const unknown = Object.keys(header).find((key) => !HEADER_KEYS.has(key));
@@ -116,8 +140,9 @@ function checkHeader(value: unknown, expected: CastExpectation): void {
   const hk = header.hk as Record<string, unknown> | undefined;
   if (hk === null || typeof hk !== 'object' || Array.isArray(hk) || hk.v !== 1) throw refusedCast('the header has no "hk" field naming the session (hk.v 1)');
   if (hk.session !== expected.sessionId) throw refusedCast(`the header is for another session, not ${expected.sessionId}`);
-  const others = Object.keys(hk).filter((key) => key !== 'v' && key !== 'session');
+  const others = Object.keys(hk).filter((key) => key !== 'v' && key !== 'session' && key !== 'stdout');
   if (others.length > 0) throw refusedCast(`the header's "hk" has a field this relay does not know${nameOf(others[0]!)}`);
+  if (hk.stdout !== undefined && hk.stdout !== 'pipe' && hk.stdout !== 'pty') throw refusedCast('the header\'s "hk.stdout" is not "pipe" or "pty"');
   const command = expectedCommand(expected.argv);
   if (header.command !== command) throw refusedCast('the header\'s "command" is not the command the relay allowed in this session');
   // A title is shown above the replay: anything but the command would be the agent's words there.
@@ -129,6 +154,7 @@ function checkHeader(value: unknown, expected: CastExpectation): void {
     }
   }
   if (header.theme !== undefined && (header.theme === null || typeof header.theme !== 'object' || Array.isArray(header.theme))) throw refusedCast('the header\'s "theme" is not an object');
+  return hk.stdout as StdoutKind;
 }
 
 /** A field name the client chose, repeated only when it is plain: it goes to the audit log and terminals. */

@@ -1,6 +1,8 @@
 // Request bodies → typed values, once, at the boundary. Messages name the field.
 import { ApiError } from './http.ts';
+import { readLocalFacts } from '../../kubectl/local-facts.ts';
 import type { ReviewBody, SubmitBody } from '../../contract/relay-api.ts';
+import { contentBody } from './validate-content.ts';
 
 const MAX_ARGS = 4096;
 
@@ -35,8 +37,14 @@ export function submitBody(raw: unknown): SubmitBody {
     reason: optionalString(body, 'reason'),
     agent: optionalString(body, 'agent', 256),
     runId: optionalString(body, 'runId', 256),
+    content: contentBody(body.content),
   };
   if (intent !== undefined) submission.intent = intent as SubmitBody['intent'];
+  if (body.local !== undefined && body.local !== null) {
+    const local = readLocalFacts(body.local);
+    if (typeof local === 'string') bad('local', local);
+    submission.local = local;
+  }
   return submission;
 }
 

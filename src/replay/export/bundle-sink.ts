@@ -4,7 +4,8 @@
 // spooled to a private temporary file first, because a tar header needs the size up front.
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
+import { openRegular } from '../../recording/regular-file.ts';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
@@ -70,7 +71,8 @@ export async function directorySink(root: string): Promise<BundleSink> {
     async addFile(name, source) {
       const target = join(root, name);
       await parent(target);
-      await copyFile(source, target);
+      // Regular files only, as in the tarball: never copied through a link.
+      await pipeline((await openRegular(source)).createReadStream(), createWriteStream(target));
     },
     async textFile(name) {
       const target = join(root, name);
@@ -131,7 +133,8 @@ export async function tarGzSink(file: string, mtime: Date): Promise<BundleSink> 
         await new Promise<void>((resolve, reject) => pack.entry({ name, size: contents.length, mtime, mode: 0o644, type: 'file' }, contents, (error) => (error ? reject(error) : resolve())));
         return;
       }
-      const file = await open(source, 'r');
+      // Regular files only: a recording swapped for a link since it was checked is not followed.
+      const file = await openRegular(source);
       try {
         const { size } = await file.stat();
         // Most recordings and every manifest are small: one read of the whole file costs less

@@ -16,6 +16,8 @@ import { pickSessions } from './pick-sessions.ts';
 import { bundleReadme, reportText, type VerificationReport } from './report.ts';
 import { writeAudit, type AuditSegment } from './write-audit.ts';
 import { writeSessions } from './write-sessions.ts';
+import { writeCheckpoints } from './write-checkpoints.ts';
+import type { SignedCheckpoint } from '../../contract/checkpoint.ts';
 
 export type { AuditSegment } from './write-audit.ts';
 
@@ -24,6 +26,8 @@ export interface ExportRequest {
   jwks: Jwks | null;
   /** The audit-log entries from `since` up to `upTo` (the range's end, or the last session's). */
   audit: ((upTo: Date) => Promise<AuditSegment>) | null;
+  /** The relay's signed checkpoints of its log's head, copied as they are (checkpoints.jsonl). */
+  checkpoints?: (() => AsyncIterable<SignedCheckpoint> | Promise<SignedCheckpoint[]>) | null;
   since: Date;
   until: Date;
   /** Subjects or emails; empty = everyone. */
@@ -53,6 +57,7 @@ export async function exportBundle(request: ExportRequest): Promise<Verification
         generatedAt, embedLimit: request.embedLimit ?? 1024 * 1024, prefix, progress,
       });
       if (request.jwks) await writeText(sink, `${prefix}jwks.json`, `${JSON.stringify(request.jwks, null, 2)}\n`);
+      if (request.checkpoints) await writeCheckpoints(await request.checkpoints(), sink, prefix);
       const audit = request.audit ? await writeAudit(await request.audit(new Date(picked.lastEnd)), request.identities, written, sink, prefix) : null;
       const report: VerificationReport = {
         hk: 1,
@@ -62,6 +67,7 @@ export async function exportBundle(request: ExportRequest): Promise<Verification
         totals: { sessions: picked.sessions.count, byStatus: written.byStatus },
         missingRecordings: written.missingRecordings,
         sessions: written.problems,
+        skipped: picked.skipped.map(({ path, why }) => ({ path, why })),
         jwks: request.jwks ? request.jwks.keys.map((key) => String(key.kid)) : null,
         audit,
       };

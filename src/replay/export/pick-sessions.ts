@@ -8,6 +8,8 @@ import type { Jwks, SessionCheck } from '../verification.ts';
 import { castStartedAt } from './cast-scan.ts';
 import { chainClaims, chainPlaceOf, type ChainClaims, type ChainPlace } from './chain-claims.ts';
 import { checkedSessions } from './directory-checks.ts';
+import { recordedTerminal } from '../display-cast.ts';
+import type { SkippedFile } from '../../recording/session-files.ts';
 import { growableArray, recordFile, type RecordFile } from './record-file.ts';
 
 /** A session picked for the bundle, as it waits on disk. */
@@ -20,6 +22,8 @@ export interface PickedSession {
   /** sha256 of the signed payload bytes (what that entry records). */
   manifestSha256: string | null;
   profile: MaskProfileName | undefined;
+  /** Whether the manifest says kubectl ran in a pseudo-terminal (how to draw an older recording). */
+  terminal: boolean | null;
 }
 
 export interface Picked {
@@ -27,6 +31,8 @@ export interface Picked {
   /** Start time (ms) of each picked session, by record number. */
   startTimes: ReturnType<typeof growableArray>;
   claims: ChainClaims;
+  /** Entries named like sessions' files that are not regular files: not read, reported. */
+  skipped: SkippedFile[];
   /** The latest end of a picked session (ms), or the range's end if later. */
   lastEnd: number;
   remove(): Promise<void>;
@@ -56,7 +62,8 @@ export async function pickSessions(request: PickRequest, progress: (line: string
     const wanted = new Set(request.identities.map((id) => id.toLowerCase()));
     let lastEnd = request.until.getTime();
     let seen = 0;
-    for await (const check of checkedSessions(request.dir, request.jwks)) {
+    const skipped: SkippedFile[] = [];
+    for await (const check of checkedSessions(request.dir, request.jwks, (entry) => skipped.push(entry))) {
       seen += 1;
       progress(`export: checked ${seen} sessions, ${sessions.count} in range`);
       // Claims count across the whole directory, picked or not: a copy outside the range still
@@ -81,9 +88,10 @@ export async function pickSessions(request: PickRequest, progress: (line: string
         place,
         manifestSha256: check.manifestSha256 ?? null,
         profile: excerptProfile(row.maskingProfile),
+        terminal: recordedTerminal(check),
       });
     }
-    return { sessions, startTimes, claims, lastEnd, remove };
+    return { sessions, startTimes, claims, skipped, lastEnd, remove };
   } catch (error) {
     await remove();
     throw error;

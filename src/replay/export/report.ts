@@ -1,6 +1,7 @@
 // The bundle's verification report (JSON for tools, text for people) and its README.
 import type { VerificationStatus } from '../session-model.ts';
 import type { SegmentCheck } from './audit-segment.ts';
+import { showUntrusted } from '../../contract/show-untrusted.ts';
 
 export interface VerificationReport {
   hk: 1;
@@ -12,6 +13,8 @@ export interface VerificationReport {
   missingRecordings: string[];
   /** Every session that is not `verified`, with why. */
   sessions: Array<{ session: string; status: VerificationStatus; problems: string[] }>;
+  /** Entries named like recordings or manifests that are not regular files (links, FIFOs…): not read. */
+  skipped: Array<{ path: string; why: string }>;
   /** kids of the relay keys the manifests were checked against (null: no keys, nothing verified). */
   jwks: string[] | null;
   audit: null | {
@@ -25,7 +28,7 @@ export interface VerificationReport {
 /** True when the bundle shows nothing altered, missing or skipped. */
 export function reportIsClean(report: VerificationReport): boolean {
   const audit = report.audit;
-  return report.sessions.length === 0 && (audit === null || (audit.segment.broken === null && audit.chainProblems.length === 0 && audit.allowedWithoutRecording.length === 0));
+  return report.sessions.length === 0 && report.skipped.length === 0 && (audit === null || (audit.segment.broken === null && audit.chainProblems.length === 0 && audit.allowedWithoutRecording.length === 0));
 }
 
 export function reportText(report: VerificationReport): string {
@@ -38,6 +41,7 @@ export function reportText(report: VerificationReport): string {
     ...Object.entries(report.totals.byStatus).map(([status, n]) => `  ${status}: ${n}`),
   ];
   if (report.missingRecordings.length > 0) lines.push('', `MISSING RECORDINGS (manifest present, .cast absent): ${report.missingRecordings.length}`, ...report.missingRecordings.map((s) => `  ${s}`));
+  if (report.skipped.length > 0) lines.push('', `SKIPPED (named like a recording, not a regular file): ${report.skipped.length}`, ...report.skipped.map((s) => `  ${showUntrusted(s.path)}: ${s.why}`));
   if (report.sessions.length > 0) lines.push('', 'sessions that did not verify:', ...report.sessions.map((s) => `  ${s.session}: ${s.status}${s.problems.length ? ` — ${s.problems.join('; ')}` : ''}`));
   const audit = report.audit;
   if (audit === null) {
@@ -70,8 +74,14 @@ sessions/<id>.manifest.json  manifests signed by the relay (flattened JWS, EdDSA
 jwks.json                the relay's public keys: any JOSE library verifies the manifests
 audit-log.jsonl          the relay's audit-log segment; each line's "hash" is the sha256 of the
                          line without its hash field, and "prev" is the hash of the line before
+checkpoints.jsonl        the relay's signed checkpoints of its log's head (JWS, EdDSA, typ
+                         hk-checkpoint+json): a log shorter than one, or without its hash, was altered
 verification-report.*    what was checked and what was found
 
 Re-check independently: hkubectl replay sessions/<id>.cast --jwks jwks.json
+
+Recordings are byte-for-byte what the relay signed. Those whose header has no "hk.stdout" were
+made before pipe output was recorded with CR LF line ends: asciinema's own player draws their
+lines as a staircase, while index.html and hkubectl replay draw them as the terminal showed them.
 `;
 }

@@ -4,7 +4,7 @@
 // current one is written. What is kept afterwards is what the audit check and the report need:
 // record numbers of the verified manifests (by seq) and of the recorded sessions (by a hash of
 // the id), read back from disk when an audit entry names them, and the sessions with problems.
-import { stat } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { VerificationStatus } from '../session-model.ts';
 import { playerAssets } from '../web/assets.ts';
@@ -74,8 +74,10 @@ export async function writeSessions(picked: Picked, sink: BundleSink, options: W
   };
   const ready = ordered(inTimeOrder(picked), SCAN_AHEAD, async ({ index, session }): Promise<Ready> => {
     if (!session.castPath) return { index, session, cast: null };
-    const { size } = await stat(session.castPath);
-    return { index, session, cast: { size, scan: await scanCast(session.castPath, size, options.embedLimit, session.profile) } };
+    // lstat: a recording is a regular file; the scan's own open refuses anything swapped in since.
+    const info = await lstat(session.castPath);
+    if (!info.isFile()) return { index, session, cast: null };
+    return { index, session, cast: { size: info.size, scan: await scanCast(session.castPath, info.size, options.embedLimit, session.profile, session.terminal) } };
   });
   let count = 0;
   for await (const { index, session, cast } of ready) {

@@ -1,7 +1,9 @@
 // The auditor's page, as browser JavaScript. One script for both the local server (`hkubectl
 // play`, data from its JSON API) and the offline evidence bundle (data in a
 // <script type="application/json" id="hk-data"> block). Recorded content is hostile until
-// proven otherwise: it only ever reaches the page through textContent, never as HTML.
+// proven otherwise: it only ever reaches the page through textContent, never as HTML. Each
+// session has its own address (#/session/<id>), so a link can be shared and back and forward
+// move between the sessions looked at.
 export const APP_SCRIPT = String.raw`(function () {
   'use strict';
   var embedded = document.getElementById('hk-data');
@@ -56,20 +58,43 @@ export const APP_SCRIPT = String.raw`(function () {
       var tr = el('tr');
       tr.dataset.session = row.session;
       tr.className = 'status-' + row.status;
-      tr.appendChild(el('td', when(row.startedAt)));
-      tr.appendChild(el('td', row.identity || '—'));
-      tr.appendChild(el('td', row.command, 'command'));
-      tr.appendChild(el('td', row.namespace || '—'));
-      tr.appendChild(el('td', (row.decision || '—') + (row.rule ? ' (' + row.rule + ')' : '')));
-      tr.appendChild(el('td', row.approver || '—'));
+      tr.appendChild(el('td', when(row.startedAt), 'time'));
+      tr.appendChild(identityCell(row.identity));
+      tr.appendChild(commandCell(row.command));
+      tr.appendChild(el('td', row.namespace || '—', 'namespace'));
+      tr.appendChild(el('td', row.decisionSummary || row.decision || '—', 'decision'));
+      tr.appendChild(identityCell(row.approver));
       tr.appendChild(el('td', row.risk === null ? '—' : row.risk, 'risk'));
       var td = el('td');
       td.appendChild(el('span', STATUS_TEXT[row.status] || row.status, 'badge badge-' + row.status));
       tr.appendChild(td);
-      tr.addEventListener('click', function () { open(row.session); });
+      if (row.session === current) tr.classList.add('selected');
+      tr.addEventListener('click', function () { go(row.session); });
       body.appendChild(tr);
     });
     document.getElementById('count').textContent = shown + ' of ' + rows.length + ' sessions';
+  }
+
+  // Each word of a command is a box of its own, so lines break between words (a browser would
+  // also break after any hyphen: "--" of a flag, "payments-" of a name); a word longer than
+  // the cell still wraps inside its box as a last resort.
+  function commandCell(command) {
+    var td = el('td', null, 'command');
+    String(command || '').split(' ').forEach(function (word, i) {
+      if (i > 0) td.appendChild(document.createTextNode(' '));
+      td.appendChild(el('span', word, 'word'));
+    });
+    return td;
+  }
+
+  // "agent@bank.example" may break before the @ only: each part is whole.
+  function identityCell(identity) {
+    var td = el('td', null, 'identity');
+    var text = identity || '—';
+    var at = text.indexOf('@');
+    var parts = at > 0 ? [text.slice(0, at), text.slice(at)] : [text];
+    parts.forEach(function (part) { td.appendChild(el('span', part, 'part')); });
+    return td;
   }
 
   function field(list, name, value) {
@@ -77,14 +102,53 @@ export const APP_SCRIPT = String.raw`(function () {
     list.appendChild(el('dd', value === null || value === undefined || value === '' ? '—' : value));
   }
 
+  var current = null;
+  var ROUTE = /^#\/session\/(.+)$/;
+
+  // A click changes the address; the address decides what is shown (so back and forward work).
+  function go(id) {
+    var hash = '#/session/' + encodeURIComponent(id);
+    if (location.hash === hash) route();
+    else location.hash = hash;
+  }
+
+  function route() {
+    var match = ROUTE.exec(location.hash);
+    var id = null;
+    if (match) {
+      try { id = decodeURIComponent(match[1]); } catch (e) { id = null; }
+    }
+    if (id === null) {
+      current = null;
+      if (player) { player.dispose(); player = null; }
+      document.getElementById('detail').hidden = true;
+      markSelected();
+      return;
+    }
+    open(id);
+  }
+
+  function markSelected() {
+    document.querySelectorAll('#sessions tbody tr').forEach(function (tr) {
+      tr.classList.toggle('selected', tr.dataset.session === current);
+    });
+  }
+
   function open(id) {
+    current = id;
+    markSelected();
     detail(id).then(function (d) {
+      if (current !== id) return;
+      if (!d) throw new Error('no session ' + id + ' here');
       var row = d.row;
       document.getElementById('detail').hidden = false;
       document.getElementById('detail-title').textContent = row.command || row.session;
       var status = document.getElementById('detail-status');
-      status.textContent = (STATUS_TEXT[row.status] || row.status) + (row.problems.length ? ': ' + row.problems.join('; ') : '');
+      status.textContent = STATUS_TEXT[row.status] || row.status;
       status.className = 'badge badge-' + row.status;
+      var problems = document.getElementById('detail-problems');
+      clear(problems);
+      row.problems.forEach(function (p) { problems.appendChild(el('li', p)); });
       var trail = document.getElementById('trail');
       clear(trail);
       field(trail, 'session', row.session);
@@ -94,10 +158,11 @@ export const APP_SCRIPT = String.raw`(function () {
       field(trail, 'stated reason', row.reason);
       field(trail, 'context', row.context);
       field(trail, 'namespace', row.namespace);
-      field(trail, 'decision', (row.decision || '') + (row.rule ? ' by rule ' + row.rule : ''));
+      field(trail, 'decision', (row.decisionSummary || row.decision || '') + (row.rule && row.approver ? ' (rule ' + row.rule + ')' : ''));
       field(trail, 'risk', row.risk);
       field(trail, 'approval request', row.requestId);
       field(trail, 'approver', row.approver);
+      field(trail, 'approved at', when(row.reviewedAt));
       field(trail, 'justification', row.justification);
       field(trail, 'masking', row.maskingProfile);
       field(trail, 'exit code', row.exitCode);
@@ -131,6 +196,11 @@ export const APP_SCRIPT = String.raw`(function () {
   function start() {
     load().then(function (data) {
       rows = data.sessions;
+      var notes = document.getElementById('notes');
+      if (rows.length === 0) notes.appendChild(el('p', 'No recorded sessions in ' + data.source + '.', 'note'));
+      (data.skipped || []).forEach(function (s) {
+        notes.appendChild(el('p', 'Skipped ' + s.name + ': ' + s.why + ' (recordings are read only from regular files).', 'note warning'));
+      });
       if (bundle) bundle.sessions.forEach(function (s) { byId[s.session] = { row: s, markers: s.markers, cast: s.cast, castNote: s.castNote }; });
       document.getElementById('source').textContent = data.source;
       var namespaces = {};
@@ -141,6 +211,8 @@ export const APP_SCRIPT = String.raw`(function () {
         document.getElementById(id).addEventListener('input', render);
       });
       render();
+      window.addEventListener('hashchange', route);
+      route();
       document.body.dataset.ready = 'true';
     }).catch(showError);
   }

@@ -8,23 +8,37 @@ header h1 { font-size: 18px; margin: 0; }
 #source { opacity: .75; }
 .filters { display: flex; gap: 8px; padding: 12px 20px; align-items: center; }
 .filters input { flex: 1; max-width: 420px; padding: 6px; }
-main { display: flex; gap: 16px; padding: 0 20px 20px; align-items: flex-start; }
-#list { flex: 1 1 50%; overflow: auto; max-height: 85vh; }
+/* The list above the open session: every column of the list keeps the page's whole width. */
+main { display: grid; grid-template-columns: minmax(0, 1fr); gap: 16px; padding: 0 20px 20px; align-items: start; }
+#list { min-width: 0; overflow: auto; max-height: 85vh; }
+main:has(#detail:not([hidden])) #list { max-height: 40vh; }
 table { border-collapse: collapse; width: 100%; background: #fff; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #e3e6ea; vertical-align: top; }
 tbody tr { cursor: pointer; }
 tbody tr:hover { background: #eef3fb; }
-td.command { font-family: ui-monospace, monospace; word-break: break-all; }
-.badge { padding: 1px 6px; border-radius: 8px; font-size: 12px; white-space: nowrap; }
+tbody tr.selected { outline: 2px solid #3b6fd4; outline-offset: -2px; }
+/* Commands wrap at word boundaries (a word longer than the cell breaks only as a last resort);
+   identities and times never break inside. */
+td.command { font-family: ui-monospace, monospace; min-width: 16ch; }
+#player { max-width: 1200px; }
+td.command .word { display: inline-block; max-width: 100%; overflow-wrap: anywhere; }
+td.time { white-space: nowrap; }
+/* An identity breaks only before its @, never inside a name. */
+td.identity .part { display: inline-block; white-space: nowrap; }
+td.decision { min-width: 12ch; }
+.badge { display: inline-block; padding: 1px 6px; border-radius: 8px; font-size: 12px; white-space: nowrap; }
+#detail-problems { margin: 4px 0 8px; padding-left: 20px; color: #7f1d1d; overflow-wrap: anywhere; }
+#notes .warning { color: #7f1d1d; }
+#notes { padding: 0 20px; }
 .badge-verified { background: #d9f2de; color: #14532d; }
 .badge-unsigned, .badge-unknown-key { background: #fdf0c8; color: #6b4f00; }
 .badge-tampered, .badge-missing-recording { background: #b91c1c; color: #fff; font-weight: bold; }
 tr.status-tampered, tr.status-missing-recording { background: #fde8e8; }
-#detail { flex: 1 1 50%; background: #fff; padding: 12px; border: 1px solid #e3e6ea; }
-#detail h2 { font: 14px ui-monospace, monospace; word-break: break-all; }
+#detail { min-width: 0; background: #fff; padding: 12px; border: 1px solid #e3e6ea; }
+#detail h2 { font: 14px ui-monospace, monospace; overflow-wrap: break-word; }
 .side { display: flex; gap: 16px; flex-wrap: wrap; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; margin: 0; }
-dt { color: #5b6472; } dd { margin: 0; word-break: break-word; }
+dt { color: #5b6472; } dd { margin: 0; overflow-wrap: anywhere; }
 #markers li { cursor: pointer; } #markers .time { color: #5b6472; font-family: ui-monospace, monospace; }
 #error { color: #b91c1c; padding: 0 20px; }
 .note { color: #5b6472; }
@@ -55,10 +69,11 @@ export function pageHtml(parts: PageParts): string {
 <select id="namespace-filter"><option value="">any namespace</option></select>
 </div>
 <p id="error" hidden></p>
+<div id="notes"></div>
 <main>
 <div id="list"><table id="sessions"><thead><tr><th>time</th><th>identity</th><th>command</th><th>namespace</th><th>decision</th><th>approver</th><th>risk</th><th>verification</th></tr></thead><tbody></tbody></table></div>
 <section id="detail" hidden>
-<h2 id="detail-title"></h2><p><span id="detail-status"></span></p>
+<h2 id="detail-title"></h2><p><span id="detail-status"></span></p><ul id="detail-problems"></ul>
 <div id="player"></div>
 <div class="side"><div><h3>Approval trail</h3><dl id="trail"></dl></div><div><h3>Markers</h3><ol id="markers"></ol></div></div>
 </section>

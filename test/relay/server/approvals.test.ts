@@ -9,7 +9,7 @@ const T0 = Date.parse('2026-03-01T10:00:00Z');
 function request(overrides: Partial<ApprovalRequest> = {}): ApprovalRequest {
   return {
     id: 'r1', status: 'pending', fingerprint: 'f', requester: agent, argv: ['delete', 'pod', 'x', '-n', 'prod'], verb: 'delete',
-    namespace: 'prod', context: null, cluster: null, reason: 'why', agent: null, runId: null, rule: 'writes-in-production', message: 'm',
+    namespace: 'prod', context: null, cluster: null, reason: 'why', agent: null, runId: null, content: null, rule: 'writes-in-production', message: 'm',
     risk: { score: 50, factors: [] }, approverGroups: ['approvers'], createdAt: new Date(T0).toISOString(),
     expiresAt: new Date(T0 + 60_000).toISOString(), review: null, consumedAt: null, sessionId: null, ...overrides,
   };

@@ -15,6 +15,7 @@ import { loadPolicy } from '../../../src/policy/load.ts';
 import { auditLine } from '../../../src/cli/commands/audit-format.ts';
 import { verifySessions } from '../../../src/recording/verify.ts';
 import { record } from '../session-fixtures.ts';
+import { maskText } from '../../../src/masking/index.ts';
 
 let world: World;
 let castDir: string;
@@ -105,7 +106,13 @@ describe('what an upload must be', () => {
   });
 
   it('accepts the header hkubectl writes for a command with a credential flag (its value masked as the relay logged it)', async () => {
-    const relay = await world.relay();
+    // The default policy blocks an agent's connection overrides; this one lets the command run.
+    const policy = loadPolicy(`version: 1
+approvers: { groups: [approvers] }
+defaults: { action: allow, mask: standard, record: true }
+rules: []
+`);
+    const relay = await world.relay({ policy });
     const argv = ['get', 'pods', '-n', 'dev', '--token=s3cr3t-value'];
     const sessionId = await allowed(relay, argv);
     const logged = relay.state.sessions.get(sessionId)!.decision.argv;
@@ -204,6 +211,60 @@ describe('the relay\'s own masking', () => {
     const payload = payloadOf(manifest);
     expect(payload.masking.counts).toEqual({ jwt: 2 });
     expect(payload.relayCheck).toEqual({ v: 1, recording: 'not-uploaded', countedBy: 'wrapper', wrapperCounts: { jwt: 2 }, unmasked: {}, flagged: false });
+  });
+});
+
+describe('pipe recordings (hk.stdout "pipe": every LF of the output recorded as CR LF)', () => {
+  // What kubectl printed on a pipe: a Secret read as YAML, and an env dump.
+  const printed = [
+    'apiVersion: v1', 'data:', `  password: ${Buffer.from('hunter2-correct-horse').toString('base64')}`,
+    `  token: ${Buffer.from('eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXZhbHVl').toString('base64')}`,
+    'kind: Secret', 'metadata:', '  name: db', 'type: Opaque', 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', '',
+  ].join('\n');
+  const pipeHeader = (sessionId: string) => headerFor(sessionId, { hk: { v: 1, session: sessionId, stdout: 'pipe' } });
+  /** The text as events, cut at every `step` characters of its CR LF form (so some cuts fall between CR and LF). */
+  const eventsOf = (text: string, step: number) => {
+    const terminal = text.replace(/\n/g, '\r\n');
+    const events: unknown[] = [];
+    for (let at = 0; at < terminal.length; at += step) events.push([0.1 + at / 1000, 'o', terminal.slice(at, at + step)]);
+    return events;
+  };
+
+  it('counts the markers of the wrapper\'s masking as the wrapper counted them, however the CR LF fall between events', async () => {
+    const wrapper = maskText(printed, { profile: 'standard' });
+    expect(Object.keys(wrapper.counts).length).toBeGreaterThan(1);
+    const relay = await world.relay();
+    const agent = world.client(relay, 'agent-7');
+    for (const step of [1, 2, 7, 4096]) {
+      const sessionId = await allowed(relay);
+      const upload = cast(sessionId, pipeHeader(sessionId), eventsOf(wrapper.text, step), wrapper.counts);
+      const { manifest } = await agent.closeSession(sessionId, upload.draft, upload.bytes);
+      expect(payloadOf(manifest).relayCheck, `cut every ${step}`).toMatchObject({ recording: 'checked', countedBy: 'relay', unmasked: {}, flagged: false });
+      expect(payloadOf(manifest).masking.counts, `cut every ${step}`).toEqual(wrapper.counts);
+    }
+  });
+
+  it('finds what the wrapper let through as its own masker finds it in the bytes the agent got', async () => {
+    const own = maskText(printed, { profile: 'standard' });
+    const relay = await world.relay();
+    const agent = world.client(relay, 'agent-7');
+    for (const step of [1, 3, 4096]) {
+      const sessionId = await allowed(relay);
+      const upload = cast(sessionId, pipeHeader(sessionId), eventsOf(printed, step));
+      const { manifest } = await agent.closeSession(sessionId, upload.draft, upload.bytes);
+      expect(payloadOf(manifest).relayCheck, `cut every ${step}`).toMatchObject({ unmasked: own.counts, flagged: true });
+    }
+  });
+
+  it('takes hk.stdout "pty" and refuses any other value', async () => {
+    const relay = await world.relay();
+    const agent = world.client(relay, 'agent-7');
+    const pty = await allowed(relay);
+    const good = cast(pty, headerFor(pty, { hk: { v: 1, session: pty, stdout: 'pty' } }));
+    await expect(agent.closeSession(pty, good.draft, good.bytes)).resolves.toMatchObject({ manifest: expect.anything() });
+    const other = await allowed(relay);
+    const bad = cast(other, headerFor(other, { hk: { v: 1, session: other, stdout: 'file' } }));
+    await expect(agent.closeSession(other, bad.draft, bad.bytes)).rejects.toMatchObject({ code: 'ERR_CAST_INVALID', message: expect.stringMatching(/hk\.stdout/) });
   });
 });
 

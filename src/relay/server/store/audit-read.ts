@@ -4,13 +4,29 @@
 import { AUDIT_LOG_VERSION, type AuditEntry } from '../../../contract/audit-chain.ts';
 import { readLogLines } from './log-lines.ts';
 import { ConfigError } from '../../../errors.ts';
+import type { AuditStoreReader, SeqRange } from './store.ts';
 
 export type ReadOptions = { since?: Date | null; limit?: number; upToSeq?: number; fromSeq?: number };
 
-/** Every complete entry, oldest first, read a line at a time; a line it cannot read stops it with an error. */
-export async function* auditEntries(file: string): AsyncGenerator<AuditEntry> {
+// Every line starts `{"v":1,"seq":N,` (sealEntry writes them so): a range read skips the lines
+// before it without parsing them.
+const SEQ_PREFIX = /^\{"v":\d+,"seq":(\d+),/;
+
+/**
+ * Every complete entry within `range`, oldest first, read a line at a time; a line it cannot
+ * read stops it with an error.
+ */
+export async function* auditEntries(file: string, range: SeqRange = {}): AsyncGenerator<AuditEntry> {
+  const from = range.fromSeq ?? 1;
+  const to = range.toSeq ?? Number.POSITIVE_INFINITY;
   for await (const line of readLogLines(file)) {
     if (!line.terminated) return; // being written right now, or torn: not an entry yet
+    const prefix = SEQ_PREFIX.exec(line.text);
+    if (prefix) {
+      const seq = Number(prefix[1]);
+      if (seq < from) continue;
+      if (seq > to) return;
+    }
     let entry: AuditEntry;
     try {
       entry = JSON.parse(line.text) as AuditEntry;
@@ -20,32 +36,22 @@ export async function* auditEntries(file: string): AsyncGenerator<AuditEntry> {
     if (entry.v !== AUDIT_LOG_VERSION) {
       throw new ConfigError('ERR_AUDIT_LOG_VERSION', `${file}: entry ${entry.seq} has audit-log version ${JSON.stringify(entry.v)}; this hkubectl reads version ${AUDIT_LOG_VERSION}`);
     }
+    if (entry.seq < from) continue;
+    if (entry.seq > to) return;
     yield entry;
   }
 }
 
-/** The most recent `limit` entries at or after `since`, oldest first. */
-export async function readAuditEntries(file: string, options: ReadOptions = {}): Promise<AuditEntry[]> {
+/** The most recent `limit` entries at or after `since` from `store`, oldest first. */
+export async function readAuditEntries(store: Pick<AuditStoreReader, 'read'>, options: ReadOptions = {}): Promise<AuditEntry[]> {
   const since = options.since?.getTime() ?? Number.NEGATIVE_INFINITY;
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   const kept: AuditEntry[] = [];
-  for await (const entry of auditEntries(file)) {
-    if (options.upToSeq !== undefined && entry.seq > options.upToSeq) break;
-    if (options.fromSeq !== undefined && entry.seq < options.fromSeq) continue;
+  const range: SeqRange = { ...(options.fromSeq === undefined ? {} : { fromSeq: options.fromSeq }), ...(options.upToSeq === undefined ? {} : { toSeq: options.upToSeq }) };
+  for await (const entry of store.read(range)) {
     if (Date.parse(entry.ts) < since) continue;
     kept.push(entry);
     if (kept.length > limit) kept.shift();
   }
   return kept;
-}
-
-/** The first entry `match` accepts, or null (a rare-path lookup: it reads the log from the start). */
-export async function findAuditEntry(file: string, contains: string, match: (entry: AuditEntry) => boolean): Promise<AuditEntry | null> {
-  for await (const line of readLogLines(file)) {
-    if (!line.terminated) break;
-    if (!line.text.includes(contains)) continue;
-    const entry = JSON.parse(line.text) as AuditEntry;
-    if (match(entry)) return entry;
-  }
-  return null;
 }

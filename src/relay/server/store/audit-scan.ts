@@ -3,8 +3,9 @@
 import { access, stat } from 'node:fs/promises';
 import { checkLine, GENESIS, type AuditEntry } from '../../../contract/audit-chain.ts';
 import { readLogLines, type LogLine } from './log-lines.ts';
+import type { ChainHead } from './store.ts';
 
-export type ChainHead = { seq: number; hash: string };
+export type { ChainHead } from './store.ts';
 
 export type BrokenLink = {
   /** 1-based line number in the file. */

@@ -6,6 +6,7 @@ import { GENESIS, sha256Hex } from '../../../../src/contract/audit-chain.ts';
 import { openAuditLog } from '../../../../src/relay/server/store/audit-log.ts';
 import { readAuditEntries } from '../../../../src/relay/server/store/audit-read.ts';
 import { scanAuditLog } from '../../../../src/relay/server/store/audit-scan.ts';
+import { fileStoreReader } from '../../../../src/relay/server/store/file-store.ts';
 
 let dir: string;
 let file: string;
@@ -68,7 +69,7 @@ describe('audit log', () => {
 
   it('refuses to read entries of an audit-log version it does not know', async () => {
     await writeFile(file, '{"v":2,"seq":1,"ts":"2030-01-01T00:00:00Z","type":"x"}\n');
-    await expect(readAuditEntries(file)).rejects.toMatchObject({ code: 'ERR_AUDIT_LOG_VERSION' });
+    await expect(readAuditEntries(fileStoreReader(dir))).rejects.toMatchObject({ code: 'ERR_AUDIT_LOG_VERSION' });
     expect((await scanAuditLog(file)).broken?.message).toMatch(/unknown audit-log version 2/);
   });
 
@@ -77,7 +78,7 @@ describe('audit log', () => {
     const log = await openAuditLog({ file, now: () => new Date((clock += 60_000)) });
     for (const type of ['a', 'b', 'c']) log.append({ type });
     await log.close();
-    expect((await readAuditEntries(file, { since: new Date('2026-01-01T00:02:00Z') })).map((entry) => entry.type)).toEqual(['b', 'c']);
-    expect((await readAuditEntries(file, { limit: 1 })).map((entry) => entry.type)).toEqual(['c']);
+    expect((await readAuditEntries(fileStoreReader(dir), { since: new Date('2026-01-01T00:02:00Z') })).map((entry) => entry.type)).toEqual(['b', 'c']);
+    expect((await readAuditEntries(fileStoreReader(dir), { limit: 1 })).map((entry) => entry.type)).toEqual(['c']);
   });
 });
