@@ -37,8 +37,26 @@ export type ReviewEvent = { type: 'review'; requestId: string; verdict: Verdict;
 
 export type ExpireEvent = { type: 'expire'; requestId: string; command: string };
 
-/** The relay now holds its own copy of a session's .cast (`<dataDir>/sessions/<id>.cast`). */
-export type SessionCastEvent = { type: 'session.cast'; sessionId: string; by: Person; sha256: string; size: number };
+/**
+ * The relay now holds its own copy of a session's .cast (`<dataDir>/sessions/<id>.cast`), which
+ * it checked: asciicast v2 with this session's header. Entries written since the relay checks
+ * uploads also carry what its own masker found: `counts`, the masking markers in the recording
+ * by detector, and `unmasked`, values it would still mask (a secret the wrapper let through;
+ * any at all flags the session).
+ */
+export type SessionCastEvent = {
+  type: 'session.cast'; sessionId: string; by: Person; sha256: string; size: number;
+  events?: number; counts?: Record<string, number>; unmasked?: Record<string, number>;
+};
+
+/** An upload the relay refused to keep: not asciicast for this session, too large, or a second one. */
+export type UploadRefusedEvent = { type: 'upload.refused'; sessionId: string; by: Person; code: string; reason: string; bytes: number };
+
+export const QUOTAS = ['sessions-per-day', 'upload-bytes-per-day'] as const;
+export type Quota = (typeof QUOTAS)[number];
+
+/** An identity reached one of its daily quotas; the request was refused (429 or 413). */
+export type QuotaExceededEvent = { type: 'quota.exceeded'; by: Person; quota: Quota; limit: number; used: number; day: string; sessionId?: string; command?: string };
 
 /**
  * The wrapper closed a session and the relay signed its manifest. The manifest's payload names
@@ -59,6 +77,8 @@ export type SessionClosedEvent = {
   exitCode: number;
   signal: string | null;
   manifest: SignedManifest;
+  /** Set when the relay's masker found values in the recording that were not masked (the session is flagged). */
+  unmasked?: Record<string, number>;
 };
 
 /** The relay started with this policy and signing key. */
@@ -74,7 +94,7 @@ export type KeyRotatedEvent = { type: 'key-rotated'; kid: string; previousKid: s
 export type RepairEvent = { type: 'repair'; truncatedAtByte: number; truncatedBytes: number; truncatedSha256: string; reason: string };
 
 export type AuditEvent =
-  | DecisionEvent | ReviewEvent | ExpireEvent | SessionCastEvent | SessionClosedEvent
+  | DecisionEvent | ReviewEvent | ExpireEvent | SessionCastEvent | SessionClosedEvent | UploadRefusedEvent | QuotaExceededEvent
   | RelayStartEvent | KeyCreatedEvent | KeyRotatedEvent | RepairEvent;
 
 export type AuditEventType = AuditEvent['type'];

@@ -2,13 +2,14 @@
 // killed session ends early but stays readable; a torn final line (no newline) is reported, not
 // silently dropped.
 import { createInterface } from 'node:readline';
-import { HkError, ExitCode } from '../errors.ts';
+import { HkError } from '../errors.ts';
 import { streamRegular } from './regular-file.ts';
 import { ASCIICAST_VERSION, type AsciicastEvent, type AsciicastHeader } from './asciicast.ts';
 
 export class CastFormatError extends HkError {
   constructor(path: string, line: number, problem: string) {
-    super('ERR_CAST_FORMAT', `${path}:${line}: ${problem}`, ExitCode.usage, {
+    // A bad recording is a finding about that session, not a usage error of the auditor's command.
+    super('ERR_CAST_FORMAT', `${path}:${line}: ${problem}`, 1, {
       hint: 'the file is not an asciicast v2 recording, or it was altered',
       details: { path, line },
     });

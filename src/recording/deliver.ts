@@ -43,13 +43,18 @@ async function send(client: RelayClient, entry: SpoolEntry): Promise<{ manifest:
       if (size <= INLINE_CAST_MAX_BYTES) return await client.closeSession(draft.session, draft, await readFile(castPath));
       await client.uploadCast(draft.session, createReadStream(castPath), size);
     } catch (error) {
-      if (!tooLargeForRelay(error)) throw error;
+      if (!closesWithoutCopy(error)) throw error;
     }
   }
   return client.closeSession(draft.session, draft);
 }
 
-const tooLargeForRelay = (error: unknown): boolean => isHkError(error) && error.code === 'ERR_CAST_TOO_LARGE';
+/**
+ * Refusals of the recording, not of the session: the session is still closed (the manifest then
+ * says the relay holds no copy, or the one kept by an earlier try, which write-once keeps).
+ */
+const RECORDING_REFUSALS = new Set(['ERR_CAST_TOO_LARGE', 'ERR_QUOTA_EXCEEDED', 'ERR_CAST_EXISTS', 'ERR_CAST_INVALID']);
+const closesWithoutCopy = (error: unknown): boolean => isHkError(error) && RECORDING_REFUSALS.has(error.code);
 
 /** What the relay signed about its copy of the .cast (verify checks the manifest itself). */
 function attestsRelayCopy(manifest: SignedManifest): boolean {

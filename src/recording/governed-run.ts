@@ -14,6 +14,7 @@ import { obtainDecision, type WaitingNotice } from '../relay/client/decision-flo
 import type { AllowAnswer, SubmitBody } from '../contract/relay-api.ts';
 import { deliverSession, syncSpool } from './deliver.ts';
 import { castFileName, manifestFileName, type SessionDraft } from '../contract/manifest.ts';
+import { redactArgv } from '../contract/command-line.ts';
 import { pendingFiles, type SpoolEntry } from './spool.ts';
 import { needsTerminal, readsStdin } from './terminal-verbs.ts';
 import { runKubectlSession, type KubectlSessionResult } from './session.ts';
@@ -161,7 +162,9 @@ function prepareRecordingsDir(dir: string): void {
 }
 
 async function runSession(input: GovernedRunInput, allow: AllowAnswer, recordingsDir: string, stdin: Buffer | undefined): Promise<KubectlSessionResult> {
-  const command = ['kubectl', ...input.args].join(' ');
+  // As the relay logged it (credential flag values masked): the relay refuses a recording whose
+  // header names any other command, and a token has no place in a recording's header.
+  const command = ['kubectl', ...redactArgv(input.args)].join(' ');
   const markers = [`decision: allow by rule ${allow.rule} (risk ${allow.risk.score})`];
   if (allow.requestId) markers.push(`approval: request ${allow.requestId}`);
   return runKubectlSession({

@@ -96,8 +96,21 @@ async function verifyFiles(files: SessionFiles, jwks: Jwks): Promise<SessionVeri
     fail('signature', signature.problem);
     return finish(result, false);
   }
-  const manifest = parseManifestPayload(signature.payload, files.manifestPath);
+  let manifest: SessionManifest;
+  try {
+    manifest = parseManifestPayload(signature.payload, files.manifestPath);
+  } catch (error) {
+    // Signed, but not a manifest this hkubectl can read: a finding about this session alone.
+    if (!(error instanceof ManifestFormatError)) throw error;
+    result.manifestSha256 = sha256Hex(payloadBytes(document.jws));
+    fail('manifest', `manifest unreadable: ${error.message}`);
+    return finish(result, false);
+  }
   Object.assign(result, { manifest, seq: manifest.chain.seq, manifestSha256: sha256Hex(payloadBytes(document.jws)) });
+  // Signed as it is, but the relay found secrets in it that were not masked: said, not hidden.
+  if (manifest.relayCheck?.flagged) {
+    result.problems.push(`flagged by the relay: the recording holds unmasked ${Object.entries(manifest.relayCheck.unmasked).map(([detector, n]) => `${detector} ×${n}`).join(', ')}`);
+  }
   if (manifest.session !== files.session) fail('session', `the manifest is for session ${manifest.session}, but its file is named for ${files.session}`);
   if (manifest.cast === null) {
     if (files.castPath) fail('cast', 'the manifest says nothing was recorded, yet a .cast is beside it');

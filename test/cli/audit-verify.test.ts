@@ -25,7 +25,7 @@ beforeAll(async () => {
   const agent = world.client(relay, 'agent-7');
   for (const pod of ['a', 'b']) {
     const answer = (await agent.submit({ argv: ['get', 'pods', pod, '-n', 'dev'], reason: 'check' })) as AllowAnswer;
-    const cast = record(world.root, answer.sessionId, 500);
+    const cast = record(world.root, answer.sessionId, 500, `kubectl get pods ${pod} -n dev`);
     await agent.closeSession(answer.sessionId, cast.draft, await readFile(cast.path));
   }
   await agent.submit({ argv: ['delete', 'namespace', 'payments'] });

@@ -22,7 +22,7 @@ describe('manifest files', () => {
     expect(() => parseManifestDocument('{"payload": 1}', '/r/x.manifest.json')).toThrow(/^\/r\/x\.manifest\.json: payload: must be a base64url string/);
     expect(() => parseManifestDocument('not json', '/r/y.manifest.json')).toThrow(/^\/r\/y\.manifest\.json: not valid JSON/);
     expect(() => parseDraft({ ...draft, cast: { ...draft.cast, file: '../etc/passwd' } }, 'spool/s-1.json')).toThrow(/^spool\/s-1\.json: cast\.file: must be "s-1\.cast"/);
-    expect(() => parseDraft({ ...draft, exitCode: 'zero' }, 'body')).toThrow(/exitCode: must be an integer/);
+    expect(() => parseDraft({ ...draft, exitCode: 'zero' }, 'body')).toThrow(/exitCode: must be an exit status from 0 to 255/);
     expect(() => parseDraft({ ...draft, session: '../../x' }, 'body')).toThrow(/session: must be a session id/);
   });
 

@@ -59,6 +59,7 @@ describe('an allowed read', () => {
       terminal: false,
       relayCopy: true,
       cast: { file: `${session}.cast`, size: cast.text.length, events: cast.events.length },
+      relayCheck: { v: 1, recording: 'checked', countedBy: 'relay', unmasked: {}, flagged: false },
     });
     expect(cast.events[0]).toEqual([expect.any(Number), 'm', `decision: allow by rule reads (risk ${manifest.decision.risk.score})`]);
     expect(manifest.cast.sha256).toBe(createHash('sha256').update(await readFile(castPath)).digest('hex'));
@@ -142,6 +143,12 @@ describe('reading a Secret', () => {
     return { stdout: result.stdout.toString(), cast: await readFile(castPath, 'utf8'), manifest: await manifestPayload(manifestPath) };
   }
 
+  /** The relay counted the markers in its copy itself, agreed with the wrapper, and found nothing unmasked. */
+  function expectRelayCounted(manifest: Record<string, any>): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(manifest.relayCheck).toMatchObject({ v: 1, recording: 'checked', countedBy: 'relay', unmasked: {}, flagged: false });
+    expect(manifest.masking.counts).toEqual(manifest.relayCheck.wrapperCounts);
+  }
+
   function expectNoSecretIn(text: string): void {
     for (const value of secretValues) expect(text).not.toContain(value);
     expect(text).not.toContain('s3cr3t');
@@ -156,6 +163,7 @@ describe('reading a Secret', () => {
     expect(manifest.decision).toMatchObject({ rule: 'secrets-read-masked', mask: 'strict' });
     expect(manifest.masking.profile).toBe('strict');
     expect(sumOf(manifest.masking.counts)).toBeGreaterThanOrEqual(2);
+    expectRelayCounted(manifest);
   });
 
   it('keeps JSON output parseable while masking its values', async () => {
@@ -167,6 +175,7 @@ describe('reading a Secret', () => {
     expect(Object.keys(secret.data).sort()).toEqual(['password', 'url', 'username']);
     expect(Buffer.from(secret.data.password!, 'base64').toString()).toContain('MASKED');
     expect(sumOf(manifest.masking.counts)).toBeGreaterThan(0);
+    expectRelayCounted(manifest);
   });
 
   it('masks a jsonpath that picks the password alone', async () => {
@@ -176,6 +185,7 @@ describe('reading a Secret', () => {
     expect(stdout).not.toBe('');
     expect(Buffer.from(stdout, 'base64').toString()).toContain('MASKED');
     expect(sumOf(manifest.masking.counts)).toBeGreaterThan(0);
+    expectRelayCounted(manifest);
   });
 
   // A template can print any function of a value, in forms no masker recognises, so the policy
@@ -240,6 +250,8 @@ describe('an interactive shell', () => {
 
     const manifest = await manifestPayload(manifestPath);
     expect(manifest).toMatchObject({ terminal: true, exitCode: 7, decision: { rule: 'access' } });
+    // The relay checked the pty recording too (input and output), and found the credential masked.
+    expect(manifest.relayCheck).toMatchObject({ recording: 'checked', countedBy: 'relay', flagged: false });
     expect(sumOf(manifest.masking.counts)).toBeGreaterThan(0);
     const played = await playInAsciinema(castPath);
     expect(played.code).toBe(0);

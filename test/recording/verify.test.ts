@@ -2,7 +2,7 @@
 import { copyFile, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManifestVersionError } from '../../src/contract/manifest.ts';
+import { ManifestVersionError, parseManifestDocument } from '../../src/contract/manifest.ts';
 import { auditLogFile, relayLog } from '../../src/recording/verify-chain.ts';
 import { verifySessions } from '../../src/recording/verify.ts';
 import { AUDIT_LOG_FILE, type Relay } from '../../src/relay/server/server.ts';
@@ -130,12 +130,15 @@ describe('verifying sessions', () => {
     expect(byId.get(b.sessionId)!.status).toBe('tampered');
   });
 
-  it('refuses a manifest of a version it does not know, naming the file', async () => {
+  it('reports a manifest of a version it does not know as a finding about that session alone, naming the file', async () => {
     const dir = await newDir();
+    const good = await closeRecorded(world, relay, dir);
     const spooled = record(dir, 'future-1');
     await writeFile(join(dir, 'future-1.manifest.json'), JSON.stringify({ hk: 2, unsigned: true, draft: spooled.draft }));
-    const attempt = verifySessions([dir], { jwks: jwks() });
-    await expect(attempt).rejects.toBeInstanceOf(ManifestVersionError);
-    await expect(verifySessions([dir], { jwks: jwks() })).rejects.toThrow(/future-1\.manifest\.json: manifest version 2 is not supported/);
+    const byId = new Map((await verifySessions([dir], { jwks: jwks() })).map((result) => [result.session, result]));
+    expect(byId.get(good.sessionId)!.status).toBe('verified');
+    expect(byId.get('future-1')).toMatchObject({ status: 'tampered', changed: ['manifest'] });
+    expect(byId.get('future-1')!.problems[0]).toMatch(/future-1\.manifest\.json: manifest version 2 is not supported/);
+    expect(() => parseManifestDocument(JSON.stringify({ hk: 2, unsigned: true, draft: spooled.draft }), 'f')).toThrow(ManifestVersionError);
   });
 });

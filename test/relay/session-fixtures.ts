@@ -8,19 +8,25 @@ import type { SessionDraft } from '../../src/contract/manifest.ts';
 
 export type Recording = { path: string; draft: SessionDraft; open(): Readable };
 
-/** A .cast for `sessionId` in `dir` with about `outputBytes` of output, and its draft. */
-export function record(dir: string, sessionId: string, outputBytes = 2_000, command = 'kubectl get pods'): Recording {
+/**
+ * A .cast for `sessionId` in `dir` with about `outputBytes` of output (one value masked, as the
+ * draft's counts say), and its draft. `command` is the header's: the relay checks it against
+ * the command it allowed (`kubectl` and the argv it logged).
+ */
+export function record(dir: string, sessionId: string, outputBytes = 2_000, command = 'kubectl get pods -n dev'): Recording {
   const path = join(dir, `${sessionId}.cast`);
   let clock = 0;
   const writer = new CastWriter(path, { version: 2, width: 80, height: 24, timestamp: 1_760_000_000, command, title: command, hk: { v: 1, session: sessionId } }, () => (clock += 3));
   writer.marker('decision: allow by rule reads (risk 5)');
+  writer.write('o', 'TOKEN=[MASKED:jwt]\r\n');
   const line = 'pod-1   1/1   Running   0   3d   10.0.0.1   node-a\r\n';
   for (let written = 0; written < outputBytes; written += line.length) writer.write('o', line);
   writer.marker('exit 0');
   const summary = writer.close();
+  const started = Date.now();
   const draft: SessionDraft = {
     hk: 1, session: sessionId, cast: { file: `${sessionId}.cast`, sha256: summary.sha256, size: summary.size, events: summary.events },
-    startedAt: '2026-03-01T10:00:00.000Z', endedAt: '2026-03-01T10:00:02.000Z', exitCode: 0, signal: null, terminal: false,
+    startedAt: new Date(started).toISOString(), endedAt: new Date(started + 2_000).toISOString(), exitCode: 0, signal: null, terminal: false,
     masking: { profile: 'standard', counts: { 'jwt': 1 } },
   };
   return { path, draft, open: () => createReadStream(path) };

@@ -34,7 +34,8 @@ export function when(text: string, flag: string, nowMs: number): Date {
 
 export function exportCommand(): Command {
   return new Command('export')
-    .description('Write an evidence bundle for a time range: chronological session log, approval trails, masked excerpts, every .cast and signed manifest, the relay\'s JWKS, the audit-log segment with its chain hashes, a verification report and an index.html that opens offline.')
+    .description('Write an evidence bundle for a time range: chronological session log, approval trails, masked excerpts, every .cast and signed manifest, the relay\'s JWKS, the audit-log segment with its chain hashes, a verification report and an index.html that opens offline.\n\n' +
+      'A bad or hostile session is a finding in the report, never a reason to stop. Exit status: 0 when everything verified; 78 when the bundle was written and shows problems (see verification-report.txt); 64 only for a bad command line.')
     .requiredOption('--since <when>', 'start of the range: a date/time (2026-07-01) or a duration ago (90d)')
     .option('--until <when>', 'end of the range, exclusive (default: now)')
     .option('--identity <who>', 'only sessions of this subject or email (repeatable)', (value: string, all: string[]) => [...all, value], [])

@@ -24,11 +24,15 @@ function describe(e: Loose): string {
     case 'expire':
       return `${head}request ${e.requestId} (${e.command})`;
     case 'session.cast':
-      return `${head}session ${e.sessionId}: relay copy of the recording, ${e.size} bytes, sha256 ${e.sha256} (from ${e.by?.subject})`;
+      return `${head}session ${e.sessionId}: relay copy of the recording, ${e.size} bytes, sha256 ${e.sha256} (from ${e.by?.subject})${unmaskedNote(e.unmasked)}`;
     case 'session.closed': {
       const cast = e.castSha256 ? `cast sha256 ${e.castSha256}${e.relayCopy ? ' (relay holds a copy)' : ''}` : 'not recorded';
-      return `${head}session ${e.sessionId}: ${e.command} exited ${e.exitCode}${e.signal ? ` (${e.signal})` : ''}; manifest sha256 ${e.manifestSha256} signed by ${e.kid}; ${cast}`;
+      return `${head}session ${e.sessionId}: ${e.command} exited ${e.exitCode}${e.signal ? ` (${e.signal})` : ''}; manifest sha256 ${e.manifestSha256} signed by ${e.kid}; ${cast}${unmaskedNote(e.unmasked)}`;
     }
+    case 'upload.refused':
+      return `${head}session ${e.sessionId}: recording refused (${e.code}, ${e.bytes} bytes, from ${e.by?.subject}): ${e.reason}`;
+    case 'quota.exceeded':
+      return `${head}${e.by?.subject}: ${e.quota} quota reached (${e.used} of ${e.limit} on ${e.day})${e.sessionId ? `, session ${e.sessionId}` : ''}${e.command ? `, ${e.command}` : ''}`;
     case 'repair':
       return `${head}cut ${e.truncatedBytes} damaged bytes at byte ${e.truncatedAtByte} (sha256 ${e.truncatedSha256}): ${e.reason}`;
     default: {
@@ -36,4 +40,10 @@ function describe(e: Loose): string {
       return `${head}${JSON.stringify(rest)}`;
     }
   }
+}
+
+/** A recording the relay found unmasked secrets in is flagged wherever its entries are shown. */
+function unmaskedNote(unmasked: Record<string, number> | undefined): string {
+  const found = Object.entries(unmasked ?? {});
+  return found.length === 0 ? '' : `; FLAGGED: unmasked ${found.map(([detector, n]) => `${detector} ×${n}`).join(', ')}`;
 }

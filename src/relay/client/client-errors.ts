@@ -35,6 +35,8 @@ export class RelayError extends HkError {
 
 function exitCodeFor(status: number): number {
   if (status === 409 || status === 410) return ExitCode.denied;
+  // A daily quota (429) or a body that arrived too slowly (408): worth trying again later.
+  if (status === 429 || status === 408) return ExitCode.temporary;
   if (status >= 500) return ExitCode.temporary;
   if (status >= 400) return ExitCode.usage;
   return ExitCode.software;

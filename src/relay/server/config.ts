@@ -7,6 +7,7 @@ import { isScalar, LineCounter, parseDocument } from 'yaml';
 import type { TrustedIssuer } from '../../auth/verify-token.ts';
 import { ConfigError } from '../../errors.ts';
 import { YamlReader, type Problem } from '../../policy/yaml-reader.ts';
+import { parseSize, type RelayLimits } from './limits.ts';
 
 export type Listen = { host: string; port: number };
 
@@ -21,9 +22,12 @@ export type RelayConfig = {
   maxWaitSec: number | null;
   /** A second file every signed checkpoint of the audit log's head is appended to. */
   checkpointCopy: string | null;
+  /** Only the limits the file sets; the rest keep their defaults (limits.ts). */
+  limits: Partial<RelayLimits>;
 };
 
-const TOP = ['version', 'listen', 'data', 'policy', 'tls', 'issuers', 'auditors', 'maxWait', 'checkpoints'];
+const TOP = ['version', 'listen', 'data', 'policy', 'tls', 'issuers', 'auditors', 'maxWait', 'checkpoints', 'limits'];
+const LIMITS = ['bodyIdle', 'bodyDeadline', 'uploadDeadline', 'maxCastSize', 'uploadPerDay', 'sessionsPerDay'];
 const ISSUER = ['issuer', 'audience', 'groupsClaim', 'groupsPrefix', 'jwksUri', 'allowedAlgs'];
 
 export class RelayConfigError extends ConfigError {
@@ -120,13 +124,45 @@ export function parseRelayConfig(text: string, file: string): RelayConfig {
     if (copy !== null && copy.trim() === '') reader.problem(fields!.get('copy'), 'checkpoints.copy', 'must be a file path');
     else checkpointCopy = path(copy);
   }
+  const limits = has('limits') ? readLimits(reader, top.get('limits')) : {};
   const config: RelayConfig = {
     checkpointCopy,
-    listen, tls, issuers, auditorGroups,
+    listen, tls, issuers, auditorGroups, limits,
     dataDir: path(has('data') ? reader.string(top.get('data'), 'data') : null),
     policyFile: path(has('policy') ? reader.string(top.get('policy'), 'policy') : null),
     maxWaitSec: has('maxWait') ? reader.duration(top.get('maxWait'), 'maxWait') : null,
   };
   if (reader.problems.length > 0) throw new RelayConfigError(file, reader.problems.sort((a, b) => a.line - b.line));
   return config;
+}
+
+type Node = Parameters<YamlReader['resolve']>[0];
+
+/** `limits:`: durations as elsewhere in the file (10s, 15m), sizes as 500M or 2G, a count. */
+function readLimits(reader: YamlReader, node: Node): Partial<RelayLimits> {
+  const fields = reader.map(node, 'limits', LIMITS);
+  if (fields === null) return {};
+  const limits: Partial<RelayLimits> = {};
+  const seconds = (key: string): number | null => {
+    const value = reader.duration(fields.get(key)!, `limits.${key}`);
+    if (value === 0) reader.problem(fields.get(key)!, `limits.${key}`, 'must be more than 0');
+    return value === null || value === 0 ? null : value * 1000;
+  };
+  const size = (key: string): number | null => {
+    const resolved = reader.resolve(fields.get(key)!);
+    const text = isScalar(resolved) && (typeof resolved.value === 'string' || typeof resolved.value === 'number') ? String(resolved.value) : '';
+    const bytes = parseSize(text);
+    if (bytes === null) reader.problem(resolved, `limits.${key}`, 'must be a size such as 65536, 500M or 2G');
+    return bytes;
+  };
+  const set = <K extends keyof RelayLimits>(key: K, value: number | null) => {
+    if (value !== null) limits[key] = value;
+  };
+  if (fields.has('bodyIdle')) set('bodyIdleMs', seconds('bodyIdle'));
+  if (fields.has('bodyDeadline')) set('bodyDeadlineMs', seconds('bodyDeadline'));
+  if (fields.has('uploadDeadline')) set('uploadDeadlineMs', seconds('uploadDeadline'));
+  if (fields.has('maxCastSize')) set('maxCastBytes', size('maxCastSize'));
+  if (fields.has('uploadPerDay')) set('uploadBytesPerDay', size('uploadPerDay'));
+  if (fields.has('sessionsPerDay')) set('sessionsPerDay', reader.integer(fields.get('sessionsPerDay')!, 'limits.sessionsPerDay', 1, 10_000_000));
+  return limits;
 }

@@ -6,6 +6,7 @@ import type { Policy } from '../../policy/types.ts';
 import type { AuditEntry, AuditEvent } from '../../contract/audit-chain.ts';
 import type { ChainHead, RelayStore } from './store/store.ts';
 import type { KeyStore } from './keys.ts';
+import type { RelayLimits } from './limits.ts';
 import { ANY_REQUEST, type Notifier } from './notifier.ts';
 import { RelayState } from './state.ts';
 import { isAppendConflict } from './store/store.ts';
@@ -24,8 +25,8 @@ export type RelayCore = {
   /** Groups whose members may read the audit log (approvers and configured auditors). */
   auditorGroups: ReadonlySet<string>;
   maxWaitMs: number;
-  /** Largest .cast upload accepted. */
-  maxCastBytes: number;
+  /** Body pacing, recording sizes (`limits.maxCastBytes`: the largest .cast accepted) and daily quotas (limits.ts). */
+  limits: RelayLimits;
   /** Sessions with an upload in flight: one at a time, and none closed meanwhile. */
   uploading: Set<string>;
   /** Signs a checkpoint of the last durable head (see checkpoints.ts). */

@@ -6,16 +6,17 @@ import type { Identity } from '../../auth/identity.ts';
 import { SESSION_STATES, type SessionStateFilter } from '../../contract/relay-api.ts';
 import { samePerson } from './approvals.ts';
 import type { RelayCore } from './core.ts';
-import { ApiError, sendJson } from './http.ts';
+import { sendJson } from './http.ts';
+import { oneOf, parseQuery } from './query.ts';
 import { summarize } from './session-list.ts';
 
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL, params: string[]) => Promise<void>;
 
 export function ownSessionsRoute(core: RelayCore, authenticate: (req: IncomingMessage) => Promise<Identity>): [string, RegExp, Route] {
   const route: Route = async (req, res, url) => {
+    const query = parseQuery(url, { state: oneOf(SESSION_STATES) });
     const identity = await authenticate(req);
-    const wanted = (url.searchParams.get('state') ?? 'all') as SessionStateFilter;
-    if (!SESSION_STATES.includes(wanted)) throw new ApiError(400, 'ERR_INVALID_QUERY', `"state" must be one of ${SESSION_STATES.join(', ')}`);
+    const wanted: SessionStateFilter = query.state ?? 'all';
     const sessions = [...core.state.sessions.values()]
       .filter((session) => samePerson(session.decision.requester, identity))
       .filter((session) => wanted === 'all' || (wanted === 'closed') === (session.closed !== null))

@@ -10,9 +10,11 @@ import { decide, personOf } from './decide.ts';
 import type { ReviewEvent } from '../../contract/audit-events.ts';
 import { ApiError, readJson, sendError, sendJson } from './http.ts';
 import { ANY_REQUEST } from './notifier.ts';
-import type { ApprovalRequest, Health, RequestList } from '../../contract/relay-api.ts';
+import { APPROVAL_STATUSES, type ApprovalRequest, type Health, type RequestList } from '../../contract/relay-api.ts';
 import { reviewBody, submitBody } from './validate.ts';
 import { sessionRoutes } from './session-routes.ts';
+import { isoTime, oneOf, parseQuery, wholeNumber } from './query.ts';
+import { checkSessionQuota } from './quota-checks.ts';
 import { ownSessionsRoute } from './own-sessions.ts';
 import { showCommand } from '../../contract/command-line.ts';
 
@@ -49,13 +51,8 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
     return request;
   }
 
-  function waitMs(url: URL): number {
-    const raw = url.searchParams.get('timeout');
-    if (raw === null) return 0;
-    const ms = Number(raw);
-    if (!Number.isFinite(ms) || ms < 0) throw new ApiError(400, 'ERR_INVALID_QUERY', '"timeout" must be a number of milliseconds');
-    return Math.min(ms, core.maxWaitMs);
-  }
+  const waitMs = (timeout: number | undefined): number => Math.min(timeout ?? 0, core.maxWaitMs);
+  const pacing = { idleMs: core.limits.bodyIdleMs, deadlineMs: core.limits.bodyDeadlineMs };
 
   // A client that goes away mid long-poll must not leave a timer behind.
   function closeSignal(res: ServerResponse): AbortSignal {
@@ -66,34 +63,38 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
 
   // A relay whose log cannot be written decides nothing (every decision is logged first): it
   // says so, with 503, so a load balancer sends agents to another relay.
-  const health: Route = async (_req, res) => {
+  const health: Route = async (_req, res, url) => {
+    parseQuery(url, {});
     const store = await core.store.health();
     const head = await core.store.head();
-    const body: Health = { ok: store.writable, api: 'v1', seq: head.seq, kid: core.keys.kid(), maxCastBytes: core.maxCastBytes, ...(store.writable ? {} : { problem: store.problem }) };
+    const body: Health = { ok: store.writable, api: 'v1', seq: head.seq, kid: core.keys.kid(), maxCastBytes: core.limits.maxCastBytes, ...(store.writable ? {} : { problem: store.problem }) };
     sendJson(res, store.writable ? 200 : 503, body);
   };
 
-  const jwks: Route = async (_req, res) => sendJson(res, 200, core.keys.jwks(), { 'cache-control': 'public, max-age=300' });
+  const jwks: Route = async (_req, res, url) => (parseQuery(url, {}), sendJson(res, 200, core.keys.jwks(), { 'cache-control': 'public, max-age=300' }));
 
-  const submit: Route = async (req, res) => {
+  const submit: Route = async (req, res, url) => {
+    parseQuery(url, {});
     const identity = await authenticate(req);
-    const body = submitBody(await readJson(req));
+    const body = submitBody(await readJson(req, pacing));
     const { event, answer } = decide({ policy: core.policy, state: core.state, nowMs: core.now(), randomId: core.randomId }, identity, body);
+    // Every allow opens a session (a recording, a manifest to sign): those are what the quota counts.
+    if (event.sessionId) await checkSessionQuota(core, event);
     await core.commit(event);
     sendJson(res, 200, answer);
   };
 
   const list: Route = async (req, res, url) => {
+    const query = parseQuery(url, { since: wholeNumber(0, Number.MAX_SAFE_INTEGER), timeout: wholeNumber(0, Number.MAX_SAFE_INTEGER), status: oneOf(['all', ...APPROVAL_STATUSES]) });
     const identity = await authenticate(req);
     if (!inGroups(identity, core.approverGroups)) {
       throw new ApiError(403, 'ERR_NOT_APPROVER', `${identity.subject} is in none of the approver groups (${[...core.approverGroups].join(', ')})`);
     }
-    const since = url.searchParams.get('since');
-    const timeout = waitMs(url);
-    if (since !== null && Number(since) === core.publishedVersion() && timeout > 0) {
+    const timeout = waitMs(query.timeout);
+    if (query.since !== undefined && query.since === core.publishedVersion() && timeout > 0) {
       await core.notifier.wait(ANY_REQUEST, timeout, closeSignal(res));
     }
-    const wanted = url.searchParams.get('status') ?? 'pending';
+    const wanted = query.status ?? 'pending';
     const person = personOf(identity);
     const requests = [...core.state.requests.values()].map(view)
       .filter((request) => (wanted === 'all' || request.status === wanted) && mayView(request, person))
@@ -102,14 +103,16 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
     sendJson(res, 200, body);
   };
 
-  const getOne: Route = async (req, res, _url, [id]) => {
+  const getOne: Route = async (req, res, url, [id]) => {
+    parseQuery(url, {});
     const identity = await authenticate(req);
     sendJson(res, 200, view(requestFor(identity, id!)));
   };
 
   const wait: Route = async (req, res, url, [id]) => {
+    const query = parseQuery(url, { timeout: wholeNumber(0, Number.MAX_SAFE_INTEGER) });
     const identity = await authenticate(req);
-    const timeout = waitMs(url);
+    const timeout = waitMs(query.timeout);
     const signal = closeSignal(res);
     const deadline = core.now() + timeout;
     let request = requestFor(identity, id!);
@@ -123,9 +126,10 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
     if (!signal.aborted) sendJson(res, 200, view(request));
   };
 
-  const review: Route = async (req, res, _url, [id]) => {
+  const review: Route = async (req, res, url, [id]) => {
+    parseQuery(url, {});
     const identity = await authenticate(req);
-    const body = reviewBody(await readJson(req));
+    const body = reviewBody(await readJson(req, pacing));
     const request = core.state.requests.get(id!);
     if (!request) throw new ApiError(404, 'ERR_NO_SUCH_REQUEST', `no approval request ${id}`);
     const refusal = reviewRefusal(request, personOf(identity), body.verdict, body.justification, core.now());
@@ -140,29 +144,21 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
   };
 
   const audit: Route = async (req, res, url) => {
+    const query = parseQuery(url, { since: isoTime, limit: wholeNumber(1, 10_000), fromSeq: wholeNumber(0, Number.MAX_SAFE_INTEGER), toSeq: wholeNumber(0, Number.MAX_SAFE_INTEGER) });
     const identity = await authenticate(req);
     if (!inGroups(identity, core.auditorGroups)) {
       throw new ApiError(403, 'ERR_NOT_AUDITOR', `${identity.subject} is in none of the groups that may read the audit log (${[...core.auditorGroups].join(', ')})`);
     }
-    const since = url.searchParams.get('since');
-    const limit = Math.min(Number(url.searchParams.get('limit') ?? 1000) || 1000, 10_000);
-    const seqParam = (name: string) => {
-      const raw = url.searchParams.get(name);
-      if (raw === null) return undefined;
-      const seq = Number(raw);
-      if (!Number.isSafeInteger(seq) || seq < 0) throw new ApiError(400, 'ERR_INVALID_QUERY', `"${name}" must be an audit-log seq (a whole number)`);
-      return seq;
-    };
-    const fromSeq = seqParam('fromSeq');
-    const toSeq = seqParam('toSeq');
+    const { since, fromSeq, toSeq } = query;
     const head = core.lastDurable().seq;
     const entries = await readAuditEntries(core.store, {
-      since: since === null ? null : new Date(since), limit, upToSeq: toSeq === undefined ? head : Math.min(toSeq, head), ...(fromSeq === undefined ? {} : { fromSeq }),
+      since: since ?? null, limit: query.limit ?? 1000, upToSeq: toSeq === undefined ? head : Math.min(toSeq, head), ...(fromSeq === undefined ? {} : { fromSeq }),
     });
     sendJson(res, 200, { entries });
   };
 
-  const checkpoints: Route = async (req, res) => {
+  const checkpoints: Route = async (req, res, url) => {
+    parseQuery(url, {});
     const identity = await authenticate(req);
     if (!inGroups(identity, core.auditorGroups)) {
       throw new ApiError(403, 'ERR_NOT_AUDITOR', `${identity.subject} is in none of the groups that may read the audit log (${[...core.auditorGroups].join(', ')})`);
@@ -184,7 +180,7 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
     ['GET', /^\/v1\/audit$/, audit],
     ['GET', /^\/v1\/checkpoints$/, checkpoints],
     ownSessionsRoute(core, authenticate),
-    ...sessionRoutes(core, { authenticate, isAuditor: (identity) => inGroups(identity, core.auditorGroups) }),
+    ...sessionRoutes(core, { authenticate, isAuditor: (identity) => inGroups(identity, core.auditorGroups), pacing }),
   ];
 
   return (req, res) => {

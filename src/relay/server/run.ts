@@ -7,6 +7,7 @@ import { ConfigError, UsageError } from '../../errors.ts';
 import { defaultPolicy, loadPolicyFile } from '../../policy/index.ts';
 import { loadRelayConfigFile, parseListen, type RelayConfig } from './config.ts';
 import { startRelay, type Relay } from './server.ts';
+import { parseSize } from './limits.ts';
 
 export type RelayFlags = {
   config?: string;
@@ -23,16 +24,9 @@ export type RelayFlags = {
   maxCastSize?: string;
 };
 
-const SIZE_UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+export { parseSize } from './limits.ts';
 
-export function parseSize(text: string): number | null {
-  const match = /^(\d+)([KMG]?)(?:i?B)?$/i.exec(text.trim());
-  if (!match) return null;
-  const bytes = Number(match[1]) * SIZE_UNITS[match[2]!.toUpperCase()]!;
-  return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : null;
-}
-
-const EMPTY: RelayConfig = { listen: null, dataDir: null, policyFile: null, tls: null, issuers: [], auditorGroups: [], maxWaitSec: null, checkpointCopy: null };
+const EMPTY: RelayConfig = { listen: null, dataDir: null, policyFile: null, tls: null, issuers: [], auditorGroups: [], maxWaitSec: null, checkpointCopy: null, limits: {} };
 
 export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv): Promise<Relay> {
   const config = flags.config ? await loadRelayConfigFile(resolve(flags.config)) : EMPTY;
@@ -65,6 +59,7 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv): Promi
     rotateKey: flags.rotateKey ?? false,
     ...(maxCastBytes !== undefined ? { maxCastBytes } : {}),
     auditorGroups: config.auditorGroups,
+    limits: config.limits,
     checkpointCopy: config.checkpointCopy,
     ...(config.maxWaitSec !== null ? { maxWaitMs: config.maxWaitSec * 1000 } : {}),
   });

@@ -20,7 +20,7 @@ import { startCheckpoints, type Checkpointer } from './checkpoints.ts';
 import { openKeyStore, type KeyStore } from './keys.ts';
 import { createNotifier } from './notifier.ts';
 import { createRoutes } from './routes.ts';
-import { DEFAULT_MAX_CAST_BYTES } from './store/session-blobs.ts';
+import { DEFAULT_LIMITS, type RelayLimits } from './limits.ts';
 import { RelayState } from './state.ts';
 import { startExpirySweep } from './sweep.ts';
 
@@ -40,8 +40,10 @@ export type RelayOptions = {
   auditorGroups?: string[];
   /** Longest long-poll the relay holds open. */
   maxWaitMs?: number;
-  /** Largest .cast a wrapper may upload (default 1 GiB). */
+  /** Largest .cast a wrapper may upload (default: DEFAULT_LIMITS.maxCastBytes); the same as limits.maxCastBytes. */
   maxCastBytes?: number;
+  /** Body pacing and quotas; each left out takes its default (limits.ts). */
+  limits?: Partial<RelayLimits>;
   /** Also append every signed checkpoint to this file (relay.yaml `checkpoints.copy`). */
   checkpointCopy?: string | null;
   /** How often checkpoints are signed while entries arrive (default a minute). */
@@ -81,7 +83,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       policy: options.policy, state, store, keys: opened.store, notifier: createNotifier(), verifier: options.verifier, now, head,
       randomId: options.randomId ?? randomUUID, approverGroups,
       auditorGroups: new Set([...approverGroups, ...(options.auditorGroups ?? [])]), maxWaitMs: options.maxWaitMs ?? 60_000,
-      maxCastBytes: options.maxCastBytes ?? DEFAULT_MAX_CAST_BYTES, uploading: new Set(),
+      limits: limitsOf(options), uploading: new Set(),
       checkpoint: () => checkpoints!.checkpoint(),
     });
     const subscription = await store.subscribe(head.seq, (entry) => core.fold(entry), (to) => core.rollback(to));
@@ -133,14 +135,19 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   }
 }
 
+function limitsOf(options: RelayOptions): RelayLimits {
+  return { ...DEFAULT_LIMITS, ...options.limits, ...(options.maxCastBytes === undefined ? {} : { maxCastBytes: options.maxCastBytes }) };
+}
+
 async function listen(core: RelayCore, options: RelayOptions): Promise<Server> {
   const handler = createRoutes(core);
   const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
   server.keepAliveTimeout = 30_000;
   server.headersTimeout = 35_000;
-  // Long-polls may legitimately last up to maxWaitMs, and a recording upload (up to 1 GiB by
-  // default) needs minutes on a slow link.
-  server.requestTimeout = Math.max((options.maxWaitMs ?? 60_000) + 30_000, 30 * 60_000);
+  // Long-polls may legitimately last up to maxWaitMs, and a recording upload its uploadDeadline;
+  // bodies are paced by the routes themselves (limits.ts), this is only the outer bound.
+  const limits = limitsOf(options);
+  server.requestTimeout = Math.max((options.maxWaitMs ?? 60_000) + 30_000, limits.uploadDeadlineMs + 60_000, limits.bodyDeadlineMs + 60_000);
   const { host, port } = options.listen ?? { host: '127.0.0.1', port: 0 };
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(new ConfigError('ERR_RELAY_LISTEN', `cannot listen on ${host}:${port}: ${error.message}`, { cause: error })));

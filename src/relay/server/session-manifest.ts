@@ -1,7 +1,8 @@
 // A session's manifest payload: the wrapper's draft (what only it saw: the .cast digest, times,
 // exit) joined with what only the relay knows and the wrapper cannot alter (who, which command,
-// the decision, the approval and its justification, the chain position). Pure.
-import type { SessionDraft, SessionManifest } from '../../contract/manifest.ts';
+// the decision, the approval and its justification, the chain position), and what the relay
+// itself found in its copy of the recording: its masking counts replace the wrapper's. Pure.
+import type { RelayCheck, SessionDraft, SessionManifest } from '../../contract/manifest.ts';
 import type { Session } from './state.ts';
 import type { ApprovalRequest } from '../../contract/relay-api.ts';
 
@@ -18,6 +19,7 @@ export type ManifestInputs = {
 export function buildManifest({ session, draft, approval, relayCopy, chain, issuedAt }: ManifestInputs): SessionManifest {
   const decision = session.decision;
   const review = approval?.review;
+  const check = relayCheckOf(session, draft, relayCopy);
   return {
     hk: 1,
     session: session.sessionId,
@@ -43,8 +45,24 @@ export function buildManifest({ session, draft, approval, relayCopy, chain, issu
     exitCode: draft.exitCode,
     signal: draft.signal,
     terminal: draft.terminal,
-    masking: draft.masking,
+    masking: { profile: draft.masking.profile, counts: check.countedBy === 'relay' ? session.upload!.counts! : draft.masking.counts },
     relayCopy,
     chain,
+    relayCheck: check,
+  };
+}
+
+/** What the relay can vouch for: its own counts when it checked a copy, else the wrapper's claim, so labelled. */
+export function relayCheckOf(session: Session, draft: SessionDraft, relayCopy: boolean): RelayCheck {
+  const upload = relayCopy ? session.upload : null;
+  const checked = upload?.counts !== undefined;
+  const unmasked = checked ? upload!.unmasked ?? {} : {};
+  return {
+    v: 1,
+    recording: draft.cast === null ? 'not-recorded' : !upload ? 'not-uploaded' : checked ? 'checked' : 'unchecked',
+    countedBy: checked ? 'relay' : 'wrapper',
+    wrapperCounts: draft.masking.counts,
+    unmasked,
+    flagged: Object.keys(unmasked).length > 0,
   };
 }

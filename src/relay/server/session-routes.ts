@@ -9,11 +9,16 @@ import { sha256Hex } from '../../contract/audit-chain.ts';
 import { commitAtHead, type RelayCore } from './core.ts';
 import { personOf } from './decide.ts';
 import type { SessionCastEvent, SessionClosedEvent } from '../../contract/audit-events.ts';
-import { ApiError, MAX_BODY_BYTES, readJson, sendError, sendJson } from './http.ts';
+import { ApiError, bodyGuard, MAX_BODY_BYTES, readJson, sendError, sendJson, type BodyPacing } from './http.ts';
+import { createCastCheck, type CastFindings } from './upload-check.ts';
+import { checkDraftAgainstSession } from './draft-check.ts';
+import { oneOf, parseQuery, wholeNumber } from './query.ts';
+import { uploadAllowance, uploadQuotaRefusal } from './quota-checks.ts';
+import { utcDay } from './quotas.ts';
 import { buildManifest } from './session-manifest.ts';
 import { keepManifest, readManifest } from './store/manifest-blob.ts';
 import type { BlobDigest as CastCopy } from './store/store.ts';
-import { cappedBody, tooLarge } from './upload-body.ts';
+import { cappedBody, inspected, lingering, tooLarge, type CastInspector } from './upload-body.ts';
 import type { Session } from './state.ts';
 import { summarize } from './session-list.ts';
 import { INLINE_CAST_MAX_BYTES, SESSION_STATES, type SessionStateFilter, type SignedManifest, type UploadAnswer } from '../../contract/relay-api.ts';
@@ -22,7 +27,10 @@ import { INLINE_CAST_MAX_BYTES, SESSION_STATES, type SessionStateFilter, type Si
 const CLOSE_BODY_MAX_BYTES = MAX_BODY_BYTES + Math.ceil(INLINE_CAST_MAX_BYTES / 3) * 4;
 
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL, params: string[]) => Promise<void>;
-type Access = { authenticate(req: IncomingMessage): Promise<Identity>; isAuditor(identity: Identity): boolean };
+type Access = { authenticate(req: IncomingMessage): Promise<Identity>; isAuditor(identity: Identity): boolean; pacing: BodyPacing };
+
+/** A recording kept by the relay, with what its own check found in it. */
+type KeptCast = CastCopy & { findings: CastFindings };
 
 export function sessionRoutes(core: RelayCore, access: Access): Array<[string, RegExp, Route]> {
   function sessionFor(id: string): Session {
@@ -65,47 +73,116 @@ export function sessionRoutes(core: RelayCore, access: Access): Array<[string, R
     return manifest;
   }
 
-  /** Keeps the session's .cast (one upload at a time) and logs session.cast. */
-  async function keepCast(identity: Identity, id: string, receive: () => Promise<CastCopy>): Promise<CastCopy> {
+  /**
+   * Keeps the session's .cast (one upload at a time), checked as it arrives: asciicast v2 for this
+   * session and command, within the per-session cap and the identity's daily bytes, re-masked by
+   * the relay. Logs session.cast, or why it was refused (upload.refused, quota.exceeded).
+   */
+  async function keepCast(identity: Identity, session: Session, receive: (inspect: CastInspector) => Promise<CastCopy>): Promise<KeptCast> {
+    const id = session.sessionId;
+    const by = personOf(identity);
     core.uploading.add(id);
+    const check = createCastCheck({ sessionId: id, argv: session.decision.argv, mask: session.decision.mask });
+    const streaming = core.state.usage.streamingUpload(by);
+    let bytes = 0;
+    let findings: CastFindings | null = null;
+    const inspect: CastInspector = {
+      push(chunk) {
+        bytes += chunk.length;
+        streaming.add(chunk.length);
+        if (core.state.usage.bytesOn(utcDay(core.now()), by) > core.limits.uploadBytesPerDay) throw new QuotaReached();
+        check.push(chunk);
+      },
+      end() {
+        findings = check.end();
+      },
+    };
     try {
-      const copy = await receive();
-      const event: SessionCastEvent = { type: 'session.cast', sessionId: id, by: personOf(identity), ...copy };
+      const copy = await receive(inspect);
+      streaming.release();
+      const found = findings!;
+      const event: SessionCastEvent = { type: 'session.cast', sessionId: id, by, ...copy, events: found.events, counts: found.counts, unmasked: found.unmasked };
       await core.commit(event);
-      return copy;
+      return { ...copy, findings: found };
+    } catch (error) {
+      streaming.release();
+      if (error instanceof QuotaReached) return await uploadQuotaRefusal(core, by, id, core.state.usage.bytesOn(utcDay(core.now()), by) + bytes);
+      if (error instanceof ApiError && (error.code === 'ERR_CAST_INVALID' || error.code === 'ERR_CAST_TOO_LARGE')) {
+        await core.commit({ type: 'upload.refused', sessionId: id, by, code: error.code, reason: error.message, bytes });
+      }
+      throw error;
     } finally {
       core.uploading.delete(id);
     }
   }
 
-  const upload: Route = async (req, res, _url, [id]) => {
-    const identity = await access.authenticate(req);
-    const session = ownSession(identity, id!);
+  const upload: Route = async (req, res, url, [id]) => {
     const refuse = (error: ApiError) => {
       req.resume();
       throw error;
     };
+    try {
+      parseQuery(url, {});
+    } catch (error) {
+      refuse(error as ApiError);
+    }
+    const identity = await access.authenticate(req);
+    const session = ownSession(identity, id!);
     if (session.closed) refuse(new ApiError(409, 'ERR_SESSION_CLOSED', `session ${id} is already closed; its recording can no longer change`));
     if (core.uploading.has(id!)) refuse(new ApiError(409, 'ERR_UPLOAD_IN_PROGRESS', `another upload for session ${id} is in progress`));
+    if (!session.decision.record) refuse(new ApiError(409, 'ERR_NOT_RECORDED', `the relay decided not to record session ${id}; it takes no recording of it`));
+    if (session.upload) {
+      // Write-once: the copy the relay checked and logged is the one it will sign for.
+      await core.commit({ type: 'upload.refused', sessionId: id!, by: personOf(identity), code: 'ERR_CAST_EXISTS', reason: 'a second upload before close', bytes: 0 });
+      refuse(new ApiError(409, 'ERR_CAST_EXISTS', `session ${id} already has a recording (sha256 ${session.upload.sha256}, ${session.upload.size} bytes); it cannot be replaced, only closed`));
+    }
     const type = req.headers['content-type'] ?? '';
     if (!/^application\/octet-stream\b/i.test(type)) refuse(new ApiError(415, 'ERR_UNSUPPORTED_MEDIA_TYPE', `send the .cast as application/octet-stream (got ${JSON.stringify(type)})`));
-    if (Number(req.headers['content-length'] ?? 0) > core.maxCastBytes) throw tooLarge(core.maxCastBytes, req);
-    const copy = await keepCast(identity, id!, () => core.store.putBlob('cast', id!, cappedBody(req, core.maxCastBytes)));
-    const answer: UploadAnswer = { sessionId: id!, ...copy };
+    const cap = core.limits.maxCastBytes;
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > cap) {
+      const error = tooLarge(cap, req);
+      await core.commit({ type: 'upload.refused', sessionId: id!, by: personOf(identity), code: error.code, reason: error.message, bytes: declared });
+      throw error;
+    }
+    if (declared > uploadAllowance(core, personOf(identity))) {
+      await uploadQuotaRefusal(core, personOf(identity), id!, core.state.usage.bytesOn(utcDay(core.now()), personOf(identity)) + declared)
+        .catch((error: ApiError) => Promise.reject(lingering(req, error)));
+    }
+    const guard = bodyGuard({ idleMs: core.limits.bodyIdleMs, deadlineMs: core.limits.uploadDeadlineMs });
+    let copy: KeptCast;
+    try {
+      copy = await keepCast(identity, session, (inspect) => core.store.putBlob('cast', id!, inspected(cappedBody(req, cap, guard.signal), {
+        push: (chunk) => (guard.touch(), inspect.push(chunk)),
+        end: () => inspect.end(),
+      })));
+    } catch (error) {
+      // The client may still be sending: read and drop the rest so that it gets the answer.
+      if (error instanceof ApiError && error.status !== 408) lingering(req, error);
+      throw error;
+    } finally {
+      guard.done();
+    }
+    const answer: UploadAnswer = { sessionId: id!, sha256: copy.sha256, size: copy.size };
     sendJson(res, 200, answer);
   };
 
-  const close: Route = async (req, res, _url, [id]) => {
+  const close: Route = async (req, res, url, [id]) => {
+    parseQuery(url, {});
     const identity = await access.authenticate(req);
-    const body = await readJson(req, CLOSE_BODY_MAX_BYTES);
+    const body = await readJson(req, { ...access.pacing, limit: CLOSE_BODY_MAX_BYTES });
     let session = ownSession(identity, id!);
     const draft = session.closed ? null : draftOf(body, id!);
     if (draft) {
+      checkDraftAgainstSession(draft, session, core.now());
       if (core.uploading.has(id!)) throw new ApiError(409, 'ERR_UPLOAD_IN_PROGRESS', `the recording of session ${id} is still being uploaded`);
-      const inline = inlineCastOf(body, draft, core.maxCastBytes);
+      const inline = inlineCastOf(body, draft, core.limits.maxCastBytes);
       // A retried close finds the copy kept by the first try; checkCopy compares it with the draft.
       if (inline && !session.upload) {
-        await keepCast(identity, id!, () => core.store.putBlob('cast', id!, inline));
+        if (inline.length > uploadAllowance(core, personOf(identity))) {
+          await uploadQuotaRefusal(core, personOf(identity), id!, core.state.usage.bytesOn(utcDay(core.now()), personOf(identity)) + inline.length);
+        }
+        await keepCast(identity, session, (inspect) => core.store.putBlob('cast', id!, inspected(inline, inspect)));
         session = sessionFor(id!);
       }
     }
@@ -124,12 +201,13 @@ export function sessionRoutes(core: RelayCore, access: Access): Array<[string, R
         session, draft, approval: session.requestId ? core.state.requests.get(session.requestId) : undefined, relayCopy, chain,
         issuedAt: new Date(core.now()).toISOString(),
       });
+      const unmasked = payload.relayCheck?.flagged ? payload.relayCheck.unmasked : null;
       const bytes = Buffer.from(JSON.stringify(payload));
       const signed = core.keys.signNow(bytes);
       const event: SessionClosedEvent = {
         type: 'session.closed', sessionId: id!, by: personOf(identity), command: session.decision.command, kid: core.keys.kid(),
         manifestSha256: sha256Hex(bytes), castSha256: draft.cast?.sha256 ?? null, castSize: draft.cast?.size ?? null, relayCopy,
-        exitCode: draft.exitCode, signal: draft.signal, manifest: signed,
+        exitCode: draft.exitCode, signal: draft.signal, manifest: signed, ...(unmasked ? { unmasked } : {}),
       };
       return event;
     });
@@ -140,11 +218,11 @@ export function sessionRoutes(core: RelayCore, access: Access): Array<[string, R
   };
 
   const list: Route = async (req, res, url) => {
+    const query = parseQuery(url, { state: oneOf(SESSION_STATES), limit: wholeNumber(1, 10_000) });
     const identity = await access.authenticate(req);
     if (!access.isAuditor(identity)) throw new ApiError(403, 'ERR_NOT_AUDITOR', `${identity.subject} is in none of the approver or auditor groups`);
-    const wanted = (url.searchParams.get('state') ?? 'all') as SessionStateFilter;
-    if (!SESSION_STATES.includes(wanted)) throw new ApiError(400, 'ERR_INVALID_QUERY', `"state" must be one of ${SESSION_STATES.join(', ')}`);
-    const limit = Math.min(Number(url.searchParams.get('limit') ?? 1000) || 1000, 10_000);
+    const wanted: SessionStateFilter = query.state ?? 'all';
+    const limit = query.limit ?? 1000;
     const sessions = [...core.state.sessions.values()]
       .filter((session) => wanted === 'all' || (wanted === 'closed') === (session.closed !== null))
       .slice(-limit)
@@ -152,13 +230,15 @@ export function sessionRoutes(core: RelayCore, access: Access): Array<[string, R
     sendJson(res, 200, { sessions });
   };
 
-  const manifest: Route = async (req, res, _url, [id]) => {
+  const manifest: Route = async (req, res, url, [id]) => {
+    parseQuery(url, {});
     const session = readable(await access.authenticate(req), id!);
     if (!session.closed) throw new ApiError(404, 'ERR_SESSION_UNCLOSED', `session ${id} was never closed, so it has no manifest`);
     sendJson(res, 200, await closedManifest(session));
   };
 
-  const cast: Route = async (req, res, _url, [id]) => {
+  const cast: Route = async (req, res, url, [id]) => {
+    parseQuery(url, {});
     const session = readable(await access.authenticate(req), id!);
     const blob = session.upload ? await core.store.getBlob('cast', id!) : null;
     if (blob === null) throw new ApiError(404, 'ERR_NO_RELAY_COPY', `the relay holds no recording of session ${id}`);
@@ -174,6 +254,9 @@ export function sessionRoutes(core: RelayCore, access: Access): Array<[string, R
     ['GET', /^\/v1\/sessions\/([\w-]+)\/manifest$/, manifest],
   ];
 }
+
+/** Thrown from inside an upload when the identity's bytes for the day run out. */
+class QuotaReached extends Error {}
 
 function draftOf(body: unknown, id: string): SessionDraft {
   const raw = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as { draft?: unknown }).draft : undefined;
@@ -215,9 +298,12 @@ function checkCopy(session: Session, draft: SessionDraft): boolean {
   const copy = session.upload;
   if (!copy) return false;
   if (!draft.cast) throw new ApiError(409, 'ERR_CAST_MISMATCH', `a recording of session ${session.sessionId} was uploaded, but the draft says nothing was recorded`);
-  const changed = [copy.sha256 !== draft.cast.sha256 ? 'sha256' : '', copy.size !== draft.cast.size ? 'size' : ''].filter(Boolean);
+  const changed = [
+    copy.sha256 !== draft.cast.sha256 ? 'sha256' : '', copy.size !== draft.cast.size ? 'size' : '',
+    copy.events !== undefined && copy.events !== draft.cast.events ? 'events' : '',
+  ].filter(Boolean);
   if (changed.length > 0) {
-    throw new ApiError(409, 'ERR_CAST_MISMATCH', `the draft's cast ${changed.join(' and ')} (${draft.cast.sha256}, ${draft.cast.size} bytes) differ from the uploaded copy (${copy.sha256}, ${copy.size} bytes)`);
+    throw new ApiError(409, 'ERR_CAST_MISMATCH', `the draft's cast ${changed.join(' and ')} (${draft.cast.sha256}, ${draft.cast.size} bytes, ${draft.cast.events} events) differ from the uploaded copy (${copy.sha256}, ${copy.size} bytes${copy.events === undefined ? '' : `, ${copy.events} events`})`);
   }
   return true;
 }

@@ -4,6 +4,7 @@
 import type { AuditEntry, EntryOf } from '../../contract/audit-chain.ts';
 import { consumed, expired, reviewed } from './approvals.ts';
 import type { ApprovalRequest } from '../../contract/relay-api.ts';
+import { DailyUsage } from './quotas.ts';
 
 /** An allowed command: what the relay decided (to fill its manifest), and how far it got. */
 export type Session = {
@@ -13,7 +14,7 @@ export type Session = {
   openedAt: string;
   requestId: string | null;
   /** The relay's own copy of the .cast, once uploaded. */
-  upload: { sha256: string; size: number; at: string } | null;
+  upload: { sha256: string; size: number; at: string; events?: number; counts?: Record<string, number>; unmasked?: Record<string, number> } | null;
   closed: { at: string; seq: number; manifestSha256: string; exitCode: number; relayCopy: boolean } | null;
 };
 
@@ -24,10 +25,13 @@ export class RelayState {
   /** Fingerprint without content → id of the latest request for that command line, whatever it read. */
   readonly latestByCommand = new Map<string, string>();
   readonly sessions = new Map<string, Session>();
+  /** Sessions and recording bytes per identity today, for the daily quotas. */
+  readonly usage = new DailyUsage();
   /** Bumped by every change to a request; lets inboxes long-poll for "anything new". */
   version = 0;
 
   apply(entry: AuditEntry): void {
+    this.usage.apply(entry);
     switch (entry.type) {
       case 'decision': return this.decision(entry);
       case 'review': return this.review(entry);
@@ -88,7 +92,9 @@ export class RelayState {
 
   private upload(event: EntryOf<'session.cast'>): void {
     const session = this.sessions.get(event.sessionId);
-    if (session) session.upload = { sha256: event.sha256, size: event.size, at: event.ts };
+    if (!session) return;
+    const { sha256, size, events, counts, unmasked } = event;
+    session.upload = { sha256, size, at: event.ts, ...(events === undefined ? {} : { events, counts: counts ?? {}, unmasked: unmasked ?? {} }) };
   }
 
   private close(event: EntryOf<'session.closed'>): void {

@@ -2,7 +2,7 @@
 // time, in whatever order the directory gives them), and those in the range and of the wanted
 // identities are parked on disk to be written in time order. Memory keeps each picked session's
 // start time and where its record is, and each signed manifest's seq (chain-claims.ts).
-import type { MaskProfileName } from '../../masking/index.ts';
+import { PROFILE_NAMES, type MaskProfileName } from '../../masking/index.ts';
 import { rowOf, type SessionRow } from '../session-model.ts';
 import type { Jwks, SessionCheck } from '../verification.ts';
 import { castStartedAt } from './cast-scan.ts';
@@ -73,18 +73,21 @@ export async function pickSessions(request: PickRequest, progress: (line: string
       const row = rowOf(check);
       if (row.startedAt === null && check.castPath) row.startedAt = await castStartedAt(check.castPath);
       const at = row.startedAt === null ? Number.NaN : Date.parse(row.startedAt);
-      if (!(at >= request.since.getTime() && at < request.until.getTime())) continue;
+      // A session that did not verify and cannot be dated (its manifest unreadable, its .cast no
+      // asciicast) may belong to any range: it is a finding of every export, listed first.
+      const undatedFinding = Number.isNaN(at) && check.status !== 'verified' && wanted.size === 0;
+      if (!undatedFinding && !(at >= request.since.getTime() && at < request.until.getTime())) continue;
       if (wanted.size > 0 && !identitiesOf(check).some((id) => wanted.has(id.toLowerCase()))) continue;
       // A session that starts inside the range may close after its end; its audit entry is wanted too.
       lastEnd = Math.max(lastEnd, Date.parse(row.endedAt ?? '') || 0);
-      startTimes.push(at);
+      startTimes.push(undatedFinding ? request.since.getTime() : at);
       await sessions.append({
         row,
         castPath: check.castPath,
         manifestPath: check.manifestPath,
         place,
         manifestSha256: check.manifestSha256 ?? null,
-        profile: (row.maskingProfile ?? undefined) as MaskProfileName | undefined,
+        profile: excerptProfile(row.maskingProfile),
         terminal: recordedTerminal(check),
       });
     }
@@ -116,4 +119,13 @@ export async function* inTimeOrder(picked: Picked): AsyncGenerator<{ index: numb
 function identitiesOf(check: SessionCheck): string[] {
   const identity = (check.payload?.identity ?? {}) as { subject?: unknown; email?: unknown };
   return [identity.subject, identity.email].filter((v): v is string => typeof v === 'string');
+}
+
+/**
+ * The profile an excerpt is masked with: the manifest's when it names one this hkubectl knows; an
+ * unknown (or hostile) name is a finding of verification, and its excerpt is masked strictly.
+ */
+function excerptProfile(named: string | null): MaskProfileName | undefined {
+  if (named === null) return undefined;
+  return (PROFILE_NAMES as readonly string[]).includes(named) ? (named as MaskProfileName) : 'strict';
 }

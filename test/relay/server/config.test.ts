@@ -21,8 +21,53 @@ checkpoints: { copy: /mnt/worm/hk-checkpoints.jsonl }
       listen: { host: '127.0.0.1', port: 7443 }, dataDir: '/etc/hk/relay-data', policyFile: '/etc/hk/policies/bank.yaml',
       tls: { certFile: '/etc/hk/tls/relay.crt', keyFile: '/etc/hk/relay.key' },
       issuers: [{ issuer: 'https://idp.bank.example/realms/ops', audience: 'hkubectl', groupsClaim: 'realm_access.roles', groupsPrefix: 'ops:' }],
-      auditorGroups: ['internal-audit'], maxWaitSec: 120, checkpointCopy: '/mnt/worm/hk-checkpoints.jsonl',
+      auditorGroups: ['internal-audit'], maxWaitSec: 120, checkpointCopy: '/mnt/worm/hk-checkpoints.jsonl', limits: {},
     });
+  });
+
+  it('reads the limits a platform team sets, leaving the rest to their defaults', () => {
+    const config = parseRelayConfig(`version: 1
+issuers: [{ issuer: https://idp.example, audience: hkubectl }]
+limits:
+  bodyIdle: 5s
+  bodyDeadline: 1m
+  uploadDeadline: 2h
+  maxCastSize: 64M
+  uploadPerDay: 1G
+  sessionsPerDay: 20000
+`, '/etc/hk/relay.yaml');
+    expect(config.limits).toEqual({
+      bodyIdleMs: 5_000, bodyDeadlineMs: 60_000, uploadDeadlineMs: 7_200_000, maxCastBytes: 64 * 1024 ** 2, uploadBytesPerDay: 1024 ** 3, sessionsPerDay: 20_000,
+    });
+    expect(parseRelayConfig('version: 1\nissuers: [{ issuer: https://idp.example, audience: x }]\nlimits: { sessionsPerDay: 10 }\n', 'r.yaml').limits).toEqual({ sessionsPerDay: 10 });
+  });
+
+  it('names the line of every bad limit', () => {
+    const problems = (() => {
+      try {
+        parseRelayConfig(`version: 1
+issuers: [{ issuer: https://idp.example, audience: hkubectl }]
+limits:
+  bodyIdle: 0
+  bodyDeadline: soon
+  maxCastSize: 1.5G
+  uploadPerDay: -1
+  sessionsPerDay: 0
+  uploads: 3
+`, 'relay.yaml');
+      } catch (error) {
+        return (error as { details: { problems: string[] } }).details.problems;
+      }
+      return [];
+    })();
+    expect(problems).toEqual([
+      'relay.yaml:4: limits.bodyIdle: must be more than 0',
+      'relay.yaml:5: limits.bodyDeadline: must be a duration such as 90, 30s, 15m, 2h or 1d',
+      'relay.yaml:6: limits.maxCastSize: must be a size such as 65536, 500M or 2G',
+      'relay.yaml:7: limits.uploadPerDay: must be a size such as 65536, 500M or 2G',
+      'relay.yaml:8: limits.sessionsPerDay: must be a whole number from 1 to 10000000',
+      'relay.yaml:9: limits.uploads: unknown field (expected one of bodyIdle, bodyDeadline, uploadDeadline, maxCastSize, uploadPerDay, sessionsPerDay)',
+    ]);
   });
 
   it('names the line and key of every problem and refuses the file', () => {
@@ -49,7 +94,7 @@ colour: blue
       'relay.yaml:4: issuers[0].audience: required (the client id or resource the tokens are issued for)',
       'relay.yaml:4: issuers[0].issuer: must be an http(s) URL',
       'relay.yaml:5: issuers[1].issuer: required (the issuer URL, exactly as in its tokens)',
-      'relay.yaml:6: colour: unknown field (expected one of version, listen, data, policy, tls, issuers, auditors, maxWait, checkpoints)',
+      'relay.yaml:6: colour: unknown field (expected one of version, listen, data, policy, tls, issuers, auditors, maxWait, checkpoints, limits)',
     ]);
   });
 

@@ -13,8 +13,6 @@ import { castFileName, manifestFileName } from '../../../contract/manifest.ts';
 import type { BlobDigest, BlobKind, StoredBlob } from './store.ts';
 
 export const SESSIONS_DIR = 'sessions';
-/** Default cap on one uploaded .cast. */
-export const DEFAULT_MAX_CAST_BYTES = 1024 ** 3;
 
 const FILE_NAME: Record<BlobKind, (sessionId: string) => string> = { cast: castFileName, manifest: manifestFileName };
 
