@@ -3,7 +3,7 @@
 // silently dropped.
 import { createInterface } from 'node:readline';
 import { HkError } from '../errors.ts';
-import { streamRegular } from './regular-file.ts';
+import { streamRegular } from '../files/regular-file.ts';
 import { ASCIICAST_VERSION, type AsciicastEvent, type AsciicastHeader } from './asciicast.ts';
 
 export class CastFormatError extends HkError {

@@ -10,7 +10,7 @@ import { UsageError } from '../errors.ts';
 import type { AsciicastHeader } from './asciicast.ts';
 import { parseHeader } from './cast-reader.ts';
 import { castFileName, manifestFileName } from '../contract/manifest.ts';
-import { describeKind, kindAt, kindOf, streamRegular, type FileKind } from './regular-file.ts';
+import { describeKind, kindAt, kindOf, streamRegular, type FileKind } from '../files/regular-file.ts';
 
 export type SessionFiles = { session: string; dir: string; manifestPath: string | null; castPath: string | null };
 

@@ -6,7 +6,7 @@ import { sha256Hex } from '../contract/audit-chain.ts';
 import {
   ManifestFormatError, parseManifestDocument, parseManifestPayload, payloadBytes, type SessionDraft, type SessionManifest,
 } from '../contract/manifest.ts';
-import { isNotRegularFile, readRegularText } from './regular-file.ts';
+import { isNotRegularFile, readRegularText } from '../files/regular-file.ts';
 import { digestFile, findSessions, readCastHeader, type SessionFiles, type SkippedFile } from './session-files.ts';
 import { chainProblems, type ChainSource } from './verify-chain.ts';
 import { checkSignature, type Jwks } from './verify-signature.ts';

@@ -6,7 +6,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { loadConfig } from '../config/config.ts';
 import { resolvePaths } from '../config/paths.ts';
 import { ConfigError, UsageError } from '../errors.ts';
-import { describeKind, kindAt, readRegularText } from '../recording/regular-file.ts';
+import { describeKind, kindAt, readRegularText } from '../files/regular-file.ts';
 import { sessionOfName } from '../recording/session-files.ts';
 import { showUntrusted } from '../contract/show-untrusted.ts';
 import type { Jwks } from './verification.ts';

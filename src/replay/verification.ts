@@ -3,7 +3,7 @@
 // the relay's signature verified; `displayPayload` is the unverified payload of a manifest that
 // failed, shown to the auditor (marked as such) but never acted on.
 import { parseManifestDocument, payloadBytes } from '../contract/manifest.ts';
-import { readRegularText } from '../recording/regular-file.ts';
+import { readRegularText } from '../files/regular-file.ts';
 import { verifyPaths, verifySessions, type SessionVerification } from '../recording/verify.ts';
 import type { SkippedFile } from '../recording/session-files.ts';
 import type { Jwks } from '../recording/verify-signature.ts';

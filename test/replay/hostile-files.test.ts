@@ -7,7 +7,7 @@ import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRegular } from '../../src/recording/regular-file.ts';
+import { openRegular } from '../../src/files/regular-file.ts';
 import { startPlayServer } from '../../src/replay/play-server.ts';
 import { hkubectl } from '../helpers/run.ts';
 import { relayKeys, tempDir, writeSession, type TestRelayKeys } from './fixtures.ts';

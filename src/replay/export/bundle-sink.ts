@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
-import { openRegular } from '../../recording/regular-file.ts';
+import { openRegular } from '../../files/regular-file.ts';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';

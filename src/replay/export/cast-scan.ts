@@ -6,7 +6,7 @@ import { stripAnsi } from '../../masking/ansi.ts';
 import { maskText, type MaskProfileName } from '../../masking/index.ts';
 import { parseEvent, parseHeader } from '../../recording/cast-reader.ts';
 import { readCastHeader } from '../../recording/session-files.ts';
-import { readRegular, streamRegular } from '../../recording/regular-file.ts';
+import { readRegular, streamRegular } from '../../files/regular-file.ts';
 import type { AsciicastEvent, AsciicastHeader } from '../../recording/asciicast.ts';
 import { displayEvents, displayTranslation } from '../../recording/cast-display.ts';
 import { castText } from '../display-cast.ts';

@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../../errors.ts';
 import { manifestFileName } from '../../contract/manifest.ts';
-import { kindAt } from '../../recording/regular-file.ts';
+import { kindAt } from '../../files/regular-file.ts';
 import { recordingEntries, type SkippedFile } from '../../recording/session-files.ts';
 import { checkSession, type Jwks, type SessionCheck } from '../verification.ts';
 import { unordered } from './concurrency.ts';

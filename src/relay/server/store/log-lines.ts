@@ -1,6 +1,6 @@
 // Reads a JSON-lines file as a stream of lines with their byte offsets, so a torn tail can be
 // cut off at an exact byte and a large log never has to fit in memory.
-import { createReadStream } from 'node:fs';
+import { streamRegular } from '../../../files/regular-file.ts';
 
 export type LogLine = {
   text: string;
@@ -12,10 +12,11 @@ export type LogLine = {
   terminated: boolean;
 };
 
+/** The log must be a regular file: a symbolic link or a FIFO in its place is refused (NotRegularFileError), not read. */
 export async function* readLogLines(file: string): AsyncGenerator<LogLine> {
   let pending: Buffer = Buffer.alloc(0);
   let offset = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of (await streamRegular(file, { highWaterMark: 1 << 20 })) as AsyncIterable<Buffer>) {
     let buffer = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
     let start = 0;
     for (let newline = buffer.indexOf(10); newline !== -1; newline = buffer.indexOf(10, start)) {

@@ -6,13 +6,16 @@
 // and is renamed into place only once complete and fsync'd: a torn upload leaves no copy.
 // Nothing here knows about HTTP; the routes turn a request body into chunks (upload-body.ts).
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { constants, createReadStream, openSync } from 'node:fs';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { castFileName, manifestFileName } from '../../../contract/manifest.ts';
+import { isNotRegularFile, openRegular } from '../../../files/regular-file.ts';
 import type { BlobDigest, BlobKind, StoredBlob } from './store.ts';
 
 export const SESSIONS_DIR = 'sessions';
+
+const READ_NO_FOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW;
 
 const FILE_NAME: Record<BlobKind, (sessionId: string) => string> = { cast: castFileName, manifest: manifestFileName };
 
@@ -46,14 +49,23 @@ export async function writeBlob(dir: string, kind: BlobKind, sessionId: string, 
   }
 }
 
+/**
+ * A kept copy, if it is a regular file. Anything else standing under its name (a symbolic link to
+ * a key file, a FIFO, a device) is not the relay's copy and is never served: it reads as absent.
+ */
 export async function readBlob(dir: string, kind: BlobKind, sessionId: string): Promise<StoredBlob | null> {
   const path = blobPath(dir, kind, sessionId);
-  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return null;
+  let size: number;
+  try {
+    const handle = await openRegular(path);
+    size = (await handle.stat()).size;
+    await handle.close();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || isNotRegularFile(error)) return null;
     throw error;
-  });
-  if (info === null || !info.isFile()) return null;
-  return { size: info.size, open: () => createReadStream(path) };
+  }
+  // O_NOFOLLOW again: a link put in its place since the check is not followed either.
+  return { size, open: () => createReadStream(path, { fd: openSync(path, READ_NO_FOLLOW) }) };
 }
 
 export async function* listBlobs(dir: string, kind: BlobKind): AsyncGenerator<string> {

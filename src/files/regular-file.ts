@@ -88,7 +88,7 @@ export async function readRegularText(path: string): Promise<string> {
 }
 
 /** A read stream over a regular file; it closes the file when it ends or is destroyed. */
-export async function streamRegular(path: string): Promise<NodeJS.ReadableStream & { destroy(): void }> {
+export async function streamRegular(path: string, options: { highWaterMark?: number } = {}): Promise<NodeJS.ReadableStream & { destroy(): void }> {
   const handle = await openRegular(path);
-  return handle.createReadStream({ autoClose: true });
+  return handle.createReadStream({ autoClose: true, ...options });
 }
