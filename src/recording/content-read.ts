@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { createRequire } from 'node:module';
 import { contentDigest, type ContentDigest, type ContentFlag, type ContentSource } from '../contract/content-digest.ts';
 import { UsageError } from '../errors.ts';
 import type { CommandIntent } from '../kubectl/intent.ts';
@@ -89,6 +89,8 @@ export function documentsIn(bytes: Buffer): number {
   const text = bytes.toString('utf8');
   try {
     // A document holding only comments or `null` is skipped by kubectl's decoder, as here.
+    // yaml loads only for a command that reads manifests: the governed bundle stays small for the rest.
+    const { parseAllDocuments } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
     return Array.from(parseAllDocuments(text)).filter((doc) => doc.contents !== null && doc.toJS({ maxAliasCount: 100 }) != null).length;
   } catch {
     return text.trim() === '' ? 0 : 1;
