@@ -4,7 +4,9 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { CastWriter } from '../../src/recording/cast-writer.ts';
-import type { SessionDraft } from '../../src/contract/manifest.ts';
+import { readFile } from 'node:fs/promises';
+import type { SessionDraft, SessionManifest, SignedManifest } from '../../src/contract/manifest.ts';
+import { AUDIT_LOG_FILE } from '../../src/relay/server/server.ts';
 
 export type Recording = { path: string; draft: SessionDraft; open(): Readable };
 
@@ -31,3 +33,10 @@ export function record(dir: string, sessionId: string, outputBytes = 2_000, comm
   };
   return { path, draft, open: () => createReadStream(path) };
 }
+
+/** The relay's audit log in `dataDir`, one parsed entry per line (tests read fields freely). */
+export const logLines = async (dataDir: string) =>
+  (await readFile(join(dataDir, AUDIT_LOG_FILE), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The signed manifest's payload. */
+export const payloadOf = (jws: SignedManifest) => JSON.parse(Buffer.from(jws.payload, 'base64url').toString('utf8')) as SessionManifest;

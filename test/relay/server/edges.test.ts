@@ -2,11 +2,9 @@
 // blow the stack, bodies dripped a byte at a time, query strings that do not parse, and more
 // sessions in a day than the relay allows one identity.
 import { request as httpRequest } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUDIT_LOG_FILE } from '../../../src/relay/server/server.ts';
+import { logLines } from '../session-fixtures.ts';
 import { startWorld, type World } from '../fixtures.ts';
 
 let world: World;
@@ -17,8 +15,6 @@ afterAll(async () => {
   await world?.close();
 });
 
-const logLines = async (dataDir: string) =>
-  (await readFile(join(dataDir, AUDIT_LOG_FILE), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
 
 type Answer = { status: number; body: { error?: { code: string; message: string; reason?: string } } & Record<string, unknown> };
 

@@ -5,12 +5,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SessionManifest } from '../../../src/contract/manifest.ts';
 import { sha256Hex } from '../../../src/contract/audit-chain.ts';
-import { AUDIT_LOG_FILE } from '../../../src/relay/server/server.ts';
-import { INLINE_CAST_MAX_BYTES, type AllowAnswer, type ApproveAnswer, type SignedManifest } from '../../../src/contract/relay-api.ts';
+import { INLINE_CAST_MAX_BYTES, type AllowAnswer, type ApproveAnswer } from '../../../src/contract/relay-api.ts';
 import { startWorld, type World } from '../fixtures.ts';
-import { record } from '../session-fixtures.ts';
+import { record, logLines, payloadOf } from '../session-fixtures.ts';
 
 let world: World;
 let castDir: string;
@@ -22,9 +20,6 @@ afterAll(async () => {
   await world?.close();
 });
 
-const logLines = async (dataDir: string) =>
-  (await readFile(join(dataDir, AUDIT_LOG_FILE), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
-const payloadOf = (jws: SignedManifest) => JSON.parse(Buffer.from(jws.payload, 'base64url').toString('utf8')) as SessionManifest;
 
 async function allowed(relay: Parameters<World['client']>[0], argv = ['get', 'pods', '-n', 'dev']): Promise<string> {
   const answer = await world.client(relay, 'agent-7').submit({ argv, reason: 'check the rollout', agent: 'claude', runId: 'run-1' });

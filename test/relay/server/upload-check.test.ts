@@ -7,14 +7,13 @@ import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../../src/contract/audit-chain.ts';
-import type { SessionDraft, SessionManifest } from '../../../src/contract/manifest.ts';
-import type { AllowAnswer, SignedManifest } from '../../../src/contract/relay-api.ts';
-import { AUDIT_LOG_FILE } from '../../../src/relay/server/server.ts';
+import type { SessionDraft } from '../../../src/contract/manifest.ts';
+import type { AllowAnswer } from '../../../src/contract/relay-api.ts';
 import { startWorld, type World } from '../fixtures.ts';
 import { loadPolicy } from '../../../src/policy/load.ts';
 import { auditLine } from '../../../src/cli/commands/audit-format.ts';
 import { verifySessions } from '../../../src/recording/verify.ts';
-import { record } from '../session-fixtures.ts';
+import { record, logLines, payloadOf } from '../session-fixtures.ts';
 import { maskText } from '../../../src/masking/index.ts';
 
 let world: World;
@@ -27,9 +26,6 @@ afterAll(async () => {
   await world?.close();
 });
 
-const logLines = async (dataDir: string) =>
-  (await readFile(join(dataDir, AUDIT_LOG_FILE), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
-const payloadOf = (jws: SignedManifest) => JSON.parse(Buffer.from(jws.payload, 'base64url').toString('utf8')) as SessionManifest;
 const ARGV = ['get', 'pods', '-n', 'dev'];
 
 async function allowed(relay: Parameters<World['client']>[0], argv = ARGV, who: 'agent-7' | 'bob' = 'agent-7'): Promise<string> {
