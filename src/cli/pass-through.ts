@@ -4,7 +4,7 @@
 import type { OwnOptions } from '../config/own-options.ts';
 import { ConfigError, UsageError } from '../errors.ts';
 import { findPlugin } from '../kubectl/plugin-lookup.ts';
-import { KUBECTL_COMMANDS } from '../kubectl/plugins.ts';
+import { KUBECTL_COMMANDS, type PluginRef } from '../kubectl/plugins.ts';
 import type { CommandIntent } from '../kubectl/intent.ts';
 import { locateKubectl } from '../kubectl/locate.ts';
 import { parseIntent } from '../kubectl/parse-intent.ts';
@@ -41,10 +41,12 @@ export async function passThrough(kubectlArgs: string[], options: OwnOptions, pr
     return code;
   }
   if (printsNothingSensitive(intent)) return runKubectlInherited(kubectlPath, kubectlArgs, env);
-  refuseUnknownCommand(intent, kubectlArgs, processEnv);
+  // Found once (its file is read to hash it): the typo check and the relay's decision both need it.
+  const plugin = intent.plugin === null ? null : findPlugin(kubectlArgs, processEnv);
+  refuseUnknownCommand(intent, plugin);
 
   const governed = await loadGoverned();
-  const input = { kubectlPath, args: kubectlArgs, intent, env, options };
+  const input = { kubectlPath, args: kubectlArgs, intent, env, options, plugin };
   return contactsCluster(intent) ? governed.runGoverned(input) : governed.runLocal(input);
 }
 
@@ -60,10 +62,9 @@ function isTopLevelHelp(args: readonly string[]): boolean {
  * already taken) is a typo: kubectl would refuse it, so it is answered here, before anything asks
  * the relay (an own command mistyped would otherwise wait for a production approval).
  */
-function refuseUnknownCommand(intent: CommandIntent, args: readonly string[], env: NodeJS.ProcessEnv): void {
+function refuseUnknownCommand(intent: CommandIntent, plugin: PluginRef | null): void {
   const word = intent.verb.split(' ')[0] ?? '';
-  if (word === '' || KUBECTL_COMMANDS.has(word)) return;
-  if (findPlugin(args, env)) return;
+  if (word === '' || KUBECTL_COMMANDS.has(word) || plugin !== null) return;
   const mean = didYouMean(word, [...KUBECTL_COMMANDS, ...OWN_COMMAND_NAMES], (candidate) => `"${candidate}"${OWN_COMMAND_NAMES.has(candidate) ? ' (an hkubectl command)' : ''}`);
   throw new UsageError('ERR_UNKNOWN_COMMAND', `unknown command "${word}" for "kubectl"${mean}`, {
     hint: 'nothing was run; `kubectl --help` lists kubectl\'s commands, `hkubectl --hk-help` hkubectl\'s own',

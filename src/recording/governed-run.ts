@@ -7,7 +7,7 @@ import type { OwnOptions } from '../config/own-options.ts';
 import { ConfigError, TemporaryError, UsageError, isHkError } from '../errors.ts';
 import type { CommandIntent } from '../kubectl/intent.ts';
 import { resolveKubeTarget } from '../kubectl/kubeconfig.ts';
-import { findPlugin } from '../kubectl/plugin-lookup.ts';
+import type { PluginRef } from '../kubectl/plugins.ts';
 import { agentConfig, openAgentRelay } from '../relay/client/agent-client.ts';
 import type { RelayClient } from '../relay/client/client.ts';
 import { obtainDecision, type WaitingNotice } from '../relay/client/decision-flow.ts';
@@ -28,6 +28,8 @@ export interface GovernedRunInput {
   /** The environment kubectl runs with (and where hkubectl's files are: HKUBECTL_CONFIG_DIR…, KUBECONFIG). */
   env: NodeJS.ProcessEnv;
   options: OwnOptions;
+  /** The plugin kubectl will run, found and hashed once by the caller; null for kubectl's own commands. */
+  plugin: PluginRef | null;
 }
 
 export async function runGoverned(input: GovernedRunInput): Promise<number> {
@@ -35,7 +37,7 @@ export async function runGoverned(input: GovernedRunInput): Promise<number> {
   checkWaitFlag(options.wait);
   const loaded = agentConfig(env, options.settings);
   const target = resolveKubeTarget(intent, env, loaded.paths.cacheDir, { kubectlPath: input.kubectlPath });
-  const local = { kubeconfig: target.facts, plugin: intent.plugin === null ? null : findPlugin(input.args, env) };
+  const local = { kubeconfig: target.facts, plugin: input.plugin };
   // Before the decision: a recording that cannot be written must not cost an approval or leave
   // the relay with a session that never ran.
   const recordingsDir = loaded.config.recordings ?? join(loaded.paths.dataDir, 'recordings');
