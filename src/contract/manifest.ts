@@ -49,6 +49,20 @@ export type RelayCheck = {
 
 export const RELAY_CHECK_VERSION = 1;
 
+/**
+ * What the relay itself observed of the session (added in 2026; older manifests have none).
+ * - mode: `gateway` when every API request of the session crossed the relay's gateway (the
+ *   relay's record is evidence); `local` when the wrapper ran kubectl with the agent's own
+ *   credentials (not tamper-proof: everything is wrapper-reported).
+ * - record: the relay's own record of the session (versioned JSON lines: each API request and
+ *   response, watch event, log chunk and tunnel, masked), bound by digest; null in local mode.
+ */
+export type ObservedEvidence = {
+  v: 1;
+  mode: 'gateway' | 'local';
+  record: null | { file: string; sha256: string; size: number; entries: number };
+};
+
 export type SessionManifest = Omit<SessionDraft, 'hk' | 'session'> & {
   hk: 1;
   session: string;
@@ -72,6 +86,8 @@ export type SessionManifest = Omit<SessionDraft, 'hk' | 'session'> & {
   chain: { seq: number; prev: string };
   /** Absent from manifests signed before the relay checked recordings. */
   relayCheck?: RelayCheck;
+  /** Absent from manifests signed before the relay had a gateway. */
+  observed?: ObservedEvidence;
 };
 
 export type UnsignedManifest = { hk: 1; unsigned: true; draft: SessionDraft };

@@ -28,6 +28,24 @@ export type SubmitBody = {
   runId?: string | null;
   /** What the command reads (files, directories, kustomizations, stdin), hashed: an approval is bound to it. */
   content?: ContentDigest | null;
+  /** The name of the kubeconfig's cluster entry the context uses (the relay matches it against its `clusters:`). */
+  kubeCluster?: string | null;
+};
+
+/**
+ * What the wrapper needs to run kubectl through the relay's gateway for one session: the gateway
+ * endpoint of that cluster, the CA that signs it (PEM; absent when the relay's listener is plain
+ * HTTP on loopback), and the session grant, a random bearer that dies at session close or at
+ * `expiresAt`. The relay keeps only its hash.
+ */
+export type GatewayGrant = {
+  /** The relay's name for the cluster (relay.yaml `clusters[].name`). */
+  cluster: string;
+  /** https://relay…/gateway/<cluster> (or http:// on loopback): the server of the session kubeconfig. */
+  server: string;
+  caPem?: string;
+  token: string;
+  expiresAt: string;
 };
 
 export type AllowAnswer = {
@@ -40,6 +58,8 @@ export type AllowAnswer = {
   record: boolean;
   /** Set when this allow used up an approval. */
   requestId?: string;
+  /** Present when the relay knows the target cluster: the session then runs through its gateway (gateway mode). */
+  gateway?: GatewayGrant;
 };
 
 export type DenyAnswer = { decision: 'deny'; rule: string; message: string; risk: RiskScore; guardrail: boolean; requestId?: string };
