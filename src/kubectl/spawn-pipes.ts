@@ -40,7 +40,11 @@ export function spawnKubectl(kubectlPath: string, args: string[], env: NodeJS.Pr
       resolve(endOf(code, signal));
     });
   });
-  return { child, ended, exited: ended.then((end) => end.exitCode) };
+  const exited = ended.then((end) => end.exitCode);
+  // A caller that awaits `ended` only must not leave this copy's rejection (kubectl could not
+  // start) unhandled: Node would end hkubectl with a stack trace instead of its one-line error.
+  exited.catch(() => {});
+  return { child, ended, exited };
 }
 
 export function runKubectlInherited(kubectlPath: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { parseDuration } from '../config/duration.ts';
 import type { OwnOptions } from '../config/own-options.ts';
 import { ConfigError, TemporaryError, UsageError, isHkError } from '../errors.ts';
+import { gatewayArgv } from '../kubectl/gateway-args.ts';
 import type { CommandIntent } from '../kubectl/intent.ts';
-import { resolveKubeTarget } from '../kubectl/kubeconfig.ts';
+import { resolveKubeTarget, type KubeTarget } from '../kubectl/kubeconfig.ts';
 import type { PluginRef } from '../kubectl/plugins.ts';
 import { agentConfig, openAgentRelay } from '../relay/client/agent-client.ts';
 import type { RelayClient } from '../relay/client/client.ts';
@@ -20,6 +21,7 @@ import { needsTerminal, readsStdin } from './terminal-verbs.ts';
 import { runKubectlSession, type KubectlSessionResult } from './session.ts';
 import { readContent, type ContentRead } from './content-read.ts';
 import { readsContent } from '../contract/content-sources.ts';
+import { sessionKubeconfigDir, writeSessionKubeconfig } from './session-kubeconfig.ts';
 
 export interface GovernedRunInput {
   kubectlPath: string;
@@ -59,27 +61,74 @@ export async function runGoverned(input: GovernedRunInput): Promise<number> {
       agent: options.agent,
       runId: options.runId,
       content: content?.digest ?? null,
+      kubeCluster: target.cluster,
     };
     const refresh = content ? async () => ({ ...body, content: (await readContent(intent, { ...readOptions, stdinBytes: content.stdin })).digest }) : undefined;
     const allow = await decide(client, body, config.wait, options, refresh);
 
     const spoolDir = join(paths.dataDir, 'spool');
-    const running = runSession(input, allow, recordingsDir, content?.stdin ?? undefined);
-    // Drafts earlier runs left to send, looked for once kubectl is started (off the path to it)
-    // and while it runs rather than after.
-    const earlierDrafts = pendingFiles(spoolDir).catch(() => []);
-    const result = await running;
+    const manifestPath = join(recordingsDir, manifestFileName(allow.sessionId));
+    let run: KubectlRun;
+    try {
+      run = allow.gateway ? gatewayRun(input, allow, target, sessionKubeconfigDir(env, paths.dataDir)) : { args: input.args, env, secrets: [], remove: () => {} };
+    } catch (error) {
+      // Refused after the relay opened the session: it is closed at once (exit 77, nothing
+      // recorded), so the grant dies now rather than at its expiry and the audit log says why.
+      if (isHkError(error)) await closeUnrun(client, allow, error.exitCode, needsTerminal(intent), manifestPath, spoolDir);
+      throw error;
+    }
+    let result: KubectlSessionResult;
+    let earlierDrafts: Promise<string[]>;
+    try {
+      const running = runSession(input, run, allow, recordingsDir, content?.stdin ?? undefined);
+      // Drafts earlier runs left to send, looked for once kubectl is started (off the path to it)
+      // and while it runs rather than after.
+      earlierDrafts = pendingFiles(spoolDir).catch(() => []);
+      result = await running;
+    } finally {
+      run.remove();
+    }
     await deliverAndReport(client, {
       hk: 1,
       draft: draftOf(allow, result, needsTerminal(intent)),
       castPath: result.cast?.path ?? null,
-      manifestPath: join(recordingsDir, manifestFileName(allow.sessionId)),
+      manifestPath,
     }, { spoolDir, earlierDrafts }, options);
     if (result.failure) throw result.failure;
     return result.exitCode;
   } finally {
     await client.close();
   }
+}
+
+/** What kubectl runs with: argv, environment, the values its output must never show, and what to clean up after. */
+interface KubectlRun {
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  secrets: string[];
+  remove(): void;
+}
+
+/**
+ * Gateway mode: kubectl reads only the session kubeconfig (KUBECONFIG; the agent's selections
+ * are taken out of argv, and its own server, credentials or impersonation refuse the command),
+ * and the grant is a value the session's maskers know, should anything print it.
+ */
+function gatewayRun(input: GovernedRunInput, allow: AllowAnswer, target: KubeTarget, dir: string): KubectlRun {
+  const grant = allow.gateway!;
+  const args = gatewayArgv(input.args, input.intent, target.facts);
+  const kubeconfig = writeSessionKubeconfig({ dir, session: allow.sessionId, grant, namespace: target.namespace, contextName: target.context });
+  return { args, env: { ...input.env, KUBECONFIG: kubeconfig.path }, secrets: [grant.token], remove: kubeconfig.remove };
+}
+
+/** Closes a session that was allowed but never ran; what the relay says to it changes nothing here. */
+async function closeUnrun(client: RelayClient, allow: AllowAnswer, exitCode: number, terminal: boolean, manifestPath: string, spoolDir: string): Promise<void> {
+  const now = new Date().toISOString();
+  const draft: SessionDraft = {
+    hk: 1, session: allow.sessionId, cast: null, startedAt: now, endedAt: now, exitCode, signal: null, terminal,
+    masking: { profile: allow.mask, counts: {} },
+  };
+  await deliverSession(client, { hk: 1, draft, castPath: null, manifestPath }, spoolDir).catch(() => undefined);
 }
 
 function draftOf(allow: AllowAnswer, result: KubectlSessionResult, terminal: boolean): SessionDraft {
@@ -163,16 +212,18 @@ function prepareRecordingsDir(dir: string): void {
   }
 }
 
-async function runSession(input: GovernedRunInput, allow: AllowAnswer, recordingsDir: string, stdin: Buffer | undefined): Promise<KubectlSessionResult> {
+async function runSession(input: GovernedRunInput, run: KubectlRun, allow: AllowAnswer, recordingsDir: string, stdin: Buffer | undefined): Promise<KubectlSessionResult> {
   // As the relay logged it (credential flag values masked): the relay refuses a recording whose
   // header names any other command, and a token has no place in a recording's header.
   const command = ['kubectl', ...redactArgv(input.args)].join(' ');
   const markers = [`decision: allow by rule ${allow.rule} (risk ${allow.risk.score})`];
   if (allow.requestId) markers.push(`approval: request ${allow.requestId}`);
+  if (allow.gateway) markers.push(`gateway: cluster ${allow.gateway.cluster} through the relay`);
   return runKubectlSession({
     kubectlPath: input.kubectlPath,
-    args: input.args,
-    env: input.env,
+    args: run.args,
+    env: run.env,
+    knownSecrets: run.secrets,
     terminal: needsTerminal(input.intent),
     // Only what is recorded needs to pass through hkubectl; unrecorded, kubectl reads stdin itself.
     recordInput: allow.record && readsStdin(input.intent, input.args),

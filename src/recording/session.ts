@@ -28,6 +28,8 @@ export interface KubectlSessionOptions {
   cast: { path: string; header: Omit<AsciicastHeader, 'width' | 'height'> } | null;
   /** Markers written before kubectl starts (e.g. the approval that allowed it). */
   markers?: string[];
+  /** Values no output or recording of this session may show (the gateway grant): masked wherever they appear. */
+  knownSecrets?: string[];
   now?: () => Date;
 }
 
@@ -75,6 +77,7 @@ export async function runKubectlSession(options: KubectlSessionOptions): Promise
   // One memory for all of the session's maskers: a value masked in the typed input or on stdout
   // stays masked wherever it turns up later, on either stream.
   const memory = new MaskedValueMemory();
+  for (const secret of options.knownSecrets ?? []) memory.remember(secret);
   const outputTo = (stream: NodeJS.WritableStream, idle: typeof nextTurn): MaskedOutput =>
     new MaskedOutput(createStreamingMasker(options.masking, memory), [
       (bytes) => {

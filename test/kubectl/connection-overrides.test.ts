@@ -129,6 +129,18 @@ describe('the other overrides', () => {
     expect(parseIntent(['get', 'pods', flag]).overrides.some((o) => o.flag === 'insecure-skip-tls-verify')).toBe(skips);
   });
 
+  it('reads `_` in a flag name as `-`, as kubectl\'s flag sets normalise it (--client_key is --client-key)', () => {
+    const intent = parseIntent(['get', 'pods', '--client_key=/tmp/c.key', '--as_group', 'g', '--insecure_skip_tls_verify', '--tls_server_name=api.other', '--as_uid=0']);
+    expect(intent.overrides).toEqual([
+      { flag: 'client-key', value: '/tmp/c.key' }, { flag: 'insecure-skip-tls-verify', value: 'true' }, { flag: 'tls-server-name', value: 'api.other' },
+      { flag: 'as-group', value: 'g' }, { flag: 'as-uid', value: '0' },
+    ]);
+    // The oracle: kubectl takes them as the flags they normalise to (an unknown flag stops it at once).
+    const answer = spawnSync(KUBECTL, ['version', '--client', '--client_key=/tmp/c.key', '--as_group=g', '--insecure_skip_tls_verify', '--tls_server_name=x', '--as_uid=0'], { env, encoding: 'utf8' });
+    expect(answer.stderr).not.toContain('unknown flag');
+    expect(answer.status).toBe(0);
+  });
+
   it('takes the last of a repeated --insecure-skip-tls-verify', () => {
     expect(parseIntent(['get', 'pods', '--insecure-skip-tls-verify', '--insecure-skip-tls-verify=false']).overrides).toEqual([]);
     expect(parseIntent(['get', 'pods', '--insecure-skip-tls-verify=false', '--insecure-skip-tls-verify']).overrides).toHaveLength(1);

@@ -1,0 +1,180 @@
+// The agent's side of gateway mode, end to end with the real hkubectl, kubectl, dev IdP, relay and
+// sandbox: the agent's kubeconfig holds no credentials at all, and kubectl runs with the session
+// kubeconfig the allow answer's grant describes.
+//
+// STAND-IN: the relay of this branch has no gateway yet (it is built beside this work), so a small
+// proxy in front of the real relay adds a `gateway` grant to every allow answer, whose server is
+// the sandbox API server itself and whose token is a sandbox token. It stands in for the relay's
+// gateway only; the end-to-end test through the real gateway belongs with it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createTokenVerifier } from '../../src/auth/verify-token.ts';
+import type { GatewayGrant } from '../../src/contract/relay-api.ts';
+import { loadPolicy } from '../../src/policy/index.ts';
+import { startRelay, type Relay } from '../../src/relay/server/server.ts';
+import { hkubectl, kubectl } from '../helpers/run.ts';
+import { LongRun, manifestPayload, namesIn, newSession, readCast } from './sessions.ts';
+import { useStack } from './use-stack.ts';
+
+const e2e = useStack();
+
+/** Every command allowed, so that what refuses an override below is the wrapper, not a guardrail. */
+const PERMISSIVE_POLICY = `version: 1
+approvers: { groups: [approvers] }
+defaults: { action: allow, message: everything is allowed in this test, mask: standard, record: true }
+risk: { approveAt: 101, denyAt: 101 }
+rules: []
+`;
+
+let relay: Relay;
+let standIn: Server;
+let standInUrl: string;
+let root: string;
+let grant: GatewayGrant;
+let env: NodeJS.ProcessEnv;
+let kubeconfigDir: string;
+let recordings: string;
+
+/** Forwards to the relay; to an allow answer it adds the grant, as the relay's gateway mode will. */
+function startStandIn(relayUrl: string): Promise<Server> {
+  const upstream = new URL(relayUrl);
+  const server = createServer((req, res) => {
+    const forward = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+      const chunks: Buffer[] = [];
+      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+      answer.on('end', () => {
+        let body = Buffer.concat(chunks);
+        if (/json/.test(String(answer.headers['content-type']))) {
+          const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+          if (parsed.decision === 'allow') body = Buffer.from(JSON.stringify({ ...parsed, gateway: grant }));
+        }
+        res.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'content-length': String(body.length) });
+        res.end(body);
+      });
+    });
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
+}
+
+beforeAll(async () => {
+  const { stack } = e2e;
+  root = await mkdtemp(join(stack.root, 'gateway-'));
+  relay = await startRelay({
+    dataDir: await mkdtemp(join(root, 'relay-')),
+    policy: loadPolicy(PERMISSIVE_POLICY),
+    verifier: createTokenVerifier({ issuers: [{ issuer: stack.idp.issuer, audience: stack.idp.clientId }] }),
+  });
+  standIn = await startStandIn(relay.url);
+  standInUrl = `http://127.0.0.1:${(standIn.address() as AddressInfo).port}`;
+  grant = { cluster: 'sandbox', server: stack.sandbox.url, caPem: stack.sandbox.caPem, token: stack.sandbox.token, expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
+  // The agent's kubeconfig: a context naming a cluster the relay knows, no server, no user, no token.
+  const agentKubeconfig = join(root, 'agent-kubeconfig');
+  writeFileSync(agentKubeconfig, 'apiVersion: v1\nkind: Config\ncurrent-context: sandbox\ncontexts:\n- name: sandbox\n  context: { cluster: sandbox, namespace: prod }\n');
+  recordings = join(root, 'recordings');
+  const dataDir = join(root, 'agent-data');
+  kubeconfigDir = join(dataDir, 'run', 'kubeconfigs');
+  env = { ...stack.envOf('agent-7'), KUBECONFIG: agentKubeconfig, HKUBECTL_RELAY: standInUrl, HKUBECTL_RECORDINGS: recordings, HKUBECTL_DATA_DIR: dataDir };
+});
+
+afterAll(async () => {
+  await new Promise((done) => standIn?.close(done));
+  await relay?.stop();
+  await rm(root, { recursive: true, force: true });
+});
+
+const hk = (args: string[]) => hkubectl(args, { env });
+
+describe('gateway mode on the agent\'s machine (stand-in gateway)', () => {
+  it('runs kubectl with the session kubeconfig: an agent kubeconfig without credentials reads the cluster', async () => {
+    const direct = await kubectl(['get', 'pods', '-n', 'prod'], { env });
+    expect(direct.code).not.toBe(0);
+
+    const before = await namesIn(recordings);
+    const result = await hk(['get', 'pods']);
+    expect(result.stderr.toString()).toBe('');
+    expect(result.code).toBe(0);
+    // The context's namespace (prod) is the session kubeconfig's.
+    expect(result.stdout.toString()).toMatch(/^NAME\s+READY[^\n]*\n(.*\n)*payments-api-/);
+
+    const { castPath, manifestPath } = await newSession(recordings, before);
+    const castText = readFileSync(castPath, 'utf8');
+    expect(castText).not.toContain(grant.token);
+    expect((await readCast(castPath)).events.some(([, code, data]) => code === 'm' && data === 'gateway: cluster sandbox through the relay')).toBe(true);
+    expect((await manifestPayload(manifestPath)).exitCode).toBe(0);
+    expect(await namesIn(kubeconfigDir)).toEqual([]);
+  });
+
+  it('takes the agent\'s --context, --cluster and --kubeconfig (its own file) out, so kubectl can only use the grant', async () => {
+    const result = await hk(['--context', 'sandbox', 'get', 'pods', '--cluster=sandbox', '--user', 'nobody', '--kubeconfig', env.KUBECONFIG!, '-o', 'name']);
+    expect(result.stderr.toString()).toBe('');
+    expect(result.stdout.toString()).toMatch(/(^|\n)pod\/web-/);
+  });
+
+  it.each([
+    [['--token', 'agent-own-token-0123456789'], '--token'],
+    [['--client_key=/tmp/agent.key'], '--client-key'],
+    [['-s', 'https://127.0.0.1:1'], '--server=https://127.0.0.1:1'],
+    [['--as=system:admin'], '--as=system:admin'],
+    [['--kubeconfig', 'ELSEWHERE'], '--kubeconfig=ELSEWHERE'],
+    [['--insecure-skip-tls-verify'], '--insecure-skip-tls-verify'],
+  ])('refuses %j with one line and exit 77, and the relay\'s session is closed unrun', async (flags, named) => {
+    const before = await namesIn(recordings);
+    // Another kubeconfig that exists (the agent's kubeconfig is read before the relay is asked).
+    const elsewhere = join(root, 'elsewhere-kubeconfig');
+    writeFileSync(elsewhere, readFileSync(env.KUBECONFIG!));
+    const result = await hk(['get', 'pods', ...flags.map((flag) => flag.replace('ELSEWHERE', elsewhere))]);
+    expect(result.code).toBe(77);
+    const stderr = result.stderr.toString();
+    expect(stderr.split('\n')).toEqual([expect.stringMatching(/^hkubectl: .*refused in gateway mode/), '']);
+    expect(stderr).toContain(named.replace('ELSEWHERE', elsewhere));
+    expect(stderr).not.toContain('agent-own-token');
+    expect(result.stdout.toString()).toBe('');
+    const manifests = (await namesIn(recordings)).filter((name) => name.endsWith('.manifest.json') && !before.includes(name));
+    expect(manifests).toHaveLength(1);
+    const payload = await manifestPayload(join(recordings, manifests[0]!));
+    expect(payload).toMatchObject({ exitCode: 77, cast: null });
+  });
+
+  it('keeps the grant off kubectl\'s command line, in a 0600 file only while kubectl runs; a SIGKILLed run\'s file goes at the next run', async () => {
+    const watch = new LongRun(['get', 'pods', '-w'], env);
+    await watch.waitFor('stdout', /web-/);
+    const kubectlPid = await watch.kubectlPid();
+    const cmdline = readFileSync(`/proc/${kubectlPid}/cmdline`, 'utf8');
+    expect(cmdline).not.toContain(grant.token);
+    const environ = readFileSync(`/proc/${kubectlPid}/environ`, 'utf8').split('\0');
+    expect(environ.join('\n')).not.toContain(grant.token);
+    const path = environ.find((entry) => entry.startsWith('KUBECONFIG='))!.slice('KUBECONFIG='.length);
+    expect(path.startsWith(`${kubeconfigDir}/`)).toBe(true);
+    expect(path.endsWith(`.${watch.child.pid}.kubeconfig`)).toBe(true);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(kubeconfigDir).mode & 0o777).toBe(0o700);
+
+    watch.child.kill('SIGKILL');
+    process.kill(kubectlPid, 'SIGKILL');
+    await watch.exited;
+    expect(existsSync(path)).toBe(true);
+
+    const next = await hk(['get', 'pods', '-o', 'name']);
+    expect(next.code).toBe(0);
+    expect(existsSync(path)).toBe(false);
+    expect(await namesIn(kubeconfigDir)).toEqual([]);
+  });
+
+  it('removes the session kubeconfig when kubectl cannot even start', async () => {
+    // An executable whose interpreter does not exist: found, allowed, then spawn fails (ENOENT).
+    const broken = join(root, 'broken-kubectl');
+    writeFileSync(broken, '#!/nonexistent/interpreter\n');
+    chmodSync(broken, 0o755);
+    mkdirSync(kubeconfigDir, { recursive: true, mode: 0o700 });
+    const result = await hkubectl(['get', 'pods'], { env: { ...env, HKUBECTL_KUBECTL: broken } });
+    expect(result.stderr.toString()).toMatch(/^hkubectl: could not start [^\n]*\n$/);
+    expect(result.code).toBe(78);
+    expect(await namesIn(kubeconfigDir)).toEqual([]);
+  });
+});
