@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseIntent } from '../../src/kubectl/parse-intent.ts';
 import { resolveKubeTarget } from '../../src/kubectl/kubeconfig.ts';
-import { kubectl } from '../helpers/run.ts';
+import { KUBECTL, kubectl } from '../helpers/run.ts';
 
 let dir: string;
 const file = (name: string) => join(dir, name);
@@ -123,6 +123,21 @@ users:
     const cacheDir = await mkdtemp(join(dir, 'cache-'));
     expect(() => resolveKubeTarget(parseIntent(['get', 'pods']), { KUBECONFIG: file('broken') }, cacheDir)).toThrow(/is not valid YAML as kubectl reads it/);
     expect(await readdir(cacheDir)).toEqual([]);
+  });
+
+  it('resolves a gateway-mode kubeconfig that names a cluster and nothing else: no server, no user, no credentials', async () => {
+    await writeFile(file('gateway-only'), 'apiVersion: v1\nkind: Config\ncurrent-context: prod\ncontexts:\n- name: prod\n  context: { cluster: prod-eu, namespace: payments }\n- name: dev\n  context: { cluster: dev-eu }\n');
+    const oracle = { kubectlPath: KUBECTL };
+    expect(resolveKubeTarget(parseIntent(['get', 'pods']), { KUBECONFIG: file('gateway-only') }, null, oracle)).toEqual({
+      context: 'prod', cluster: 'prod-eu', server: null, namespace: 'payments', facts: { kubeconfigIsOwn: false, currentContext: 'prod' },
+    });
+    const dev = resolveKubeTarget(parseIntent(['--context', 'dev', 'get', 'pods']), { KUBECONFIG: file('gateway-only') }, null, oracle);
+    expect({ cluster: dev.cluster, namespace: dev.namespace }).toEqual({ cluster: 'dev-eu', namespace: 'default' });
+    // kubectl reads the same file the same way (it would only fail later, for want of a server).
+    const says = await kubectl(['config', 'view', '-o', 'json'], { env: { PATH: process.env.PATH, HOME: dir, KUBECONFIG: file('gateway-only') } });
+    const view = JSON.parse(says.stdout.toString()) as { 'current-context': string; contexts: Array<{ name: string; context: { cluster: string; namespace?: string } }> };
+    expect(view['current-context']).toBe('prod');
+    expect(view.contexts.find((entry) => entry.name === 'prod')?.context).toMatchObject({ cluster: 'prod-eu', namespace: 'payments' });
   });
 
   it('refuses a --kubeconfig that does not exist', () => {
