@@ -10,9 +10,11 @@ import { UsageError } from '../errors.ts';
 import type { AsciicastHeader } from './asciicast.ts';
 import { parseHeader } from './cast-reader.ts';
 import { castFileName, manifestFileName } from '../contract/manifest.ts';
+import { relayRecordFileName } from '../contract/relay-record.ts';
 import { describeKind, kindAt, kindOf, streamRegular, type FileKind } from '../files/regular-file.ts';
 
-export type SessionFiles = { session: string; dir: string; manifestPath: string | null; castPath: string | null };
+/** `recordPath`: the relay's record of a gateway session, when a copy sits beside the manifest. */
+export type SessionFiles = { session: string; dir: string; manifestPath: string | null; castPath: string | null; recordPath?: string | null };
 
 /** A directory entry named like a recording or manifest that is not a regular file. */
 export type SkippedFile = { path: string; kind: FileKind; why: string };
@@ -42,7 +44,12 @@ export async function pairIn(dir: string, session: string, skipped: SkippedFile[
     skipped.push(skippedFile(path, kind));
     return null;
   };
-  return { session, dir, manifestPath: await regular(join(dir, manifestFileName(session))), castPath: await regular(join(dir, castFileName(session))) };
+  return {
+    session, dir,
+    manifestPath: await regular(join(dir, manifestFileName(session))),
+    castPath: await regular(join(dir, castFileName(session))),
+    recordPath: await regular(join(dir, relayRecordFileName(session))),
+  };
 }
 
 /**

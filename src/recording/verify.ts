@@ -2,6 +2,7 @@
 // it still hash to what was signed, does the .cast's header name the same session, and (given the
 // relay's audit log) does the manifest sit where the log says it does. One status per session,
 // with what changed, so an auditor knows which file to distrust.
+import { basename } from 'node:path';
 import { sha256Hex } from '../contract/audit-chain.ts';
 import {
   ManifestFormatError, parseManifestDocument, parseManifestPayload, payloadBytes, type SessionDraft, type SessionManifest,
@@ -10,12 +11,13 @@ import { isNotRegularFile, readRegularText } from '../files/regular-file.ts';
 import { digestFile, findSessions, readCastHeader, type SessionFiles, type SkippedFile } from './session-files.ts';
 import { chainProblems, type ChainSource } from './verify-chain.ts';
 import { checkSignature, type Jwks } from './verify-signature.ts';
+import { signedEvidence, wrapperOnlyEvidence, type EvidenceView } from './verify-evidence.ts';
 
 export const VERIFICATION_STATUSES = ['verified', 'tampered', 'unsigned', 'missing-recording', 'unknown-key'] as const;
 export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
 
 /** What was found altered, for programs (`problems` says it for people). */
-export type Change = 'manifest' | 'signature' | 'session' | 'cast.sha256' | 'cast.size' | 'cast.header' | 'cast' | 'chain';
+export type Change = 'manifest' | 'signature' | 'session' | 'cast.sha256' | 'cast.size' | 'cast.header' | 'cast' | 'chain' | 'record' | 'observed';
 
 export type SessionVerification = {
   session: string;
@@ -33,6 +35,10 @@ export type SessionVerification = {
   manifest: SessionManifest | null;
   /** The draft of an unsigned manifest. */
   draft: SessionDraft | null;
+  /** The relay's record beside the manifest, when there is one. */
+  recordPath: string | null;
+  /** Which evidence is relay-observed and which wrapper-reported (verify-evidence.ts). */
+  evidence: EvidenceView;
 };
 
 export type VerifyOptions = { jwks: Jwks; chain?: ChainSource | null };
@@ -62,7 +68,8 @@ function finish(result: SessionVerification, missing: boolean): SessionVerificat
 async function verifyFiles(files: SessionFiles, jwks: Jwks): Promise<SessionVerification> {
   const result: SessionVerification = {
     session: files.session, status: 'verified', problems: [], changed: [], manifestPath: files.manifestPath, castPath: files.castPath,
-    kid: null, seq: null, manifestSha256: null, manifest: null, draft: null,
+    kid: null, seq: null, manifestSha256: null, manifest: null, draft: null, recordPath: files.recordPath ?? null,
+    evidence: wrapperOnlyEvidence(files.castPath === null ? null : basename(files.castPath), files.manifestPath === null ? 'no manifest' : 'the manifest could not be verified'),
   };
   const fail = (change: Change, problem: string) => {
     result.changed.push(change);
@@ -81,6 +88,7 @@ async function verifyFiles(files: SessionFiles, jwks: Jwks): Promise<SessionVeri
   if (document.kind === 'unsigned') {
     const draft = document.marker.draft;
     result.draft = draft;
+    result.evidence = wrapperOnlyEvidence(draft.cast?.file ?? null, 'not signed by the relay');
     result.problems.push('not signed by the relay yet (the draft was spooled: run hkubectl sync)');
     const missing = draft.cast !== null && files.castPath === null;
     if (draft.session !== files.session) result.problems.push(`the draft is for session ${draft.session}`);
@@ -112,16 +120,26 @@ async function verifyFiles(files: SessionFiles, jwks: Jwks): Promise<SessionVeri
     result.problems.push(`flagged by the relay: the recording holds unmasked ${Object.entries(manifest.relayCheck.unmasked).map(([detector, n]) => `${detector} ×${n}`).join(', ')}`);
   }
   if (manifest.session !== files.session) fail('session', `the manifest is for session ${manifest.session}, but its file is named for ${files.session}`);
+  let missing = false;
+  let castMatches = false;
   if (manifest.cast === null) {
     if (files.castPath) fail('cast', 'the manifest says nothing was recorded, yet a .cast is beside it');
-    return finish(result, false);
-  }
-  if (files.castPath === null) {
+  } else if (files.castPath === null) {
     result.problems.push(`recording ${manifest.cast.file} is missing (the relay ${manifest.relayCopy ? 'holds a copy' : 'holds no copy'})`);
-    return finish(result, true);
+    missing = true;
+  } else {
+    const problems = await castProblems(files, manifest.cast);
+    for (const [change, problem] of problems) fail(change, problem);
+    castMatches = problems.length === 0;
   }
-  for (const [change, problem] of await castProblems(files, manifest.cast)) fail(change, problem);
-  return finish(result, false);
+  const evidence = await signedEvidence(manifest, manifest.cast === null ? null : files.castPath, castMatches, files.recordPath ?? null);
+  result.evidence = evidence.view;
+  for (const finding of evidence.findings) {
+    if (finding.change) fail(finding.change, finding.problem);
+    else if (!(finding.missing && missing)) result.problems.push(finding.problem);
+    missing ||= finding.missing;
+  }
+  return finish(result, missing);
 }
 
 async function castProblems(files: SessionFiles, signed: { sha256: string; size: number }): Promise<Array<[Change, string]>> {

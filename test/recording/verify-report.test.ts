@@ -16,11 +16,13 @@ describe('verify report', () => {
     } as unknown as SessionManifest;
     const result: SessionVerification = {
       session: 's1', status: 'tampered', problems: [`cast s1\u009b2J.cast: size differs`], changed: [], manifestPath: null, castPath: null,
-      kid: null, seq: 7, manifestSha256: null, manifest, draft: null,
+      kid: null, seq: 7, manifestSha256: null, manifest, draft: null, recordPath: null,
+      evidence: { mode: 'gateway', relayRecord: null, cast: null, summary: `gateway mode ${ESC}[31m` },
     };
     const lines = reportLines([result]);
     expect(lines).toEqual([
       "TAMPERED           s1  #7  kubectl get $'pods\\x1b[2J' -n prod  (agent-7\\u202e, exit 0, approved by bob\\x1b]0;t\\x07)",
+      '    evidence: gateway mode \\x1b[31m',
       '    cast s1\\x9b2J.cast: size differs',
       '1 session: 1 tampered',
     ]);
