@@ -21,6 +21,7 @@ export async function replayRecording(request: ReplayRequest, io: ReplayIo): Pro
   const target = await resolveTarget(request.target, request.dir);
   const check = await checkSession(target.manifestPath ?? target.castPath, await request.jwks(target.dir));
   io.stderr(`${statusLine(check)}\n`);
+  io.stderr(`${evidenceLine(check)}\n`);
   if (check.status === 'missing-recording') {
     throw new UsageError('ERR_NO_RECORDING', `the manifest of session ${showUntrusted(check.session)} names a recording that is not there`, { hint: showUntrusted(check.problems.join('; ')) });
   }
@@ -28,7 +29,7 @@ export async function replayRecording(request: ReplayRequest, io: ReplayIo): Pro
   const { header, events } = await readDisplayCast(check.castPath ?? target.castPath, recordedTerminal(check));
   const idleLimit = request.idleLimit ?? header.idle_time_limit;
   await playFrames(timeline(events, { ...request, ...(idleLimit !== undefined ? { idleLimit } : {}) }), io);
-  io.stderr(`${chalk.dim('── end of replay')}\n${statusLine(check)}\n`);
+  io.stderr(`${chalk.dim('── end of replay')}\n${statusLine(check)}\n${evidenceLine(check)}\n`);
   if (check.status === 'tampered') {
     throw new HkError('ERR_RECORDING_TAMPERED', `session ${showUntrusted(check.session)} does not match its signed manifest`, ExitCode.config, {
       hint: 'what was played is not what the relay signed; treat it as altered evidence',
@@ -47,6 +48,13 @@ export function approvalLines(row: SessionRow, signed: boolean): string[] {
     `justification: ${showUntrusted(row.justification ?? '—')}`,
     ...(row.reason !== null ? [`agent's stated reason: ${showUntrusted(row.reason)}`] : []),
   ];
+}
+
+/** Which of the session's evidence the relay observed and which the wrapper reported; local mode in yellow. */
+export function evidenceLine(check: SessionCheck): string {
+  const row = rowOf(check);
+  const line = `evidence: ${showUntrusted(row.evidence)}`;
+  return row.evidenceMode === 'local' ? chalk.yellow(line) : line;
 }
 
 export function statusLine(check: SessionCheck): string {

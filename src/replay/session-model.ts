@@ -1,6 +1,7 @@
 // What replay, the player and the export need to know about one recorded session, flattened from
 // its manifest (signed payload, or the draft of an unsigned marker) and its verification.
 import type { SessionCheck } from './verification.ts';
+import { LOCAL_MODE_LABEL } from '../recording/verify-evidence.ts';
 
 export type { VerificationStatus } from '../recording/verify.ts';
 import type { VerificationStatus } from '../recording/verify.ts';
@@ -31,6 +32,10 @@ export interface SessionRow {
   /** File names relative to the recordings dir (null when absent). */
   castFile: string | null;
   manifestFile: string | null;
+  /** `gateway`: the relay observed the session (its record is evidence); `local`: everything is wrapper-reported. */
+  evidenceMode: 'gateway' | 'local';
+  /** Which evidence is relay-observed and which wrapper-reported, for people (verify-evidence.ts). */
+  evidence: string;
 }
 
 type Loose = Record<string, unknown>;
@@ -68,6 +73,8 @@ export function rowOf(check: SessionCheck): SessionRow {
     maskingProfile: str(obj(payload.masking).profile),
     castFile: check.castPath === null ? null : baseName(check.castPath),
     manifestFile: check.manifestPath === null ? null : baseName(check.manifestPath),
+    evidenceMode: check.evidence?.mode ?? 'local',
+    evidence: check.evidence?.summary ?? `${LOCAL_MODE_LABEL} (nothing relay-observed)`,
   };
   return { ...row, decisionSummary: decisionText(row) };
 }

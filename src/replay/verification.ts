@@ -8,6 +8,7 @@ import { verifyPaths, verifySessions, type SessionVerification } from '../record
 import type { SkippedFile } from '../recording/session-files.ts';
 import type { Jwks } from '../recording/verify-signature.ts';
 import type { VerificationStatus } from '../recording/verify.ts';
+import type { EvidenceView } from '../recording/verify-evidence.ts';
 
 export type { Jwks } from '../recording/verify-signature.ts';
 
@@ -25,6 +26,10 @@ export interface SessionCheck {
   draft: Record<string, unknown> | null;
   /** sha256 of the signed payload bytes (what the relay's session.closed entry records). */
   manifestSha256?: string | null;
+  /** The relay's record beside the manifest, when there is one. */
+  recordPath?: string | null;
+  /** Which evidence is relay-observed and which wrapper-reported. */
+  evidence?: EvidenceView;
 }
 
 const NO_KEYS: Jwks = { keys: [] };
@@ -52,6 +57,8 @@ async function toCheck(result: SessionVerification): Promise<SessionCheck> {
     displayPayload: result.manifest === null && result.draft === null && result.manifestPath ? await unverifiedPayload(result.manifestPath) : null,
     draft: result.draft as unknown as Record<string, unknown> | null,
     manifestSha256: result.manifestSha256,
+    recordPath: result.recordPath,
+    evidence: result.evidence,
   };
 }
 

@@ -55,7 +55,7 @@ describe('hkubectl play', () => {
     const { page, problems } = await openPage();
     const rows = await page.$$eval('#sessions tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     expect(rows.map((r) => r[2])).toEqual([`kubectl logs ${HOSTILE}`, 'kubectl get secrets -n staging', 'kubectl scale deployment/web --replicas=5 -n prod', 'kubectl get pods -n prod']);
-    expect(rows[2]).toEqual(['2026-03-01 11:00:00 UTC', 'agent-7', 'kubectl scale deployment/web --replicas=5 -n prod', 'prod', 'approved by alice@bank.example', 'alice@bank.example', '60', 'verified']);
+    expect(rows[2]).toEqual(['2026-03-01 11:00:00 UTC', 'agent-7', 'kubectl scale deployment/web --replicas=5 -n prod', 'prod', 'approved by alice@bank.example', 'alice@bank.example', '60', 'verifiedlocal mode']);
     expect(rows[3]![4]).toBe('allowed by rule reads');
     expect(rows[3]![1]).toBe('agent-7@bank.example');
     expect(problems).toEqual([]);
@@ -71,6 +71,8 @@ describe('hkubectl play', () => {
     await page.waitForSelector('#detail:not([hidden])');
     expect(await page.textContent('#detail-status')).toBe('TAMPERED');
     expect(await page.textContent('#detail-problems')).toMatch(/cast sha256 is .* the recording was altered/);
+    // Nothing the relay observed vouches for these hand-signed sessions: the page says so.
+    expect(await page.textContent('#detail-evidence')).toMatch(/^evidence: local mode: not tamper-proof \(/);
     await page.close();
   });
 

@@ -69,7 +69,7 @@ export function exportCommand(): Command {
         const clean = reportIsClean(report);
         if ((options.output ?? (outputIsJson() ? 'json' : 'text')) === 'json') {
           process.stdout.write(`${showJson({
-            out: options.out, clean, range: report.range, totals: report.totals, missingRecordings: report.missingRecordings,
+            out: options.out, clean, range: report.range, totals: report.totals, localMode: report.localMode.length, missingRecordings: report.missingRecordings,
             notVerified: report.sessions, skipped: report.skipped, auditLog: report.audit === null ? null : {
               source: report.audit.source, broken: report.audit.segment.broken, chainProblems: report.audit.chainProblems,
               allowedWithoutRecording: report.audit.allowedWithoutRecording.length,

@@ -65,6 +65,7 @@ export async function exportBundle(request: ExportRequest): Promise<Verification
         range: { since: request.since.toISOString(), until: request.until.toISOString() },
         identities: request.identities,
         totals: { sessions: picked.sessions.count, byStatus: written.byStatus },
+        localMode: written.localMode,
         missingRecordings: written.missingRecordings,
         sessions: written.problems,
         skipped: picked.skipped.map(({ path, why }) => ({ path, why })),

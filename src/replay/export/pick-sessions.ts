@@ -17,6 +17,8 @@ export interface PickedSession {
   row: SessionRow;
   castPath: string | null;
   manifestPath: string | null;
+  /** The relay's record of a gateway session, when it sits beside the manifest. */
+  recordPath?: string | null;
   /** Where the signed manifest says its session.closed entry is (null unless its signature verified). */
   place: ChainPlace | null;
   /** sha256 of the signed payload bytes (what that entry records). */
@@ -85,6 +87,7 @@ export async function pickSessions(request: PickRequest, progress: (line: string
         row,
         castPath: check.castPath,
         manifestPath: check.manifestPath,
+        recordPath: check.recordPath ?? null,
         place,
         manifestSha256: check.manifestSha256 ?? null,
         profile: excerptProfile(row.maskingProfile),

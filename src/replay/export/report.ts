@@ -9,6 +9,8 @@ export interface VerificationReport {
   range: { since: string; until: string };
   identities: string[];
   totals: { sessions: number; byStatus: Partial<Record<VerificationStatus, number>> };
+  /** Sessions the relay did not observe (local mode): not tamper-proof, everything wrapper-reported. */
+  localMode: string[];
   /** Sessions whose manifest names a .cast that is not there. */
   missingRecordings: string[];
   /** Every session that is not `verified`, with why. */
@@ -40,6 +42,9 @@ export function reportText(report: VerificationReport): string {
     `sessions: ${report.totals.sessions}`,
     ...Object.entries(report.totals.byStatus).map(([status, n]) => `  ${status}: ${n}`),
   ];
+  if (report.localMode.length > 0) {
+    lines.push('', `LOCAL MODE: NOT TAMPER-PROOF (the relay did not observe these; everything about them is wrapper-reported): ${report.localMode.length}`, ...report.localMode.map((s) => `  ${s}`));
+  }
   if (report.missingRecordings.length > 0) lines.push('', `MISSING RECORDINGS (manifest present, .cast absent): ${report.missingRecordings.length}`, ...report.missingRecordings.map((s) => `  ${s}`));
   if (report.skipped.length > 0) lines.push('', `SKIPPED (named like a recording, not a regular file): ${report.skipped.length}`, ...report.skipped.map((s) => `  ${showUntrusted(s.path)}: ${s.why}`));
   if (report.sessions.length > 0) lines.push('', 'sessions that did not verify:', ...report.sessions.map((s) => `  ${s.session}: ${s.status}${s.problems.length ? ` — ${s.problems.join('; ')}` : ''}`));
@@ -71,6 +76,10 @@ session-log.csv|.jsonl   chronological session log: identity, command, decision,
 approvals.jsonl          approval trails: request, approver, justification
 sessions/<id>.cast       recordings (asciicast v2; play with \`hkubectl replay\` or \`asciinema play\`)
 sessions/<id>.manifest.json  manifests signed by the relay (flattened JWS, EdDSA)
+sessions/<id>.record.jsonl   the relay's own record of a gateway session (what crossed the
+                         boundary), where it was beside the manifest; the manifest's
+                         "observed.record" binds its sha256. A session without "observed",
+                         or with mode "local", is local mode: not tamper-proof
 jwks.json                the relay's public keys: any JOSE library verifies the manifests
 audit-log.jsonl          the relay's audit-log segment; each line's "hash" is the sha256 of the
                          line without its hash field, and "prev" is the hash of the line before

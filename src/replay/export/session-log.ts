@@ -6,7 +6,7 @@ const COLUMNS = [
   ['started_at', 'startedAt'], ['ended_at', 'endedAt'], ['session', 'session'], ['identity', 'identity'], ['command', 'command'],
   ['namespace', 'namespace'], ['context', 'context'], ['decision', 'decision'], ['rule', 'rule'], ['risk', 'risk'],
   ['approval_request', 'requestId'], ['approver', 'approver'], ['justification', 'justification'], ['reason', 'reason'],
-  ['exit_code', 'exitCode'], ['verification', 'status'],
+  ['exit_code', 'exitCode'], ['verification', 'status'], ['evidence_mode', 'evidenceMode'], ['evidence', 'evidence'],
 ] as const satisfies ReadonlyArray<readonly [string, keyof SessionRow]>;
 
 export const CSV_HEADER = `${COLUMNS.map(([name]) => name).join(',')}\r\n`;

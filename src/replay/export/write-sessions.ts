@@ -7,6 +7,7 @@
 import { lstat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { VerificationStatus } from '../session-model.ts';
+import { relayRecordFileName } from '../../contract/relay-record.ts';
 import { playerAssets } from '../web/assets.ts';
 import { scriptSafeJson } from '../web/page.ts';
 import type { ChainLink } from './audit-segment.ts';
@@ -24,6 +25,8 @@ const SCAN_AHEAD = 4;
 
 export interface SessionsWritten {
   byStatus: VerificationReport['totals']['byStatus'];
+  /** Sessions the relay did not observe: everything about them is wrapper-reported. */
+  localMode: string[];
   missingRecordings: string[];
   problems: VerificationReport['sessions'];
   /** The verified manifests that name this audit-log seq as their session.closed entry. */
@@ -64,7 +67,7 @@ export async function writeSessions(picked: Picked, sink: BundleSink, options: W
   const recorded = numberMultimap();
   const read = (indexes: readonly number[]) => Promise.all(indexes.map((index) => picked.sessions.read(index)));
   const written: SessionsWritten = {
-    byStatus: {}, missingRecordings: [], problems: [],
+    byStatus: {}, localMode: [], missingRecordings: [], problems: [],
     async linksAt(seq) {
       return (await read(links.get(seq))).flatMap(({ row, place, manifestSha256 }) => (place && manifestSha256 ? [{ session: row.session, seq, prev: place.prev, payloadSha256: manifestSha256 }] : []));
     },
@@ -88,8 +91,10 @@ export async function writeSessions(picked: Picked, sink: BundleSink, options: W
       row.problems.push(claimed);
     }
     tally(written, row.session, row.status, row.problems);
+    if (row.evidenceMode === 'local') written.localMode.push(row.session);
     if (session.place && session.manifestSha256 && row.status === 'verified') links.add(session.place.seq, index);
     if (session.manifestPath) await sink.addFile(`${prefix}sessions/${row.session}.manifest.json`, session.manifestPath);
+    if (session.recordPath) await sink.addFile(`${prefix}sessions/${relayRecordFileName(row.session)}`, session.recordPath);
     let castNote = row.status === 'missing-recording' ? `The recording named by this manifest is missing: ${row.problems.join('; ')}` : 'No recording.';
     if (session.castPath && cast) {
       const name = basename(session.castPath);

@@ -40,7 +40,7 @@ export const APP_SCRIPT = String.raw`(function () {
   function matches(row, words, status, namespace) {
     if (status && row.status !== status) return false;
     if (namespace && row.namespace !== namespace) return false;
-    var hay = [row.session, row.identity, row.command, row.namespace, row.decision, row.rule, row.approver, row.justification, row.reason, row.status]
+    var hay = [row.session, row.identity, row.command, row.namespace, row.decision, row.rule, row.approver, row.justification, row.reason, row.status, row.evidence]
       .filter(function (v) { return v !== null && v !== undefined; }).join('\n').toLowerCase();
     return words.every(function (w) { return hay.indexOf(w) !== -1; });
   }
@@ -67,6 +67,12 @@ export const APP_SCRIPT = String.raw`(function () {
       tr.appendChild(el('td', row.risk === null ? '—' : row.risk, 'risk'));
       var td = el('td');
       td.appendChild(el('span', STATUS_TEXT[row.status] || row.status, 'badge badge-' + row.status));
+      // A session the relay did not observe is the wrapper's word alone: said in the list too.
+      if (row.evidenceMode !== 'gateway') {
+        var local = el('span', 'local mode', 'mode-local');
+        local.title = 'local mode: not tamper-proof (the relay did not observe this session)';
+        td.appendChild(local);
+      }
       tr.appendChild(td);
       if (row.session === current) tr.classList.add('selected');
       tr.addEventListener('click', function () { go(row.session); });
@@ -146,6 +152,9 @@ export const APP_SCRIPT = String.raw`(function () {
       var status = document.getElementById('detail-status');
       status.textContent = STATUS_TEXT[row.status] || row.status;
       status.className = 'badge badge-' + row.status;
+      var evidence = document.getElementById('detail-evidence');
+      evidence.textContent = 'evidence: ' + (row.evidence || 'local mode: not tamper-proof');
+      evidence.className = row.evidenceMode === 'gateway' ? 'evidence' : 'evidence warning';
       var problems = document.getElementById('detail-problems');
       clear(problems);
       row.problems.forEach(function (p) { problems.appendChild(el('li', p)); });

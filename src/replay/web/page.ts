@@ -33,6 +33,8 @@ td.decision { min-width: 12ch; }
 .badge-verified { background: #d9f2de; color: #14532d; }
 .badge-unsigned, .badge-unknown-key { background: #fdf0c8; color: #6b4f00; }
 .badge-tampered, .badge-missing-recording { background: #b91c1c; color: #fff; font-weight: bold; }
+.mode-local { display: block; font-size: 11px; color: #6b4f00; white-space: nowrap; }
+#detail-evidence { margin: 4px 0; overflow-wrap: anywhere; } #detail-evidence.warning { color: #6b4f00; }
 tr.status-tampered, tr.status-missing-recording { background: #fde8e8; }
 #detail { min-width: 0; background: #fff; padding: 12px; border: 1px solid #e3e6ea; }
 #detail h2 { font: 14px ui-monospace, monospace; overflow-wrap: break-word; }
@@ -73,7 +75,7 @@ export function pageHtml(parts: PageParts): string {
 <main>
 <div id="list"><table id="sessions"><thead><tr><th>time</th><th>identity</th><th>command</th><th>namespace</th><th>decision</th><th>approver</th><th>risk</th><th>verification</th></tr></thead><tbody></tbody></table></div>
 <section id="detail" hidden>
-<h2 id="detail-title"></h2><p><span id="detail-status"></span></p><ul id="detail-problems"></ul>
+<h2 id="detail-title"></h2><p><span id="detail-status"></span></p><p id="detail-evidence"></p><ul id="detail-problems"></ul>
 <div id="player"></div>
 <div class="side"><div><h3>Approval trail</h3><dl id="trail"></dl></div><div><h3>Markers</h3><ol id="markers"></ol></div></div>
 </section>

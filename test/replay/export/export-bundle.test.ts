@@ -103,7 +103,7 @@ describe('audit export', () => {
     const approvals = JSON.parse((await readFile(join(out, 'approvals.jsonl'), 'utf8')).trim());
     expect(approvals).toMatchObject({ session: 's-scale', requestId: 'req-9', approver: 'alice@bank.example', justification: '=HYPERLINK("http://x") INC-1, "quoted"' });
     const csv = (await readFile(join(out, 'session-log.csv'), 'utf8')).split('\r\n');
-    expect(csv[0]).toBe('started_at,ended_at,session,identity,command,namespace,context,decision,rule,risk,approval_request,approver,justification,reason,exit_code,verification');
+    expect(csv[0]).toBe('started_at,ended_at,session,identity,command,namespace,context,decision,rule,risk,approval_request,approver,justification,reason,exit_code,verification,evidence_mode,evidence');
     // A justification that a spreadsheet would run as a formula is quoted as text.
     expect(csv[1]).toContain(`"'=HYPERLINK(""http://x"") INC-1, ""quoted"""`);
   });
