@@ -166,6 +166,21 @@ describe('gateway mode on the agent\'s machine (stand-in gateway)', () => {
     expect(await namesIn(kubeconfigDir)).toEqual([]);
   });
 
+  it('masks the grant wherever the client prints it: the agent\'s output and the recording never hold it', async () => {
+    // A client that prints the token of its kubeconfig bare, on a line of its own, where no
+    // detector knows it for a credential, then the server it talks to.
+    const leaky = join(root, 'leaky-kubectl');
+    writeFileSync(leaky, '#!/bin/sh\nsed -n -e \'s/.*"token": "\\(.*\\)".*/\\1/p\' -e \'s/.*"server": "\\(.*\\)".*/server \\1/p\' "$KUBECONFIG"\n');
+    chmodSync(leaky, 0o755);
+    const before = await namesIn(recordings);
+    const result = await hkubectl(['get', 'pods'], { env: { ...env, HKUBECTL_KUBECTL: leaky } });
+    expect(result.code).toBe(0);
+    expect(result.stdout.toString()).toContain(`server ${grant.server}`);
+    expect(result.stdout.toString()).not.toContain(grant.token);
+    const { castPath } = await newSession(recordings, before);
+    expect(readFileSync(castPath, 'utf8')).not.toContain(grant.token);
+  });
+
   it('removes the session kubeconfig when kubectl cannot even start', async () => {
     // An executable whose interpreter does not exist: found, allowed, then spawn fails (ENOENT).
     const broken = join(root, 'broken-kubectl');
