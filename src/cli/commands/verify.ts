@@ -15,8 +15,10 @@ export default function command(): Command {
     .description(
       'Verify session recordings: the manifest\'s signature against the relay\'s public keys (JWKS), the .cast\'s sha256 and size ' +
         'against the signed ones, the .cast header\'s session, and (with --relay or --audit-log) each manifest\'s place in the relay\'s ' +
-        'hash-chained audit log. Reports each session as verified, tampered (saying what changed), unsigned, missing-recording or ' +
-        'unknown-key.\n\nExit status: 0 when every session verified; 1 when any did not; 64/75/78 when verification could not run.',
+        'hash-chained audit log. In gateway mode the relay\'s own record (<session>.record.jsonl beside the manifest) is checked ' +
+        'against its signed digest, and the .cast against what the record saw. Reports each session as verified, tampered (saying ' +
+        'what changed), unsigned, missing-recording or unknown-key, and which of its evidence is relay-observed and which ' +
+        'wrapper-reported ("local mode: not tamper-proof" when the relay observed nothing).\n\nExit status: 0 when every session verified; 1 when any did not; 64/75/78 when verification could not run.',
     )
     .argument('<paths...>', 'manifest files (<session>.manifest.json), .cast files, or directories of them')
     .option('--jwks <file|url>', "the relay's public keys (a JWKS file, or a URL such as <relay>/v1/jwks); default: the relay's, or jwks.json beside the recordings")
