@@ -21,7 +21,7 @@ import { needsTerminal, readsStdin } from './terminal-verbs.ts';
 import { runKubectlSession, type KubectlSessionResult } from './session.ts';
 import { readContent, type ContentRead } from './content-read.ts';
 import { readsContent } from '../contract/content-sources.ts';
-import { sessionKubeconfigDir, writeSessionKubeconfig } from './session-kubeconfig.ts';
+import { sessionKubeconfigDir, sweepStaleKubeconfigs, writeSessionKubeconfig } from './session-kubeconfig.ts';
 
 export interface GovernedRunInput {
   kubectlPath: string;
@@ -70,7 +70,13 @@ export async function runGoverned(input: GovernedRunInput): Promise<number> {
     const manifestPath = join(recordingsDir, manifestFileName(allow.sessionId));
     let run: KubectlRun;
     try {
-      run = allow.gateway ? gatewayRun(input, allow, target, sessionKubeconfigDir(env, paths.dataDir)) : { args: input.args, env, secrets: [], remove: () => {} };
+      const kubeconfigDir = sessionKubeconfigDir(env, paths.dataDir);
+      if (allow.gateway) run = gatewayRun(input, allow, target, kubeconfigDir);
+      else {
+        // A gateway run killed earlier left its grant on disk: gone now, whatever mode this run is in.
+        sweepStaleKubeconfigs(kubeconfigDir);
+        run = { args: input.args, env, secrets: [], remove: () => {} };
+      }
     } catch (error) {
       // Refused after the relay opened the session: it is closed at once (exit 77, nothing
       // recorded), so the grant dies now rather than at its expiry and the audit log says why.

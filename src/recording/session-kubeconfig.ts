@@ -5,7 +5,7 @@
 // `<session>.<pid>.kubeconfig`: removed when the run ends, and, when hkubectl itself was killed
 // (SIGKILL leaves no chance to clean up), at the next run, whose sweep removes every file whose
 // owner process is gone.
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { isSessionId } from '../contract/manifest.ts';
@@ -121,8 +121,37 @@ export function processAlive(pid: number): boolean {
 }
 
 /**
- * Removes the session kubeconfigs whose owner process is gone (a run killed with SIGKILL), and
- * any `.kubeconfig` whose name does not say its owner. Returns the names removed.
+ * When the process with this id started (ms since the epoch), from Linux's /proc; null where that
+ * cannot be read. A process that started after a file was written is not the one that wrote it:
+ * its id was reused.
+ */
+export function processStartedAt(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22 (starttime, clock ticks since boot) counts from after the command name, which
+    // may hold spaces and parentheses: split after its last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[19]);
+    const bootTime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    // USER_HZ is 100 on every Linux architecture Node runs on.
+    return Number.isFinite(ticks) && Number.isFinite(bootTime) ? (bootTime + ticks / 100) * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the process that wrote a file at `writtenAt` (ms) is still running. */
+function ownerAlive(pid: number, writtenAt: number, alive: (pid: number) => boolean): boolean {
+  if (!alive(pid)) return false;
+  const started = processStartedAt(pid);
+  // The boot time is kept to the second: two seconds of slack keep a live owner's file.
+  return started === null || started <= writtenAt + 2000;
+}
+
+/**
+ * Removes the session kubeconfigs whose owner process is gone (a run killed with SIGKILL, also
+ * when its process id has since been given to another process), and any `.kubeconfig` whose
+ * name does not say its owner. Returns the names removed.
  */
 export function sweepStaleKubeconfigs(dir: string, alive: (pid: number) => boolean = processAlive): string[] {
   let names: string[];
@@ -135,10 +164,18 @@ export function sweepStaleKubeconfigs(dir: string, alive: (pid: number) => boole
   for (const name of names) {
     const match = FILE_NAME.exec(name);
     const pid = match ? Number(match[2]) : null;
-    if (pid !== null && (pid === process.pid || alive(pid))) continue;
+    if (pid === process.pid) continue;
+    if (pid !== null) {
+      const writtenAt = statSync(join(dir, name), { throwIfNoEntry: false })?.mtimeMs;
+      if (writtenAt === undefined || ownerAlive(pid, writtenAt, alive)) continue;
+    }
     if (pid === null && !name.endsWith(SUFFIX)) continue;
-    rmSync(join(dir, name), { force: true, recursive: false });
-    removed.push(name);
+    try {
+      rmSync(join(dir, name), { force: true, recursive: false });
+      removed.push(name);
+    } catch {
+      // Not a file (a directory planted under such a name): left where it is, never followed.
+    }
   }
   return removed;
 }

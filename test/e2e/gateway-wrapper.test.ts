@@ -12,6 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { createTokenVerifier } from '../../src/auth/verify-token.ts';
 import type { GatewayGrant } from '../../src/contract/relay-api.ts';
 import { loadPolicy } from '../../src/policy/index.ts';
@@ -179,6 +180,20 @@ describe('gateway mode on the agent\'s machine (stand-in gateway)', () => {
     expect(result.stdout.toString()).not.toContain(grant.token);
     const { castPath } = await newSession(recordings, before);
     expect(readFileSync(castPath, 'utf8')).not.toContain(grant.token);
+  });
+
+  it('in local mode (no grant in the answer) runs kubectl with the agent\'s own kubeconfig, and still sweeps a killed run\'s file', async () => {
+    mkdirSync(kubeconfigDir, { recursive: true, mode: 0o700 });
+    const gone = spawn('true');
+    await new Promise((done) => gone.once('exit', done));
+    const stale = join(kubeconfigDir, `stale.${gone.pid}.kubeconfig`);
+    writeFileSync(stale, '{}');
+    // Straight to the relay: its answers carry no grant.
+    const result = await hkubectl(['get', 'pods'], { env: { ...env, HKUBECTL_RELAY: relay.url } });
+    // The agent's kubeconfig names no server and no credentials, so its own kubectl cannot connect.
+    expect(result.code).toBe(1);
+    expect(result.stderr.toString()).not.toContain('refused in gateway mode');
+    expect(existsSync(stale)).toBe(false);
   });
 
   it('removes the session kubeconfig when kubectl cannot even start', async () => {

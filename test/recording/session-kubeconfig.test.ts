@@ -4,13 +4,13 @@
 // reaches the grant's server with the grant's token and CA, and with nothing of the agent's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GatewayGrant } from '../../src/contract/relay-api.ts';
 import { isHkError } from '../../src/errors.ts';
 import {
-  checkGrant, SESSION_USER, sessionKubeconfigDir, sessionKubeconfigDocument, sweepStaleKubeconfigs, writeSessionKubeconfig,
+  checkGrant, processStartedAt, SESSION_USER, sessionKubeconfigDir, sessionKubeconfigDocument, sweepStaleKubeconfigs, writeSessionKubeconfig,
 } from '../../src/recording/session-kubeconfig.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { kubectl } from '../helpers/run.ts';
@@ -151,6 +151,26 @@ describe('the sweep of session kubeconfigs left by killed runs', () => {
       for (const name of [`a.${gone}.kubeconfig`, `b.${living.pid}.kubeconfig`, `c.${process.pid}.kubeconfig`, 'nameless.kubeconfig', 'notes.txt']) writeFileSync(join(dir, name), '{}');
       expect(sweepStaleKubeconfigs(dir).sort()).toEqual([`a.${gone}.kubeconfig`, 'nameless.kubeconfig']);
       expect(readdirSync(dir).sort()).toEqual([`b.${living.pid}.kubeconfig`, `c.${process.pid}.kubeconfig`, 'notes.txt']);
+    } finally {
+      living.kill('SIGKILL');
+    }
+  });
+
+  it('removes a file whose process id now belongs to a process started after the file was written', () => {
+    const dir = freshDir();
+    mkdirSync(dir, { mode: 0o700 });
+    const living = spawn('sleep', ['30']);
+    try {
+      const reused = join(dir, `old.${living.pid}.kubeconfig`);
+      const kept = join(dir, `new.${living.pid}.kubeconfig`);
+      writeFileSync(reused, '{}');
+      writeFileSync(kept, '{}');
+      // Written an hour before its pid's present process started: a killed run's, the pid since reused.
+      const anHourAgo = new Date(Date.now() - 3_600_000);
+      utimesSync(reused, anHourAgo, anHourAgo);
+      expect(processStartedAt(living.pid!)).toBeGreaterThan(anHourAgo.getTime());
+      expect(sweepStaleKubeconfigs(dir)).toEqual([`old.${living.pid}.kubeconfig`]);
+      expect(existsSync(kept)).toBe(true);
     } finally {
       living.kill('SIGKILL');
     }
