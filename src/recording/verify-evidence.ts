@@ -115,7 +115,13 @@ export async function signedEvidence(
       problem: `the .cast shows no output, but the relay's record saw ${trusted.outputBytes} bytes go back to the agent: the wrapper's recording disagrees with what crossed the boundary`,
     });
   }
-  const where = found === 'checked' ? 'checked here' : found === 'altered' ? 'ALTERED here' : 'not beside the manifest; the relay holds it';
+  const notes: string[] = [];
+  if (trusted) {
+    const unknown = Object.values(trusted.unknownTypes).reduce((sum, n) => sum + n, 0);
+    if (unknown > 0) notes.push(`${unknown} of a kind this hkubectl does not know`);
+    if (!trusted.ended) notes.push('no end entry: the relay stopped before the session closed');
+  }
+  const where = [found === 'checked' ? 'checked here' : found === 'altered' ? 'ALTERED here' : 'not beside the manifest; the relay holds it', ...notes].join('; ');
   return {
     view: {
       mode: 'gateway', relayRecord, cast,

@@ -81,6 +81,15 @@ describe('relay-observed evidence in verify', () => {
     expect(result!.problems[0]).toContain('saw 64 bytes');
   });
 
+  it('says when the record holds entries of unknown kinds or ends without an end entry', async () => {
+    const dir = await newDir();
+    const entries = [...READ_ENTRIES.slice(0, 2), { type: 'exec-frame', size: 3 }];
+    await writeSession(dir, signer, { session: 'gw-cut', cast: castText('gw-cut', OUTPUT), record: recordText('gw-cut', entries), mode: 'gateway' });
+    const [result] = await verifySessions([dir], { jwks: signer.jwks });
+    expect(result).toMatchObject({ status: 'verified', problems: [] });
+    expect(result!.evidence.summary).toContain('checked here; 1 of a kind this hkubectl does not know; no end entry: the relay stopped before the session closed)');
+  });
+
   it('finds nothing to disagree with when neither the relay nor the .cast saw output', async () => {
     const dir = await newDir();
     const entries = [{ type: 'request', method: 'DELETE', path: '/api/v1/namespaces/prod/pods/web' }, { type: 'response', status: 200, size: 0 }, { type: 'end' }];
