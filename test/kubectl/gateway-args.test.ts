@@ -53,7 +53,7 @@ describe('gateway mode refuses a command that brings its own connection', () => 
     });
   }
 
-  it.each([[['-s', 'https://127.0.0.1:1']], [['-shttps://127.0.0.1:1']], [['-s=https://127.0.0.1:1']]])('refuses the -s shorthand written %j', (spelling) => {
+  it.each([[['-s', 'https://127.0.0.1:1']], [['-shttps://127.0.0.1:1']], [['-s=https://127.0.0.1:1']], [['-As', 'https://127.0.0.1:1']], [['-Ashttps://127.0.0.1:1']]])('refuses the -s shorthand written %j', (spelling) => {
     expect(refusal(['get', 'pods', ...spelling]).message).toContain('--server=https://127.0.0.1:1');
   });
 
