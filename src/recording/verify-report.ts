@@ -1,6 +1,6 @@
-// `hkubectl verify`'s text report: one line per session, then which of its evidence is
-// relay-observed and which wrapper-reported, then its problems indented, then a tally (with the
-// sessions in local mode, which are not tamper-proof).
+// `hkubectl verify`'s text report: one line per session, then its problems indented, then which
+// of its evidence is relay-observed and which wrapper-reported; then a tally, and how many of the
+// sessions are in local mode (not tamper-proof).
 // A manifest's command and names are the agent's, and a file name or problem can carry anything:
 // every line is spelt out (showUntrusted) so a hostile session cannot act on the auditor's terminal.
 import { showCommand } from '../contract/command-line.ts';
@@ -20,13 +20,14 @@ export function reportLines(results: SessionVerification[]): string[] {
       ? `#${manifest.chain.seq}  ${showCommand(manifest.command.argv)}  (${manifest.identity.subject}, exit ${manifest.exitCode}${manifest.approval ? `, approved by ${manifest.approval.approver.subject}` : ''})`
       : '';
     lines.push(`${LABEL[result.status].padEnd(18)} ${result.session}  ${about}`.trimEnd());
-    lines.push(`    evidence: ${result.evidence.summary}`);
     for (const problem of result.problems) lines.push(`    ${problem}`);
+    lines.push(`    evidence: ${result.evidence.summary}`);
   }
   const counts = new Map<VerificationStatus, number>();
   for (const result of results) counts.set(result.status, (counts.get(result.status) ?? 0) + 1);
   const tally = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
   const local = results.filter((result) => result.evidence.mode === 'local').length;
-  lines.push(`${results.length} session${results.length === 1 ? '' : 's'}: ${tally}${local > 0 ? `; ${local} in ${LOCAL_MODE_LABEL}` : ''}`);
+  lines.push(`${results.length} session${results.length === 1 ? '' : 's'}: ${tally}`);
+  if (local > 0) lines.push(`${local} of them in ${LOCAL_MODE_LABEL}`);
   return lines.map(showUntrusted);
 }

@@ -22,8 +22,8 @@ describe('verify report', () => {
     const lines = reportLines([result]);
     expect(lines).toEqual([
       "TAMPERED           s1  #7  kubectl get $'pods\\x1b[2J' -n prod  (agent-7\\u202e, exit 0, approved by bob\\x1b]0;t\\x07)",
-      '    evidence: gateway mode \\x1b[31m',
       '    cast s1\\x9b2J.cast: size differs',
+      '    evidence: gateway mode \\x1b[31m',
       '1 session: 1 tampered',
     ]);
   });
