@@ -68,7 +68,9 @@ export async function signedEvidence(
   }
   if (!observed || observed.mode !== 'gateway') {
     const why = observed ? 'the relay ran no gateway for it' : 'its manifest says nothing the relay observed';
-    return { view: { mode: 'local', relayRecord: null, cast, summary: `${LOCAL_MODE_LABEL} (${why}; the .cast is wrapper-reported)` }, findings: [] };
+    // A record file beside a manifest that binds none is nobody's evidence: said, so that it is not taken for some.
+    const stray: EvidenceFinding[] = recordPath === null ? [] : [{ change: null, missing: false, problem: 'a relay record sits beside this manifest, but the manifest binds none: it is not evidence of this session' }];
+    return { view: { mode: 'local', relayRecord: null, cast, summary: `${LOCAL_MODE_LABEL} (${why}; the .cast is wrapper-reported)` }, findings: stray };
   }
   const findings: EvidenceFinding[] = [];
   const bound = observed.record;

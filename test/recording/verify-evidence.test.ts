@@ -123,6 +123,14 @@ describe('relay-observed evidence in verify', () => {
     },
   );
 
+  it('says that a relay record beside a local-mode manifest is not evidence', async () => {
+    const dir = await newDir();
+    await writeSession(dir, signer, { session: 'stray', cast: castText('stray', OUTPUT), record: recordText('stray', READ_ENTRIES), mode: 'local' });
+    const [result] = await verifySessions([dir], { jwks: signer.jwks });
+    expect(result).toMatchObject({ status: 'verified', changed: [], problems: ['a relay record sits beside this manifest, but the manifest binds none: it is not evidence of this session'] });
+    expect(result!.evidence.mode).toBe('local');
+  });
+
   it('labels a lone .cast and an unsigned draft as wrapper-reported only', async () => {
     const dir = await newDir();
     await writeFile(join(dir, 'lone.cast'), castText('lone', OUTPUT));

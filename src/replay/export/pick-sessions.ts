@@ -87,7 +87,8 @@ export async function pickSessions(request: PickRequest, progress: (line: string
         row,
         castPath: check.castPath,
         manifestPath: check.manifestPath,
-        recordPath: check.recordPath ?? null,
+        // Only a record the signed manifest binds is evidence worth carrying.
+        recordPath: check.evidence?.relayRecord ? (check.recordPath ?? null) : null,
         place,
         manifestSha256: check.manifestSha256 ?? null,
         profile: excerptProfile(row.maskingProfile),
