@@ -5,7 +5,7 @@
 // `<session>.<pid>.kubeconfig`: removed when the run ends, and, when hkubectl itself was killed
 // (SIGKILL leaves no chance to clean up), at the next run, whose sweep removes every file whose
 // owner process is gone.
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { isSessionId } from '../contract/manifest.ts';
@@ -166,7 +166,7 @@ export function sweepStaleKubeconfigs(dir: string, alive: (pid: number) => boole
     const pid = match ? Number(match[2]) : null;
     if (pid === process.pid) continue;
     if (pid !== null) {
-      const writtenAt = statSync(join(dir, name), { throwIfNoEntry: false })?.mtimeMs;
+      const writtenAt = lstatSync(join(dir, name), { throwIfNoEntry: false })?.mtimeMs;
       if (writtenAt === undefined || ownerAlive(pid, writtenAt, alive)) continue;
     }
     if (pid === null && !name.endsWith(SUFFIX)) continue;
