@@ -36,9 +36,10 @@ describe('hkubectl replay', () => {
 });
 
 describe('hkubectl audit export', () => {
-  it('writes a bundle directory, reports progress on stderr and prints where it went', async () => {
+  it('writes a bundle directory (partial, allowed: no relay here), says so on stderr and prints where it went', async () => {
     const out = join(dir.path, 'bundle');
-    const result = await hkubectl(['audit', 'export', '--since', '2026-01-01', '--until', '2027-01-01', '--out', out], { env });
+    const result = await hkubectl(['audit', 'export', '--since', '2026-01-01', '--until', '2027-01-01', '--out', out, '--allow-partial'], { env });
+    expect(result.stderr.toString()).toContain('RESULT: PARTIAL');
     expect(result.stderr.toString()).toContain(`export: 1 sessions written to ${out}`);
     expect(result.code).toBe(0);
     expect(result.stdout.toString()).toBe(`${out}\n`);

@@ -36,6 +36,7 @@ export interface ExportRequest {
   /** Recordings up to this size are embedded in index.html (default 1 MiB). */
   embedLimit?: number;
   now?: () => Date;
+  /** How far the export is, a line at a time (at most a few a second); the caller says where, if anywhere. */
   progress?: (line: string) => void;
 }
 
@@ -75,7 +76,6 @@ export async function exportBundle(request: ExportRequest): Promise<Verification
       await writeText(sink, `${prefix}verification-report.txt`, reportText(report));
       await writeText(sink, `${prefix}README.txt`, bundleReadme(report));
       await sink.close();
-      progress.done(`export: ${picked.sessions.count} sessions written to ${request.out}`);
       return report;
     } catch (error) {
       await sink.abort();
@@ -92,17 +92,16 @@ async function writeText(sink: BundleSink, name: string, text: string): Promise<
   await file.end();
 }
 
-type Progress = ((line: string) => void) & { done(line: string): void };
-
-/** At most one progress line a second, and always the last one. */
-function throttled(write: (line: string) => void, now: () => Date): Progress {
-  let last = 0;
-  const progress = ((line: string) => {
+/** At most one progress line every quarter second, except that each new phase shows at once. */
+function throttled(write: (line: string) => void, now: () => Date): (line: string) => void {
+  let last = Number.NEGATIVE_INFINITY;
+  let phase = '';
+  return (line: string) => {
     const at = now().getTime();
-    if (at - last < 1000) return;
+    const linePhase = line.slice(0, line.indexOf(':', line.indexOf(':') + 1));
+    if (at - last < 250 && linePhase === phase) return;
     last = at;
+    phase = linePhase;
     write(line);
-  }) as Progress;
-  progress.done = write;
-  return progress;
+  };
 }

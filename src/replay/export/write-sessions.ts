@@ -80,6 +80,7 @@ export async function writeSessions(picked: Picked, sink: BundleSink, options: W
     return { index, session, cast: { size: info.size, scan: await scanCast(session.castPath, info.size, options.embedLimit, session.profile, session.terminal) } };
   });
   let count = 0;
+  let bytes = 0;
   for await (const { index, session, cast } of ready) {
     const { row } = session;
     const claimed = session.place ? picked.claims.problem(session.place) : null;
@@ -94,6 +95,7 @@ export async function writeSessions(picked: Picked, sink: BundleSink, options: W
     if (session.castPath && cast) {
       const name = basename(session.castPath);
       await sink.addFile(`${prefix}sessions/${name}`, session.castPath, cast.scan.bytes);
+      bytes += cast.size;
       recorded.add(hash30(row.session), index);
       if (cast.scan.text === null) castNote = `The recording is ${cast.size} bytes, too large to embed here: play sessions/${name} with hkubectl replay or asciinema.`;
     }
@@ -103,11 +105,23 @@ export async function writeSessions(picked: Picked, sink: BundleSink, options: W
     if (row.requestId !== null) await files.approvals.write(approvalLine(row));
     await files.html.write(`${count > 0 ? ',' : ''}${scriptSafeJson({ ...row, markers: cast?.scan.markers ?? [], excerpt, cast: cast?.scan.text ?? null, castNote })}`);
     count += 1;
-    options.progress(`export: ${count}/${picked.sessions.count} sessions`);
+    options.progress(`export: writing sessions: ${count}/${picked.sessions.count}, ${byteSize(bytes)} of recordings`);
   }
   await files.html.write(`]}${page.after}`);
   for (const file of Object.values(files)) await file.end();
   return written;
+}
+
+export function byteSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
 }
 
 function tally(written: SessionsWritten, session: string, status: VerificationStatus, problems: string[]): void {
