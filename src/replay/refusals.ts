@@ -17,7 +17,9 @@ export interface RefusalRow {
   /** When the request was made, when the log holds that entry. */
   requestedAt: string | null;
   outcome: RefusalOutcome;
+  /** The requester: email, else subject. */
   identity: string | null;
+  subject: string | null;
   command: string;
   namespace: string | null;
   context: string | null;
@@ -34,19 +36,19 @@ export interface RefusalRow {
   decisionSummary: string;
 }
 
-type Request = Pick<RefusalRow, 'requestedAt' | 'identity' | 'command' | 'namespace' | 'context' | 'rule' | 'message' | 'risk' | 'reason'>;
+type Request = Pick<RefusalRow, 'requestedAt' | 'identity' | 'subject' | 'command' | 'namespace' | 'context' | 'rule' | 'message' | 'risk' | 'reason'>;
 
 const who = (person: Partial<Person> | undefined): string | null => person?.email ?? person?.subject ?? null;
 
 function requestOf(entry: EntryOf<'decision'>): Request {
   return {
-    requestedAt: entry.ts, identity: who(entry.requester), command: String(entry.command ?? ''), namespace: entry.namespace ?? null, context: entry.context ?? null,
+    requestedAt: entry.ts, identity: who(entry.requester), subject: entry.requester?.subject ?? null, command: String(entry.command ?? ''), namespace: entry.namespace ?? null, context: entry.context ?? null,
     rule: entry.rule ?? null, message: entry.message ?? null, risk: typeof entry.risk?.score === 'number' ? entry.risk.score : null, reason: entry.reason ?? null,
   };
 }
 
 const UNKNOWN_REQUEST = (command: string): Request => ({
-  requestedAt: null, identity: null, command, namespace: null, context: null, rule: null, message: null, risk: null, reason: null,
+  requestedAt: null, identity: null, subject: null, command, namespace: null, context: null, rule: null, message: null, risk: null, reason: null,
 });
 
 /**

@@ -77,7 +77,7 @@ export function exportCommand(): Command {
         process.stderr.write(`export: ${report.totals.sessions} sessions written to ${options.out}\n${resultLine(report)}\n`);
         if ((options.output ?? (outputIsJson() ? 'json' : 'text')) === 'json') {
           process.stdout.write(`${showJson({
-            out: options.out, clean, complete: missing.length === 0, missing, range: report.range, totals: report.totals, missingRecordings: report.missingRecordings,
+            out: options.out, clean, complete: missing.length === 0, missing, range: report.range, totals: report.totals, refusedRequests: report.refusedRequests, missingRecordings: report.missingRecordings,
             notVerified: report.sessions, skipped: report.skipped, auditLog: report.audit === null ? null : {
               source: report.audit.source, broken: report.audit.segment.broken, chainProblems: report.audit.chainProblems,
               allowedWithoutRecording: report.audit.allowedWithoutRecording.length,

@@ -17,6 +17,7 @@ import { bundleReadme, reportText, type VerificationReport } from './report.ts';
 import { writeAudit, type AuditSegment } from './write-audit.ts';
 import { writeSessions } from './write-sessions.ts';
 import { writeCheckpoints } from './write-checkpoints.ts';
+import { refusalRecords } from './refusal-records.ts';
 import type { SignedCheckpoint } from '../../contract/checkpoint.ts';
 
 export type { AuditSegment } from './write-audit.ts';
@@ -48,14 +49,18 @@ export async function exportBundle(request: ExportRequest): Promise<Verification
   const now = request.now ?? (() => new Date());
   const progress = throttled(request.progress ?? (() => {}), now);
   const picked = await pickSessions(request, progress);
+  // The audit segment is read twice: first for the refusals, which the session log holds among
+  // the sessions in time order; then, after the sessions are written, to be copied and checked.
+  let refusals: Awaited<ReturnType<typeof refusalRecords>> | null = null;
   try {
+    refusals = request.audit ? await refusalRecords(await request.audit(new Date(picked.lastEnd)), request) : null;
     const generatedAt = now();
     const prefix = isTarball(request.out) ? `${basename(request.out).replace(/\.(tar\.gz|tgz)$/, '')}/` : '';
     const sink = isTarball(request.out) ? await tarGzSink(request.out, generatedAt) : await directorySink(request.out);
     try {
       const written = await writeSessions(picked, sink, {
         title: `hkubectl evidence ${request.since.toISOString()} – ${request.until.toISOString()}`,
-        generatedAt, embedLimit: request.embedLimit ?? 1024 * 1024, prefix, progress,
+        generatedAt, embedLimit: request.embedLimit ?? 1024 * 1024, prefix, progress, refusals,
       });
       if (request.jwks) await writeText(sink, `${prefix}jwks.json`, `${JSON.stringify(request.jwks, null, 2)}\n`);
       if (request.checkpoints) await writeCheckpoints(await request.checkpoints(), sink, prefix);
@@ -66,6 +71,7 @@ export async function exportBundle(request: ExportRequest): Promise<Verification
         range: { since: request.since.toISOString(), until: request.until.toISOString() },
         identities: request.identities,
         totals: { sessions: picked.sessions.count, byStatus: written.byStatus },
+        refusedRequests: refusals === null ? null : refusals.count,
         missingRecordings: written.missingRecordings,
         sessions: written.problems,
         skipped: picked.skipped.map(({ path, why }) => ({ path, why })),
@@ -83,6 +89,7 @@ export async function exportBundle(request: ExportRequest): Promise<Verification
     }
   } finally {
     await picked.remove();
+    await refusals?.remove();
   }
 }
 

@@ -9,6 +9,8 @@ export interface VerificationReport {
   range: { since: string; until: string };
   identities: string[];
   totals: { sessions: number; byStatus: Partial<Record<VerificationStatus, number>> };
+  /** Requests in the range that never became a session (blocked, denied, expired), from the audit log; null without it. */
+  refusedRequests: number | null;
   /** Sessions whose manifest names a .cast that is not there. */
   missingRecordings: string[];
   /** Every session that is not `verified`, with why. */
@@ -51,6 +53,7 @@ export function reportText(report: VerificationReport): string {
     '',
     `sessions: ${report.totals.sessions}`,
     ...Object.entries(report.totals.byStatus).map(([status, n]) => `  ${status}: ${n}`),
+    `refused requests (blocked, denied, expired; in the session log and index.html): ${report.refusedRequests ?? 'UNKNOWN — no audit log'}`,
   ];
   if (report.missingRecordings.length > 0) lines.push('', `MISSING RECORDINGS (manifest present, .cast absent): ${report.missingRecordings.length}`, ...report.missingRecordings.map((s) => `  ${s}`));
   if (report.skipped.length > 0) lines.push('', `SKIPPED (named like a recording, not a regular file): ${report.skipped.length}`, ...report.skipped.map((s) => `  ${showUntrusted(s.path)}: ${s.why}`));
@@ -92,8 +95,9 @@ It was exported without an audit-log source; export again with --relay URL or --
 range ${report.range.since} to ${report.range.until}, generated ${report.generatedAt}
 ${partial}
 index.html               open in a browser (works offline): sessions, approval trails, player
-session-log.csv|.jsonl   chronological session log: identity, command, decision, approver, excerpt
-approvals.jsonl          approval trails: request, approver, justification
+session-log.csv|.jsonl   chronological session log: identity, command, decision, approver, excerpt;
+                         and the refused requests (blocked, denied, expired) with rule and message
+approvals.jsonl          approval trails: request, approver, justification (denied and expired too)
 sessions/<id>.cast       recordings (asciicast v2; play with \`hkubectl replay\` or \`asciinema play\`)
 sessions/<id>.manifest.json  manifests signed by the relay (flattened JWS, EdDSA)
 jwks.json                the relay's public keys: any JOSE library verifies the manifests
