@@ -96,7 +96,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const width = Math.max(...next.map((step) => step.command.length));
     for (const step of next) out.write(`  ${step.command.padEnd(width)}  ${color.dim(`# ${step.what}`)}\n`);
     if (options.keepRunning) {
-      await keepRunning({ agentEnv, approverConfigDir: stack.configDirs[SCRIPTED_APPROVER], narrator, out, color, signal });
+      await keepRunning({ agentEnv, approverConfigDir: stack.configDirs[SCRIPTED_APPROVER], login: { issuer: stack.idp.issuer, clientId: stack.idp.clientId }, narrator, out, color, signal });
     }
     out.write('\n');
     return {
