@@ -42,7 +42,7 @@ describe('installing hkubectl', () => {
     const prefix = join(dir.path, 'prefix');
     const installed = await run('npm', ['install', '--global', '--prefix', prefix, '--offline', '--ignore-scripts', ROOT], { env: npmEnv, timeoutMs: 120_000 });
     expect(installed.code, installed.stderr.toString()).toBe(0);
-    expect(await readlink(join(prefix, 'bin', 'hkubectl'))).toBe('../lib/node_modules/hkubectl/bin/hkubectl.mjs');
+    expect(await readlink(join(prefix, 'bin', 'hkubectl'))).toBe('../lib/node_modules/hkubectl/bin/hkubectl.cjs');
     const version = await run(join(prefix, 'bin', 'hkubectl'), ['--hk-version'], { env: { PATH: process.env.PATH, HOME: dir.path } });
     expect(version.code, version.stderr.toString()).toBe(0);
     expect(version.stdout.toString()).toMatch(/^hkubectl 0\.1\.0 \(commit [0-9a-f]{12}(-dirty)?\)\nkubectl v1\.\d+\.\d+\S* at \S+kubectl\n$/);
@@ -62,7 +62,7 @@ describe('installing hkubectl', () => {
     const home = join(dir.path, 'home-clone');
     await mkdir(home);
     // Run in the clone, with no hkubectl on PATH at all.
-    await promisify(execFile)('sh', ['-c', await readmeShimRecipe('bin/hkubectl.mjs')], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: home } });
+    await promisify(execFile)('sh', ['-c', await readmeShimRecipe('bin/hkubectl.cjs')], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: home } });
     const { own, kubectl } = await throughShim(join(home, 'agent-bin'));
     expect(own.code, own.stderr.toString()).toBe(0);
     expect(own.stdout.toString()).toMatch(/^hkubectl 0\.1\.0/);
@@ -74,9 +74,9 @@ describe('installing hkubectl', () => {
     expect(packed.code, packed.stderr.toString()).toBe(0);
     const files = (JSON.parse(packed.stdout.toString()) as Array<{ files: Array<{ path: string; mode: number }> }>)[0]!.files;
     const paths = files.map((file) => file.path);
-    expect(paths).toEqual(expect.arrayContaining(['bin/hkubectl.mjs', 'dist/main.js', 'dist/commands/commands-entry.js', 'dist/governed/governed-entry.js', 'README.md', 'package.json']));
+    expect(paths).toEqual(expect.arrayContaining(['bin/hkubectl.cjs', 'bin/hkubectl.mjs', 'dist/main.cjs', 'dist/main.js', 'dist/commands/commands-entry.js', 'dist/governed/governed-entry.js', 'README.md', 'package.json']));
     expect(paths.filter((path) => /^(src|test|bench)\//.test(path))).toEqual([]);
     // The bin keeps its execute bit, so a link to it (the shim) runs as a program.
-    expect(files.find((file) => file.path === 'bin/hkubectl.mjs')!.mode & 0o111).not.toBe(0);
+    expect(files.find((file) => file.path === 'bin/hkubectl.cjs')!.mode & 0o111).not.toBe(0);
   });
 });
