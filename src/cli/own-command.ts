@@ -33,6 +33,8 @@ function quietly(command: Command, words: string[] = []): void {
 export function withOutputOption(command: Command): void {
   if (!command.options.some((option) => option.long === '--output')) {
     command.addOption(new Option('-o, --output <format>', "format of hkubectl's own messages: text, or json (as --hk-output json)").choices(['text', 'json']));
+    // A group's own -o stands before its subcommand's name; after it, -o is the subcommand's.
+    if (command.commands.length > 0) command.enablePositionalOptions();
   }
   command.hook('preAction', (_self, acting) => {
     if (acting.opts().output === 'json' && runOptions().output !== 'json') setRunOptions({ ...runOptions(), output: 'json' }, commandEnv());
