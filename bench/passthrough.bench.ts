@@ -4,7 +4,8 @@
 import { fileURLToPath } from 'node:url';
 import { fmt, median, timeInterleaved } from './stats.ts';
 
-const hkubectl = fileURLToPath(new URL('../bin/hkubectl.mjs', import.meta.url));
+// The executable package.json installs (what an agent's `hkubectl` or `kubectl` shim runs).
+const hkubectl = fileURLToPath(new URL('../bin/hkubectl.cjs', import.meta.url));
 const kubectl = process.env.HKUBECTL_KUBECTL ?? '/usr/bin/kubectl';
 const rounds = Number(process.env.BENCH_ROUNDS ?? 40);
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Builds hkubectl's bundles (npm run build). Three bundles, so that each path loads only what it
-// needs: dist/main.js (the pass-through path: one small file), dist/commands/ (own commands, code
-// split) and dist/governed/ (governed runs; the OAuth and lock libraries in chunks loaded only when
-// a token needs refreshing). The build goes to a fresh directory that then replaces dist/ in two
+// needs: dist/main.cjs (the pass-through path: one small file, CommonJS so that a kubectl call
+// never pays for starting Node's ES module loader; dist/main.js is the same as an ES module, for
+// those who import it), dist/commands/ (own commands, code split) and dist/governed/ (governed
+// runs; the OAuth and lock libraries in chunks loaded only when a token needs refreshing). The build goes to a fresh directory that then replaces dist/ in two
 // renames, so an hkubectl running from this checkout (an agent mid-command while `npm test`
 // rebuilds) never finds dist/ half-written.
 import { execFileSync } from 'node:child_process';
@@ -16,10 +17,16 @@ const dist = join(root, 'dist');
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' };
 // A bundle that keeps some packages external still needs `require` for the CommonJS ones it inlines.
 const requireBanner = { js: "import { createRequire as __hkRequire } from 'node:module'; const require = __hkRequire(import.meta.url);" };
+// In the CommonJS entry, import.meta.url (where the other bundles are found from) is this file's URL.
+const cjsEntry = {
+  format: 'cjs', define: { 'import.meta.url': '__hkImportMetaUrl' },
+  banner: { js: "'use strict'; const __hkImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
 
 try {
   await Promise.all([
     build({ ...common, entryPoints: [join(root, 'src/cli/main.ts')], packages: 'external', outfile: join(next, 'main.js') }),
+    build({ ...common, ...cjsEntry, entryPoints: [join(root, 'src/cli/main.ts')], packages: 'external', outfile: join(next, 'main.cjs') }),
     build({ ...common, entryPoints: [join(root, 'src/cli/commands-entry.ts')], packages: 'external', splitting: true, outdir: join(next, 'commands'), chunkNames: 'chunks/[name]-[hash]' }),
     build({
       ...common, entryPoints: [join(root, 'src/cli/governed-entry.ts')], external: ['node-pty', 'openid-client', 'jose', 'proper-lockfile'],

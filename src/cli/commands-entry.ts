@@ -2,3 +2,4 @@
 export { runOwnCommand } from './own-command.ts';
 export { printOwnHelp } from './own-help.ts';
 export { printOwnVersion } from './own-version.ts';
+export { answerCompletion, printCompletionScript } from './completion/run-complete.ts';

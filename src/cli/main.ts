@@ -9,6 +9,15 @@ import { passThrough } from './pass-through.ts';
 import { setRunOptions } from './run-options.ts';
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  // The shell's completion script asks `hkubectl __complete <words…>` on each TAB: the words are
+  // half-typed, so they are not read as a command line (a partial `--hk-re` is no error here).
+  if (argv[0] === '__complete' || argv[0] === '__completeNoDesc') {
+    try {
+      return await (await loadCommands()).answerCompletion(argv, env);
+    } catch (error) {
+      return reportFailure(error, 'text');
+    }
+  }
   const split = splitOwnFlags(argv);
   try {
     // Own flags and their env twins become one typed value here, at the edge, and are passed down.
@@ -24,6 +33,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     if (options.version && !split.forcedKubectl) {
       const { printOwnVersion } = await loadCommands();
       return printOwnVersion(options.output === 'json', env);
+    }
+    // bash and zsh get kubectl's script adapted to complete hkubectl's own words too; other shells, kubectl's.
+    if (!split.forcedKubectl && word === 'completion' && split.kubectlArgs.length === 2 && (split.kubectlArgs[1] === 'bash' || split.kubectlArgs[1] === 'zsh')) {
+      return await (await loadCommands()).printCompletionScript(split.kubectlArgs[1], env);
     }
     if (options.help && !split.forcedKubectl) {
       const { printOwnHelp } = await loadCommands();

@@ -1,10 +1,11 @@
 // Runs one of hkubectl's own subcommands through commander. Commander's own printing of errors is
 // silenced so that the single `hkubectl:` line (src/cli/exit.ts) is the only thing a user sees.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../errors.ts';
 import type { OwnFlagValues, OwnOptions } from '../config/own-options.ts';
 import { ownCommands } from './registry.ts';
-import { setRunOptions } from './run-options.ts';
+import { commandEnv, runOptions, setRunOptions } from './run-options.ts';
+import { reportFailure } from './exit.ts';
 import { applyColourChoice, takeNoColorFlag } from './colour.ts';
 
 /** Commander's refusal, with the words of the (sub)command that refused, for the hint. */
@@ -22,6 +23,23 @@ function quietly(command: Command, words: string[] = []): void {
   // Errors become the one `hkubectl:` line; help shown for a missing subcommand goes to stdout, as kubectl's does.
   command.configureOutput({ outputError: () => {}, writeErr: (text) => process.stdout.write(text) });
   for (const sub of command.commands) quietly(sub, path);
+}
+
+/**
+ * One output convention for every own command: `-o json` (or `--output json`) is accepted by each,
+ * as `--hk-output json` is. A command with a JSON form of its own declares the option itself and
+ * prints that form; for the others it makes hkubectl's own messages (errors, refusals) JSON.
+ */
+export function withOutputOption(command: Command): void {
+  if (!command.options.some((option) => option.long === '--output')) {
+    command.addOption(new Option('-o, --output <format>', "format of hkubectl's own messages: text, or json (as --hk-output json)").choices(['text', 'json']));
+    // A group's own -o stands before its subcommand's name; after it, -o is the subcommand's.
+    if (command.commands.length > 0) command.enablePositionalOptions();
+  }
+  command.hook('preAction', (_self, acting) => {
+    if (acting.opts().output === 'json' && runOptions().output !== 'json') setRunOptions({ ...runOptions(), output: 'json' }, commandEnv());
+  });
+  for (const sub of command.commands) withOutputOption(sub);
 }
 
 /** Exit status of a Unix tool whose reader went away (128 + SIGPIPE), as a shell reports it. */
@@ -52,6 +70,7 @@ export async function runOwnCommand(name: string, args: string[], run?: FromMain
   const load = ownCommands[name];
   if (!load) throw new UsageError('ERR_UNKNOWN_COMMAND', `unknown command ${name}`);
   const command = await (await load()).default();
+  withOutputOption(command);
   // Positional options: `policy check get pods -n x` leaves `-n x` to the kubectl words.
   const program = new Command('hkubectl').enablePositionalOptions().addCommand(command);
   quietly(program);
@@ -65,6 +84,8 @@ export async function runOwnCommand(name: string, args: string[], run?: FromMain
       throw new UsageError(`ERR_${refusal.code.replace(/^commander\./, '').replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`,
         refusal.message.replace(/^error: /, ''), { hint: `run \`hkubectl ${words || name} --help\`` });
     }
+    // `-o json` was taken here, after main.ts read the own flags: the failure is reported here, as JSON.
+    if (runOptions().output === 'json' && run?.options.output !== 'json') return reportFailure(error, 'json');
     throw error;
   }
   return typeof process.exitCode === 'number' ? process.exitCode : 0;

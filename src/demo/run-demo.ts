@@ -11,6 +11,7 @@ import { agentEnvironment } from './agent-env.ts';
 import { approverRelayClient } from './approver-client.ts';
 import type { Approver } from './approver.ts';
 import { writeJwksBeside } from './jwks-file.ts';
+import { copyRelayLog } from './relay-log.ts';
 import { keepRunning } from './keep-running.ts';
 import { loginAgent, loginInProcess } from './login.ts';
 import { createNarrator, type Narrator } from './narrator.ts';
@@ -88,12 +89,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     verification.assertVerified();
     narrator.good(`all ${verification.sessions.length} sessions verified: signature, .cast hash, place in the relay's audit chain`);
 
-    const next = nextSteps(shownDir, verification.replaySession);
+    const relayLog = await copyRelayLog(stack.relay.dataDir, options.dir);
+    narrator.note(`the relay's audit log, for a complete evidence bundle: ${displayPath(relayLog, options.cwd)}`);
+    const next = nextSteps(shownDir, verification.replaySession, displayPath(relayLog, options.cwd));
     narrator.heading('Next: look at what was recorded');
     const width = Math.max(...next.map((step) => step.command.length));
     for (const step of next) out.write(`  ${step.command.padEnd(width)}  ${color.dim(`# ${step.what}`)}\n`);
     if (options.keepRunning) {
-      await keepRunning({ agentEnv, approverConfigDir: stack.configDirs[SCRIPTED_APPROVER], narrator, out, color, signal });
+      await keepRunning({ agentEnv, approverConfigDir: stack.configDirs[SCRIPTED_APPROVER], login: { issuer: stack.idp.issuer, clientId: stack.idp.clientId }, narrator, out, color, signal });
     }
     out.write('\n');
     return {

@@ -2,8 +2,8 @@
 // over the PATH kubectl is given (an empty entry means the working directory; relative entries
 // are used too, since kubectl ignores exec.ErrDot; a name holding `/` is taken as a path),
 // executable regular files only, longest name first. Runs on the agent's machine.
-import { createHash } from 'node:crypto';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { delimiter, resolve } from 'node:path';
 import { ConfigError } from '../errors.ts';
 import { pluginCandidates, type PluginRef } from './plugins.ts';
@@ -45,7 +45,16 @@ export function findPlugin(argv: readonly string[], env: NodeJS.ProcessEnv, cwd:
         hint: 'nothing was run; make the plugin file readable, or remove it from PATH',
       });
     }
-    return { name, path, sha256: createHash('sha256').update(bytes).digest('hex') };
+    return { name, path, sha256: sha256Hex(bytes) };
   }
   return null;
+}
+
+/**
+ * node:crypto is loaded only when a plugin is hashed: this module is on the pass-through path,
+ * which every kubectl call starts, and loading crypto there cost a few ms of each start-up.
+ */
+function sha256Hex(bytes: Buffer): string {
+  const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  return createHash('sha256').update(bytes).digest('hex');
 }

@@ -12,6 +12,7 @@ import { byStartDescending, sessionDetail } from './session-detail.ts';
 import { rowOf } from './session-model.ts';
 import { checkDirectory, checkSession, type Jwks, type SessionCheck } from './verification.ts';
 import { pairIn, type SkippedFile } from '../recording/session-files.ts';
+import type { RefusalRow } from './refusals.ts';
 
 export const PLAY_CSP = [
   "default-src 'none'",
@@ -31,6 +32,11 @@ export interface PlayOptions {
   /** Shown in the page header (the directory, or the relay it was fetched from). */
   label: string;
   port?: number;
+  /**
+   * Requests that never became a session (from the relay's audit log), or why there are none to
+   * show: the page says so rather than let an empty list pass for "nothing was refused".
+   */
+  refusals?: { rows: () => Promise<RefusalRow[]> } | { unavailable: string };
 }
 
 export interface PlayServer {
@@ -69,7 +75,11 @@ export async function startPlayServer(options: PlayOptions): Promise<PlayServer>
     if (path === '/favicon.ico') return send(res, 204, 'text/plain', '');
     if (path === '/api/sessions') {
       const { checks, skipped } = await checkDirectory(options.dir, options.jwks);
-      return sendJson(res, 200, { source: options.label, sessions: checks.map(rowOf).sort(byStartDescending), skipped: skipped.map(skippedName) });
+      const refusals = options.refusals ?? { unavailable: 'Refused requests (blocked, denied, expired) are not shown: no audit log was given.' };
+      return sendJson(res, 200, {
+        source: options.label, sessions: checks.map(rowOf).sort(byStartDescending), skipped: skipped.map(skippedName),
+        ...('rows' in refusals ? { refusals: await refusals.rows() } : { refusals: [], refusalsNote: refusals.unavailable }),
+      });
     }
     const match = SESSION_PATH.exec(path);
     const found = match ? await check(match[1]!) : null;

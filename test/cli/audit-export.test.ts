@@ -8,7 +8,7 @@ import { GENESIS, sealEntry, type AuditEntry, type SealableEvent } from '../../s
 import { KEYS_FILE } from '../../src/relay/server/keys.ts';
 import { AUDIT_LOG_FILE } from '../../src/relay/server/server.ts';
 import { CHECKPOINTS_FILE } from '../../src/relay/server/store/checkpoint-file.ts';
-import { hkubectl } from '../helpers/run.ts';
+import { HKUBECTL_BIN, hkubectl, runInPty } from '../helpers/run.ts';
 import { relayKeys, tempDir, writeSession } from '../replay/fixtures.ts';
 
 let dir: { path: string; remove(): Promise<void> };
@@ -24,6 +24,7 @@ beforeAll(async () => {
   await mkdir(recordings);
   await mkdir(data);
   const keys = await relayKeys();
+  await writeFile(join(recordings, 'jwks.json'), JSON.stringify(keys.jwks));
   await writeFile(join(data, KEYS_FILE), JSON.stringify({ keys: [{ publicJwk: keys.jwks.keys[0], privateJwk: { d: 'not for export' } }] }));
   const entries: AuditEntry[] = [];
   const append = (event: SealableEvent, ts: string) => {
@@ -89,5 +90,51 @@ describe('hkubectl audit export --data', () => {
     } finally {
       await writeFile(join(data, AUDIT_LOG_FILE), `${lines.join('\n')}\n`);
     }
+  });
+});
+
+describe('hkubectl audit export without an audit-log source', () => {
+  const partialArgs = (out: string) => ['audit', 'export', '--since', '2026-03-01', '--until', '2026-03-02', '--dir', recordings, '--jwks', join(recordings, 'jwks.json'), '--out', out];
+  it('writes the bundle but says it is partial, in its RESULT line and README.txt, and exits 78', async () => {
+    const out = join(dir.path, 'partial');
+    const result = await hkubectl(partialArgs(out), { env });
+    expect(result.code).toBe(78);
+    const stderr = result.stderr.toString();
+    expect(stderr).toMatch(/^hkubectl: the bundle was written without the relay's audit log: approval trails and chain checks are missing/m);
+    expect(stderr).toMatch(/^RESULT: PARTIAL/m);
+    const report = await readFile(join(out, 'verification-report.txt'), 'utf8');
+    expect(report).not.toContain('nothing missing');
+    expect(report).toMatch(/^RESULT: PARTIAL — the sessions in the bundle verified, but the relay's audit log is not included, so the approval trails .* and the chain checks .* are missing\.$/m);
+    expect(await readFile(join(out, 'README.txt'), 'utf8')).toMatch(/^PARTIAL BUNDLE: the relay's audit log is not included/m);
+  });
+
+  it('exits 0 with --allow-partial, and still says what the bundle lacks, also in -o json', async () => {
+    const out = join(dir.path, 'partial-allowed');
+    const result = await hkubectl([...partialArgs(out), '--allow-partial', '-o', 'json'], { env });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout.toString())).toMatchObject({ clean: true, complete: false, missing: [expect.stringContaining("audit log is not included")], auditLog: null });
+    expect(await readFile(join(out, 'README.txt'), 'utf8')).toContain('PARTIAL BUNDLE');
+  });
+
+  it('takes the audit log from the configured relay (HKUBECTL_RELAY) rather than writing a partial bundle', async () => {
+    const out = join(dir.path, 'from-configured-relay');
+    // Nothing listens there: the export asks that relay and fails, instead of leaving the log out.
+    const result = await hkubectl(partialArgs(out), { env: { ...env, HKUBECTL_RELAY: 'http://127.0.0.1:9/' } });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr.toString()).not.toContain('PARTIAL');
+    expect(result.stderr.toString()).toMatch(/^hkubectl: .*(log in|login|127\.0\.0\.1:9)/m);
+  });
+
+  it('prints no progress on a pipe: only the result', async () => {
+    const result = await hkubectl([...exportArgs(join(dir.path, 'piped'))], { env });
+    expect(result.code).toBe(0);
+    expect(result.stderr.toString()).toBe(`export: 1 sessions written to ${join(dir.path, 'piped')}\nRESULT: every session verified; nothing missing.\n`);
+  });
+
+  it('shows progress on a terminal, sessions done of the total and bytes, redrawn on one line', async () => {
+    const { code, output } = await runInPty(process.execPath, [HKUBECTL_BIN, ...exportArgs(join(dir.path, 'on-a-tty'))], { env, cols: 120 });
+    expect(code).toBe(0);
+    expect(output).toMatch(/\r\x1b\[Kexport: writing sessions: 1\/1, \d+ B of recordings/);
+    expect(output).not.toMatch(/in range/);
   });
 });

@@ -29,20 +29,23 @@ async function checkout(name: string): Promise<string> {
   return at;
 }
 
-const hk = (at: string, args: string[]) => run(process.execPath, [join(at, 'bin/hkubectl.mjs'), ...args], { env: { PATH: process.env.PATH, HOME: dir } });
+const hk = (at: string, args: string[]) => run(process.execPath, [join(at, 'bin/hkubectl.cjs'), ...args], { env: { PATH: process.env.PATH, HOME: dir } });
 
 describe('the built CLI', () => {
   it('says in one line, exit 78, that dist/ is missing and how to build it', async () => {
     const at = await checkout('unbuilt');
     const result = await hk(at, ['get', 'pods']);
     expect(result.code).toBe(78);
-    expect(result.stderr.toString()).toBe('hkubectl: the built CLI (dist/main.js) is missing — run `npm run build` in the hkubectl checkout\n');
+    expect(result.stderr.toString()).toBe('hkubectl: the built CLI (dist/main.cjs) is missing — run `npm run build` in the hkubectl checkout\n');
+    // The ES module entry says the same.
+    const viaModule = await run(process.execPath, [join(at, 'bin/hkubectl.mjs'), 'get', 'pods'], { env: { PATH: process.env.PATH, HOME: dir } });
+    expect([viaModule.code, viaModule.stderr.toString()]).toEqual([78, result.stderr.toString()]);
   });
 
   it('says in one line, exit 78, when a bundle it loads later has gone', async () => {
     const at = await checkout('half');
     await mkdir(join(at, 'dist'));
-    await cp(join(ROOT, 'dist/main.js'), join(at, 'dist/main.js'));
+    await cp(join(ROOT, 'dist/main.cjs'), join(at, 'dist/main.cjs'));
     const result = await hk(at, ['--hk-help']);
     expect(result.code).toBe(78);
     expect(result.stderr.toString()).toMatch(/^hkubectl: part of hkubectl's built CLI is missing \(dist\/ was rebuilt or removed while this command started\) — run the command again; .*`npm run build`.*\n$/);

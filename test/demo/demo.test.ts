@@ -113,7 +113,7 @@ describe('hkubectl demo without a terminal', () => {
     expect(story).toMatch(/hkubectl replay recordings\/[0-9a-f-]{36}\.cast/);
     expect(story).toContain('hkubectl play recordings');
     expect(story).toContain('hkubectl verify recordings --jwks recordings/jwks.json');
-    expect(story).toContain('hkubectl audit export --since 1d --dir recordings --out');
+    expect(story).toContain('hkubectl audit export --since 1d --dir recordings --data recordings/relay-log --jwks recordings/jwks.json --out');
   });
 
   it('stops its servers and removes its temp files', async () => {

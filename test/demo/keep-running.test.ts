@@ -1,11 +1,14 @@
 // `hkubectl demo --keep-running`: after the story the stack stays up for a person to drive with
 // the environment it prints, and Ctrl-C stops it cleanly.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HKUBECTL_BIN, hkubectl } from '../helpers/run.ts';
+import { HKUBECTL_BIN, hkubectl, run } from '../helpers/run.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 let work: string;
 let tmp: string;
@@ -36,11 +39,12 @@ describe('hkubectl demo --keep-running', () => {
     const ready = new Promise<void>((resolve, reject) => {
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
         story += chunk;
-        if (/hkubectl approvals --watch/.test(story)) resolve();
+        if (/This demo is process \d+.*\n/.test(story)) resolve();
       });
       child.once('exit', () => reject(new Error(`the demo ended early:\n${story}`)));
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
     await ready;
 
     const env = exportsOf(story);
@@ -49,8 +53,61 @@ describe('hkubectl demo --keep-running', () => {
     expect(read.stderr.toString()).toBe('');
     expect(read.stdout.toString()).toBe('deployment.apps/web\n');
 
-    child.kill('SIGINT');
+    // It says which process it is and how to stop it.
+    expect(story).toContain(`This demo is process ${child.pid}: stop it with Ctrl-C here, or \`kill ${child.pid}\` from anywhere.`);
+    // The kubeconfig exec example works as printed: hkubectl token gives agent-7's login as an ExecCredential.
+    const args = /^ {8}args: \[token, --issuer, ("[^"]+"), --client-id, ("[^"]+")\]$/m.exec(story);
+    const configDir = /^ {8}env: \[\{name: HKUBECTL_CONFIG_DIR, value: ("[^"]+")\}\]$/m.exec(story);
+    expect(args && configDir, story).toBeTruthy();
+    expect(JSON.parse(configDir![1]!)).toBe(env.HKUBECTL_CONFIG_DIR);
+    const token = await hkubectl(['token', '--issuer', JSON.parse(args![1]!), '--client-id', JSON.parse(args![2]!)], { env: { PATH: process.env.PATH, HOME: work, HKUBECTL_CONFIG_DIR: JSON.parse(configDir![1]!) } });
+    expect(token.code, token.stderr.toString()).toBe(0);
+    expect(JSON.parse(token.stdout.toString())).toMatchObject({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: expect.stringMatching(/^ey/) } });
+    // The export the demo suggests makes a complete bundle: the relay's log is in it.
+    const exportLine = /^ {2}(hkubectl audit export .+?) {2,}#/m.exec(story)?.[1];
+    expect(exportLine, story).toBeTruthy();
+    const exported = await run('sh', ['-c', exportLine!.replace(/^hkubectl /, `"${process.execPath}" "${HKUBECTL_BIN}" `)], { cwd: work, env: { PATH: process.env.PATH, HOME: work } });
+    expect(exported.code, exported.stderr.toString()).toBe(0);
+    expect(exported.stderr.toString()).toContain('RESULT: every session verified; nothing missing.');
+
+    } finally {
+      child.kill('SIGINT');
+    }
     expect(await exited).toBe(0);
     expect(await readdir(tmp)).toEqual([]);
   });
+
+  it('stops, servers and temp files with it, when the npx that started it is sent SIGTERM', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'hk-demo-npx-home-'));
+    const npmEnv = { PATH: process.env.PATH, HOME: home, TMPDIR: tmp, npm_config_offline: 'true', npm_config_update_notifier: 'false', npm_config_fund: 'false' };
+    // npx runs the demo under npm and a shell, as `npx hkubectl demo` from a clone does.
+    const npx = spawn('npx', ['hkubectl', 'demo', '--keep-running', '--dir', join(work, 'npx-recordings')], { cwd: ROOT, env: npmEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let story = '';
+      const demoPid = await new Promise<number>((resolve, reject) => {
+        npx.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          story += chunk;
+          const pid = /This demo is process (\d+)/.exec(story)?.[1];
+          if (pid) resolve(Number(pid));
+        });
+        npx.once('exit', () => reject(new Error(`npx ended early:\n${story}`)));
+      });
+      expect(demoPid).not.toBe(npx.pid);
+      npx.kill('SIGTERM');
+      await expect.poll(() => isRunning(demoPid), { timeout: 20_000, interval: 200 }).toBe(false);
+      expect((await readdir(tmp)).filter((name) => name.startsWith('hk-demo-'))).toEqual([]);
+    } finally {
+      npx.kill('SIGKILL');
+      await rm(home, { recursive: true, force: true });
+    }
+  });
 });
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

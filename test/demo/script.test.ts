@@ -35,7 +35,7 @@ describe('next steps', () => {
       "hkubectl replay 'my recordings/abc.cast'",
       "hkubectl play 'my recordings'",
       "hkubectl verify 'my recordings' --jwks 'my recordings/jwks.json'",
-      "hkubectl audit export --since 1d --dir 'my recordings' --out hkubectl-evidence.tar.gz",
+      "hkubectl audit export --since 1d --dir 'my recordings' --data 'my recordings/relay-log' --jwks 'my recordings/jwks.json' --out hkubectl-evidence.tar.gz",
     ]);
     expect(nextSteps('rec', null).map((step) => step.command)[0]).toBe('hkubectl play rec');
   });

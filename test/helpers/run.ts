@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const HKUBECTL_BIN = fileURLToPath(new URL('../../bin/hkubectl.mjs', import.meta.url));
+export const HKUBECTL_BIN = fileURLToPath(new URL('../../bin/hkubectl.cjs', import.meta.url));
 export const KUBECTL = process.env.HKUBECTL_TEST_KUBECTL ?? '/usr/bin/kubectl';
 
 export interface RunResult {
@@ -41,7 +41,7 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
   });
 }
 
-/** hkubectl through its real executable (node + bin/hkubectl.mjs → dist/main.js). */
+/** hkubectl through its real executable (node + bin/hkubectl.cjs → dist/main.cjs). */
 export function hkubectl(args: string[], options: RunOptions = {}): Promise<RunResult> {
   return run(process.execPath, [HKUBECTL_BIN, ...args], options);
 }

@@ -75,7 +75,11 @@ describe('hkubectl approve / deny / approvals status', () => {
   it('fails closed with exit 75 naming the relay when it is unreachable', async () => {
     const result = await hkubectl(['approvals', '-o', 'json'], { env: { ...envFor('alice'), HKUBECTL_RELAY: 'http://127.0.0.1:9' } });
     expect(result.code).toBe(75);
-    expect(result.stderr.toString()).toMatch(/^hkubectl: cannot reach the policy relay at http:\/\/127\.0\.0\.1:9/);
+    // -o json makes hkubectl's own message JSON too, as --hk-output json does.
+    expect(JSON.parse(result.stderr.toString()).error).toMatchObject({ code: 'ERR_RELAY_UNREACHABLE', message: expect.stringMatching(/^cannot reach the policy relay at http:\/\/127\.0\.0\.1:9/), exitCode: 75 });
+    const text = await hkubectl(['approvals'], { env: { ...envFor('alice'), HKUBECTL_RELAY: 'http://127.0.0.1:9' } });
+    expect(text.code).toBe(75);
+    expect(text.stderr.toString()).toMatch(/^hkubectl: cannot reach the policy relay at http:\/\/127\.0\.0\.1:9/);
   });
 });
 

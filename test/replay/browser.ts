@@ -10,10 +10,13 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<TestBrowser> {
+/** The page shows times in the viewer's zone and locale: fixed here (en-US, UTC unless asked) so tests can read them. */
+export async function launchBrowser(viewer: { timezoneId?: string; locale?: string } = {}): Promise<TestBrowser> {
   const profile = await mkdtemp(join(tmpdir(), 'hk-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
+    timezoneId: viewer.timezoneId ?? 'UTC',
+    locale: viewer.locale ?? 'en-US',
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });

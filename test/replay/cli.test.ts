@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HKUBECTL_BIN, hkubectl } from '../helpers/run.ts';
-import { relayKeys, tempDir, writeSession } from './fixtures.ts';
+import { mkdir } from 'node:fs/promises';
+import { refusalEvents, relayKeys, tempDir, writeAuditLog, writeSession } from './fixtures.ts';
 
 let dir: { path: string; remove(): Promise<void> };
 let env: NodeJS.ProcessEnv;
@@ -36,9 +37,10 @@ describe('hkubectl replay', () => {
 });
 
 describe('hkubectl audit export', () => {
-  it('writes a bundle directory, reports progress on stderr and prints where it went', async () => {
+  it('writes a bundle directory (partial, allowed: no relay here), says so on stderr and prints where it went', async () => {
     const out = join(dir.path, 'bundle');
-    const result = await hkubectl(['audit', 'export', '--since', '2026-01-01', '--until', '2027-01-01', '--out', out], { env });
+    const result = await hkubectl(['audit', 'export', '--since', '2026-01-01', '--until', '2027-01-01', '--out', out, '--allow-partial'], { env });
+    expect(result.stderr.toString()).toContain('RESULT: PARTIAL');
     expect(result.stderr.toString()).toContain(`export: 1 sessions written to ${out}`);
     expect(result.code).toBe(0);
     expect(result.stdout.toString()).toBe(`${out}\n`);
@@ -55,12 +57,42 @@ describe('hkubectl play', () => {
       });
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
       const answer = await request(`${url}api/sessions`);
-      const body = (await answer.body.json()) as { sessions: Array<{ session: string; status: string }> };
+      const body = (await answer.body.json()) as { sessions: Array<{ session: string; status: string }>; refusals: unknown[]; refusalsNote?: string };
       expect(body.sessions.map((s) => [s.session, s.status])).toEqual([['one', 'verified']]);
+      // No audit log to read: the page is told so, rather than shown an empty list of refusals.
+      expect(body.refusals).toEqual([]);
+      expect(body.refusalsNote).toMatch(/^Refused requests \(blocked, denied, expired\) are not shown: no audit log here/);
     } finally {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;
+    }
+  });
+
+  it("lists the refused requests from the relay's log the demo leaves beside the recordings (relay-log/), or from --data", async () => {
+    const withLog = await tempDir('hk-play-log-');
+    try {
+      const keys = await relayKeys();
+      await writeSession(withLog.path, keys, { session: 'one' });
+      await mkdir(join(withLog.path, 'relay-log'));
+      await writeAuditLog(join(withLog.path, 'relay-log'), refusalEvents());
+      for (const args of [['play', withLog.path], ['play', withLog.path, '--data', join(withLog.path, 'relay-log')]]) {
+        const child = spawn(process.execPath, [HKUBECTL_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        try {
+          const url = await new Promise<string>((resolve, reject) => {
+            child.stdout.on('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+            child.once('exit', (code) => reject(new Error(`play exited ${code}`)));
+          });
+          const body = (await (await request(`${url}api/sessions`)).body.json()) as { refusals: Array<{ outcome: string; rule: string | null }> };
+          expect(body.refusals.map((r) => r.outcome)).toEqual(['blocked', 'denied', 'expired']);
+        } finally {
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          child.kill('SIGTERM');
+          await exited;
+        }
+      }
+    } finally {
+      await withLog.remove();
     }
   });
 

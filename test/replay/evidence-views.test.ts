@@ -92,6 +92,6 @@ describe('audit export', () => {
     const log = (await readFile(join(out, 'session-log.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { session: string; evidenceMode: string; evidence: string });
     expect(Object.fromEntries(log.map((row) => [row.session, row.evidenceMode]))).toEqual({ gw: 'gateway', local: 'local', emptied: 'gateway' });
     const csv = (await readFile(join(out, 'session-log.csv'), 'utf8')).split('\r\n');
-    expect(csv.find((line) => line.includes(',local,'))).toMatch(/,local,local mode: not tamper-proof \(the relay ran no gateway for it; the \.cast is wrapper-reported\)$/);
+    expect(csv.find((line) => line.includes(',local,'))).toMatch(/,local,local mode: not tamper-proof \(the relay ran no gateway for it; the \.cast is wrapper-reported\),$/);
   });
 });

@@ -96,3 +96,38 @@ export async function tempDir(prefix: string): Promise<{ path: string; remove():
   const path = await mkdtemp(join(tmpdir(), prefix));
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
+
+/**
+ * An audit log with one of each request that never became a session, as the relay writes them:
+ * a guardrail block, an approval request denied by alice, one that expired, and one approved and
+ * used (which is not a refusal). Entries are a minute apart from `start`.
+ */
+export function refusalEvents(): Array<Record<string, unknown> & { type: string }> {
+  const requester = { subject: 'agent-7', issuer: 'http://127.0.0.1/idp', email: 'agent-7@bank.example', groups: ['agents'] };
+  const alice = { subject: 'alice', issuer: 'http://127.0.0.1/idp', email: 'alice@bank.example', groups: ['approvers'] };
+  const fields = (command: string, namespace: string) => ({ requester, command, argv: command.split(' ').slice(1), namespace, context: 'sandbox', verb: command.split(' ')[1], reason: `reason for ${command}` });
+  return [
+    { type: 'decision', outcome: 'deny', guardrail: true, rule: 'no-namespace-deletes', message: 'deleting a namespace is never allowed', risk: { score: 95, factors: [] }, ...fields('kubectl delete namespace prod', 'prod') },
+    { type: 'decision', outcome: 'approve', guardrail: false, rule: 'writes-in-production', message: 'a write in production needs an approver', risk: { score: 60, factors: [] }, requestId: 'req-denied', newRequest: true, ...fields('kubectl scale deployment/web --replicas=0 -n prod', 'prod') },
+    { type: 'review', requestId: 'req-denied', verdict: 'deny', by: alice, justification: 'not during the freeze', command: 'kubectl scale deployment/web --replicas=0 -n prod' },
+    { type: 'decision', outcome: 'approve', guardrail: false, rule: 'access-in-production', message: 'exec in production needs an approver', risk: { score: 70, factors: [] }, requestId: 'req-expired', newRequest: true, ...fields('kubectl exec web-1 -n prod -- sh', 'prod') },
+    { type: 'expire', requestId: 'req-expired', command: 'kubectl exec web-1 -n prod -- sh' },
+    { type: 'decision', outcome: 'approve', guardrail: false, rule: 'writes-in-production', message: 'a write in production needs an approver', risk: { score: 60, factors: [] }, requestId: 'req-ok', newRequest: true, ...fields('kubectl rollout restart deployment/web -n prod', 'prod') },
+    { type: 'review', requestId: 'req-ok', verdict: 'approve', by: alice, justification: 'INC-1', command: 'kubectl rollout restart deployment/web -n prod' },
+    { type: 'decision', outcome: 'allow', guardrail: false, rule: 'writes-in-production', message: 'approved', risk: { score: 60, factors: [] }, requestId: 'req-ok', consumes: 'req-ok', sessionId: 's-approved', record: true, ...fields('kubectl rollout restart deployment/web -n prod', 'prod') },
+  ];
+}
+
+/** Seals `events` into `<dataDir>/audit.jsonl` as the relay appends them, a minute apart from `start`. */
+export async function writeAuditLog(dataDir: string, events: Array<Record<string, unknown> & { type: string }>, start = '2026-03-01T10:00:00.000Z') {
+  const { GENESIS, sealEntry } = await import('../../src/contract/audit-chain.ts');
+  const entries: Array<{ hash: string; seq: number; ts: string }> = [];
+  const lines: string[] = [];
+  for (const [i, event] of events.entries()) {
+    const { line, entry } = sealEntry(event, i + 1, new Date(Date.parse(start) + i * 60_000).toISOString(), entries.at(-1)?.hash ?? GENESIS);
+    entries.push(entry);
+    lines.push(line);
+  }
+  await writeFile(join(dataDir, 'audit.jsonl'), `${lines.join('\n')}\n`);
+  return entries;
+}

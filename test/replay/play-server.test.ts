@@ -4,7 +4,10 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlayServer, type PlayServer } from '../../src/replay/play-server.ts';
 import { launchBrowser, type TestBrowser } from './browser.ts';
-import { relayKeys, tempDir, writeSession } from './fixtures.ts';
+import { refusalEvents, relayKeys, tempDir, writeAuditLog, writeSession } from './fixtures.ts';
+import { mkdir } from 'node:fs/promises';
+import { refusalsIn } from '../../src/replay/refusals.ts';
+import { dataDirAuditEntries } from '../../src/replay/audit-entries.ts';
 
 const HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
 let dir: { path: string; remove(): Promise<void> };
@@ -29,7 +32,11 @@ beforeAll(async () => {
     session: 'hostile', argv: ['logs', HOSTILE], namespace: 'prod', startedAt: '2026-03-01T13:00:00Z',
     events: [[0, 'm', HOSTILE], [0.05, 'o', `${HOSTILE}\r\nHOSTILE-SHOWN\r\n`]],
   });
-  server = await startPlayServer({ dir: dir.path, jwks: keys.jwks, label: dir.path });
+  // The relay's log beside the recordings, as the demo leaves it: the refusals come from there.
+  const relayLog = join(dir.path, 'relay-log');
+  await mkdir(relayLog);
+  await writeAuditLog(relayLog, refusalEvents(), '2026-03-01T10:30:00.000Z');
+  server = await startPlayServer({ dir: dir.path, jwks: keys.jwks, label: dir.path, refusals: { rows: () => refusalsIn(dataDirAuditEntries(relayLog)) } });
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -51,15 +58,49 @@ async function openPage() {
 }
 
 describe('hkubectl play', () => {
-  it('lists every session, newest first, with identity, command, decision, approver, risk and status', async () => {
+  it('lists every session, newest first, with time, identity, command, decision, reason, approver, risk, exit code, duration and status', async () => {
     const { page, problems } = await openPage();
-    const rows = await page.$$eval('#sessions tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    const rows = await page.$$eval('#sessions tbody tr:not(.refusal)', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     expect(rows.map((r) => r[2])).toEqual([`kubectl logs ${HOSTILE}`, 'kubectl get secrets -n staging', 'kubectl scale deployment/web --replicas=5 -n prod', 'kubectl get pods -n prod']);
-    expect(rows[2]).toEqual(['2026-03-01 11:00:00 UTC', 'agent-7', 'kubectl scale deployment/web --replicas=5 -n prod', 'prod', 'approved by alice@bank.example', 'alice@bank.example', '60', 'verifiedlocal mode']);
+    expect(rows[2]).toEqual(['Mar 1, 2026 11:00:00 AM UTC', 'agent-7', 'kubectl scale deployment/web --replicas=5 -n prod', 'prod', 'approved by alice@bank.example', 'checking the rollout', 'alice@bank.example', '60', '0', '0 ms', 'verifiedlocal mode']);
     expect(rows[3]![4]).toBe('allowed by rule reads');
     expect(rows[3]![1]).toBe('agent-7@bank.example');
+    // The recorded time itself is on hover.
+    expect(await page.getAttribute('tr[data-session="approved"] td.time', 'title')).toBe('2026-03-01T11:00:00Z');
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it('lists the blocked, denied and expired requests among the sessions, with rule and message, and opens one', async () => {
+    const { page, problems } = await openPage();
+    expect(await page.$$eval('#sessions tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-session')))).toEqual(['hostile', 'altered', 'approved', 'refusal-5', 'refusal-3', 'refusal-1', 'good']);
+    expect(await page.textContent('tr[data-session="refusal-3"] .badge')).toBe('DENIED');
+    expect(await page.textContent('tr[data-session="refusal-3"] td.decision')).toBe('denied by alice@bank.examplenot during the freeze');
+    expect(await page.textContent('tr[data-session="refusal-1"] td.decision')).toBe('blocked by rule no-namespace-deletesdeleting a namespace is never allowed');
+    await page.selectOption('#status-filter', 'refused');
+    expect(await page.$$eval('#sessions tbody tr', (trs) => trs.length)).toBe(3);
+    await page.selectOption('#status-filter', '');
+    await page.click('tr[data-session="refusal-3"]');
+    await page.waitForSelector('#detail:not([hidden])');
+    expect(new URL(page.url()).hash).toBe('#/session/refusal-3');
+    const trail = await page.$$eval('#trail dt', (dts) => Object.fromEntries(dts.map((dt) => [dt.textContent, dt.nextElementSibling?.textContent])));
+    expect(trail).toMatchObject({ approver: 'alice@bank.example', justification: 'not during the freeze', rule: 'writes-in-production', 'approval request': 'req-denied' });
+    expect(await page.textContent('#player')).toContain('No session ran: the request was denied');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("shows times in the viewer's own time zone", async () => {
+    const tokyo = await launchBrowser({ timezoneId: 'Asia/Tokyo', locale: 'en-GB' });
+    try {
+      const page = await tokyo.context.newPage();
+      await page.goto(server.url);
+      await page.waitForSelector('body[data-ready="true"]');
+      expect(await page.textContent('tr[data-session="approved"] td.time')).toBe('1 Mar 2026 20:00:00 GMT+9');
+      expect(await page.getAttribute('tr[data-session="approved"] td.time', 'title')).toBe('2026-03-01T11:00:00Z');
+    } finally {
+      await tokyo.close();
+    }
   });
 
   it('flags a recording that no longer matches its signed manifest', async () => {
@@ -94,7 +135,7 @@ describe('hkubectl play', () => {
     await page.click('tr[data-session="approved"]');
     await expect.poll(() => page.textContent('#trail'), { timeout: 15_000 }).toContain('INC-1234');
     const trail = await page.$$eval('#trail dt', (dts) => Object.fromEntries(dts.map((dt) => [dt.textContent, dt.nextElementSibling?.textContent])));
-    expect(trail).toMatchObject({ approver: 'alice@bank.example', justification: 'INC-1234 traffic spike', 'approval request': 'req-42', decision: 'approved by alice@bank.example (rule prod-writes)', 'approved at': '2026-03-01 11:00:00 UTC', risk: '60' });
+    expect(trail).toMatchObject({ approver: 'alice@bank.example', justification: 'INC-1234 traffic spike', 'approval request': 'req-42', decision: 'approved by alice@bank.example (rule prod-writes)', 'approved at': 'Mar 1, 2026 11:00:00 AM UTC', risk: '60' });
     expect(problems).toEqual([]);
     await page.close();
   });

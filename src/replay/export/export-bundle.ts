@@ -17,6 +17,7 @@ import { bundleReadme, reportText, type VerificationReport } from './report.ts';
 import { writeAudit, type AuditSegment } from './write-audit.ts';
 import { writeSessions } from './write-sessions.ts';
 import { writeCheckpoints } from './write-checkpoints.ts';
+import { refusalRecords } from './refusal-records.ts';
 import type { SignedCheckpoint } from '../../contract/checkpoint.ts';
 
 export type { AuditSegment } from './write-audit.ts';
@@ -36,6 +37,7 @@ export interface ExportRequest {
   /** Recordings up to this size are embedded in index.html (default 1 MiB). */
   embedLimit?: number;
   now?: () => Date;
+  /** How far the export is, a line at a time (at most a few a second); the caller says where, if anywhere. */
   progress?: (line: string) => void;
 }
 
@@ -47,14 +49,18 @@ export async function exportBundle(request: ExportRequest): Promise<Verification
   const now = request.now ?? (() => new Date());
   const progress = throttled(request.progress ?? (() => {}), now);
   const picked = await pickSessions(request, progress);
+  // The audit segment is read twice: first for the refusals, which the session log holds among
+  // the sessions in time order; then, after the sessions are written, to be copied and checked.
+  let refusals: Awaited<ReturnType<typeof refusalRecords>> | null = null;
   try {
+    refusals = request.audit ? await refusalRecords(await request.audit(new Date(picked.lastEnd)), request) : null;
     const generatedAt = now();
     const prefix = isTarball(request.out) ? `${basename(request.out).replace(/\.(tar\.gz|tgz)$/, '')}/` : '';
     const sink = isTarball(request.out) ? await tarGzSink(request.out, generatedAt) : await directorySink(request.out);
     try {
       const written = await writeSessions(picked, sink, {
         title: `hkubectl evidence ${request.since.toISOString()} – ${request.until.toISOString()}`,
-        generatedAt, embedLimit: request.embedLimit ?? 1024 * 1024, prefix, progress,
+        generatedAt, embedLimit: request.embedLimit ?? 1024 * 1024, prefix, progress, refusals,
       });
       if (request.jwks) await writeText(sink, `${prefix}jwks.json`, `${JSON.stringify(request.jwks, null, 2)}\n`);
       if (request.checkpoints) await writeCheckpoints(await request.checkpoints(), sink, prefix);
@@ -66,6 +72,7 @@ export async function exportBundle(request: ExportRequest): Promise<Verification
         identities: request.identities,
         totals: { sessions: picked.sessions.count, byStatus: written.byStatus },
         localMode: written.localMode,
+        refusedRequests: refusals === null ? null : refusals.count,
         missingRecordings: written.missingRecordings,
         sessions: written.problems,
         skipped: picked.skipped.map(({ path, why }) => ({ path, why })),
@@ -76,7 +83,6 @@ export async function exportBundle(request: ExportRequest): Promise<Verification
       await writeText(sink, `${prefix}verification-report.txt`, reportText(report));
       await writeText(sink, `${prefix}README.txt`, bundleReadme(report));
       await sink.close();
-      progress.done(`export: ${picked.sessions.count} sessions written to ${request.out}`);
       return report;
     } catch (error) {
       await sink.abort();
@@ -84,6 +90,7 @@ export async function exportBundle(request: ExportRequest): Promise<Verification
     }
   } finally {
     await picked.remove();
+    await refusals?.remove();
   }
 }
 
@@ -93,17 +100,16 @@ async function writeText(sink: BundleSink, name: string, text: string): Promise<
   await file.end();
 }
 
-type Progress = ((line: string) => void) & { done(line: string): void };
-
-/** At most one progress line a second, and always the last one. */
-function throttled(write: (line: string) => void, now: () => Date): Progress {
-  let last = 0;
-  const progress = ((line: string) => {
+/** At most one progress line every quarter second, except that each new phase shows at once. */
+function throttled(write: (line: string) => void, now: () => Date): (line: string) => void {
+  let last = Number.NEGATIVE_INFINITY;
+  let phase = '';
+  return (line: string) => {
     const at = now().getTime();
-    if (at - last < 1000) return;
+    const linePhase = line.slice(0, line.indexOf(':', line.indexOf(':') + 1));
+    if (at - last < 250 && linePhase === phase) return;
     last = at;
+    phase = linePhase;
     write(line);
-  }) as Progress;
-  progress.done = write;
-  return progress;
+  };
 }

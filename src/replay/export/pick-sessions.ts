@@ -67,7 +67,7 @@ export async function pickSessions(request: PickRequest, progress: (line: string
     const skipped: SkippedFile[] = [];
     for await (const check of checkedSessions(request.dir, request.jwks, (entry) => skipped.push(entry))) {
       seen += 1;
-      progress(`export: checked ${seen} sessions, ${sessions.count} in range`);
+      progress(`export: verifying recordings: ${seen} checked, ${sessions.count} in the range`);
       // Claims count across the whole directory, picked or not: a copy outside the range still
       // makes the manifest inside it suspect.
       const place = chainPlaceOf(check);

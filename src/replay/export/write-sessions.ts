@@ -18,7 +18,9 @@ import { ordered } from './concurrency.ts';
 import { offlinePage } from './offline-page.ts';
 import { inTimeOrder, type Picked, type PickedSession } from './pick-sessions.ts';
 import type { VerificationReport } from './report.ts';
-import { approvalLine, CSV_HEADER, csvLine, logLine } from './session-log.ts';
+import { approvalLine, CSV_HEADER, csvLine, logLine, refusalApprovalLine, refusalCsvLine, refusalLogLine } from './session-log.ts';
+import type { RecordFile } from './record-file.ts';
+import type { RefusalRow } from '../refusals.ts';
 
 /** Sessions scanned ahead of the one being written (each holds at most one embeddable recording). */
 const SCAN_AHEAD = 4;
@@ -42,6 +44,8 @@ export interface WriteOptions {
   embedLimit: number;
   prefix: string;
   progress: (line: string) => void;
+  /** Requests in the range that never became a session, in time order (null: no audit log, none known). */
+  refusals: RecordFile<RefusalRow> | null;
 }
 
 /** A session with its recording measured and scanned, ready to be written. */
@@ -61,7 +65,8 @@ export async function writeSessions(picked: Picked, sink: BundleSink, options: W
     approvals: await sink.textFile(`${prefix}approvals.jsonl`),
   };
   await files.csv.write(CSV_HEADER);
-  await files.html.write(`${page.before}{"source":${scriptSafeJson(`evidence bundle generated ${options.generatedAt.toISOString()}`)},"sessions":[`);
+  const refusalsNote = options.refusals === null ? "Refused requests (blocked, denied, expired) are not shown: this bundle was exported without the relay's audit log." : null;
+  await files.html.write(`${page.before}{"source":${scriptSafeJson(`evidence bundle generated ${options.generatedAt.toISOString()}`)},"refusalsNote":${scriptSafeJson(refusalsNote)},"sessions":[`);
 
   const links = numberMultimap();
   const recorded = numberMultimap();
@@ -83,8 +88,27 @@ export async function writeSessions(picked: Picked, sink: BundleSink, options: W
     return { index, session, cast: { size: info.size, scan: await scanCast(session.castPath, info.size, options.embedLimit, session.profile, session.terminal) } };
   });
   let count = 0;
+  let bytes = 0;
+  let items = 0;
+  let nextRefusal = 0;
+  /** Writes the refusals dated before `before` (all that remain when it is null). */
+  const writeRefusals = async (before: string | null) => {
+    const refusals = options.refusals;
+    while (refusals !== null && nextRefusal < refusals.count) {
+      const refusal = await refusals.read(nextRefusal);
+      if (before !== null && !(refusal.at < before)) return;
+      nextRefusal += 1;
+      await files.jsonl.write(refusalLogLine(refusal));
+      await files.csv.write(refusalCsvLine(refusal));
+      if (refusal.requestId !== null) await files.approvals.write(refusalApprovalLine(refusal));
+      await files.html.write(`${items > 0 ? ',' : ''}${scriptSafeJson(refusal)}`);
+      items += 1;
+    }
+  };
   for await (const { index, session, cast } of ready) {
     const { row } = session;
+    // An undated session is a finding listed first; refusals go by the time they were made.
+    if (row.startedAt !== null) await writeRefusals(row.startedAt);
     const claimed = session.place ? picked.claims.problem(session.place) : null;
     if (claimed) {
       row.status = 'tampered';
@@ -99,6 +123,7 @@ export async function writeSessions(picked: Picked, sink: BundleSink, options: W
     if (session.castPath && cast) {
       const name = basename(session.castPath);
       await sink.addFile(`${prefix}sessions/${name}`, session.castPath, cast.scan.bytes);
+      bytes += cast.size;
       recorded.add(hash30(row.session), index);
       if (cast.scan.text === null) castNote = `The recording is ${cast.size} bytes, too large to embed here: play sessions/${name} with hkubectl replay or asciinema.`;
     }
@@ -106,13 +131,27 @@ export async function writeSessions(picked: Picked, sink: BundleSink, options: W
     await files.jsonl.write(logLine(row, excerpt));
     await files.csv.write(csvLine(row));
     if (row.requestId !== null) await files.approvals.write(approvalLine(row));
-    await files.html.write(`${count > 0 ? ',' : ''}${scriptSafeJson({ ...row, markers: cast?.scan.markers ?? [], excerpt, cast: cast?.scan.text ?? null, castNote })}`);
+    await files.html.write(`${items > 0 ? ',' : ''}${scriptSafeJson({ ...row, markers: cast?.scan.markers ?? [], excerpt, cast: cast?.scan.text ?? null, castNote })}`);
+    items += 1;
     count += 1;
-    options.progress(`export: ${count}/${picked.sessions.count} sessions`);
+    options.progress(`export: writing sessions: ${count}/${picked.sessions.count}, ${byteSize(bytes)} of recordings`);
   }
+  await writeRefusals(null);
   await files.html.write(`]}${page.after}`);
   for (const file of Object.values(files)) await file.end();
   return written;
+}
+
+export function byteSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
 }
 
 function tally(written: SessionsWritten, session: string, status: VerificationStatus, problems: string[]): void {

@@ -12,20 +12,29 @@ header h1 { font-size: 18px; margin: 0; }
 main { display: grid; grid-template-columns: minmax(0, 1fr); gap: 16px; padding: 0 20px 20px; align-items: start; }
 #list { min-width: 0; overflow: auto; max-height: 85vh; }
 main:has(#detail:not([hidden])) #list { max-height: 40vh; }
-table { border-collapse: collapse; width: 100%; background: #fff; }
-th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #e3e6ea; vertical-align: top; }
+table { border-collapse: collapse; width: 100%; background: #fff; font-size: 13px; }
+th, td { text-align: left; padding: 4px 5px; border-bottom: 1px solid #e3e6ea; vertical-align: top; }
+th { font-size: 12px; }
 tbody tr { cursor: pointer; }
 tbody tr:hover { background: #eef3fb; }
 tbody tr.selected { outline: 2px solid #3b6fd4; outline-offset: -2px; }
 /* Commands wrap at word boundaries (a word longer than the cell breaks only as a last resort);
    identities and times never break inside. */
-td.command { font-family: ui-monospace, monospace; min-width: 16ch; }
+td.command { font-family: ui-monospace, monospace; min-width: 14ch; }
 #player { max-width: 1200px; }
 td.command .word { display: inline-block; max-width: 100%; overflow-wrap: anywhere; }
-td.time { white-space: nowrap; }
+/* A time breaks, if at all, between its date and its time of day. */
+td.time .part { display: inline-block; white-space: nowrap; }
+td.time { min-width: 9ch; }
+td.exit, td.duration, td.risk { white-space: nowrap; }
+td.decision .why { display: block; color: #5b6472; font-size: 12px; overflow-wrap: anywhere; }
+td.reason { min-width: 10ch; max-width: 28ch; overflow-wrap: break-word; color: #3a4250; }
+tr.refusal { background: #fff7ed; }
+.badge-refused { background: #9a3412; color: #fff; font-weight: bold; }
+.badge-expired { background: #e5e7eb; color: #374151; }
 /* An identity breaks only before its @, never inside a name. */
 td.identity .part { display: inline-block; white-space: nowrap; }
-td.decision { min-width: 12ch; }
+td.decision { min-width: 10ch; }
 .badge { display: inline-block; padding: 1px 6px; border-radius: 8px; font-size: 12px; white-space: nowrap; }
 #detail-problems { margin: 4px 0 8px; padding-left: 20px; color: #7f1d1d; overflow-wrap: anywhere; }
 #notes .warning { color: #7f1d1d; }
@@ -67,13 +76,13 @@ export function pageHtml(parts: PageParts): string {
 <header><h1>${escapeHtml(parts.title)}</h1><span id="source"></span><span id="count"></span></header>
 <div class="filters">
 <input id="search" type="search" placeholder="search identity, command, approver, justification…" autocomplete="off">
-<select id="status-filter"><option value="">any status</option><option value="verified">verified</option><option value="unsigned">unsigned</option><option value="tampered">tampered</option><option value="missing-recording">missing recording</option><option value="unknown-key">unknown key</option></select>
+<select id="status-filter"><option value="">any status</option><option value="verified">verified</option><option value="unsigned">unsigned</option><option value="tampered">tampered</option><option value="missing-recording">missing recording</option><option value="unknown-key">unknown key</option><option value="refused">refused (no session)</option></select>
 <select id="namespace-filter"><option value="">any namespace</option></select>
 </div>
 <p id="error" hidden></p>
 <div id="notes"></div>
 <main>
-<div id="list"><table id="sessions"><thead><tr><th>time</th><th>identity</th><th>command</th><th>namespace</th><th>decision</th><th>approver</th><th>risk</th><th>verification</th></tr></thead><tbody></tbody></table></div>
+<div id="list"><table id="sessions"><thead><tr><th>time</th><th>identity</th><th>command</th><th>namespace</th><th>decision</th><th>reason</th><th>approver</th><th>risk</th><th>exit</th><th>duration</th><th>verification</th></tr></thead><tbody></tbody></table></div>
 <section id="detail" hidden>
 <h2 id="detail-title"></h2><p><span id="detail-status"></span></p><p id="detail-evidence"></p><ul id="detail-problems"></ul>
 <div id="player"></div>

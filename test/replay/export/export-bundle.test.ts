@@ -9,7 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENESIS, sealEntry, type AuditEntry, type SealableEvent } from '../../../src/contract/audit-chain.ts';
 import { exportBundle, type ExportRequest } from '../../../src/replay/export/export-bundle.ts';
 import { launchBrowser, type TestBrowser } from '../browser.ts';
-import { relayKeys, tempDir, writeSession, type TestRelayKeys } from '../fixtures.ts';
+import { refusalEvents, relayKeys, tempDir, writeSession, type TestRelayKeys } from '../fixtures.ts';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+const SHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
 
 const HOSTILE = '<script>window.__pwned = 1</script></script><img src=x onerror="window.__pwned = 2"><!--';
 let dir: { path: string; remove(): Promise<void> };
@@ -59,6 +63,13 @@ beforeAll(async () => {
 });
 afterAll(() => dir?.remove());
 
+/** The refusal fixtures as the relay logs them, from 09:25 on: among s-scale (09:10) and s-early (09:30). */
+function refusalLog() {
+  const audit = auditLog('2026-03-01T09:25:00.000Z');
+  for (const event of refusalEvents()) audit.append(event as SealableEvent);
+  return audit;
+}
+
 function request(out: string, extra: Partial<ExportRequest> = {}): ExportRequest {
   return {
     dir: dir.path, jwks: keys.jwks, since: new Date('2026-03-01T00:00:00Z'), until: new Date('2026-03-02T00:00:00Z'), identities: [], out,
@@ -79,7 +90,8 @@ describe('audit export', () => {
       'q1/verification-report.json', 'q1/verification-report.txt',
     ]);
     expect(report.totals).toEqual({ sessions: 4, byStatus: { verified: 3, 'missing-recording': 1 } });
-    expect(lines.at(-1)).toBe(`export: 4 sessions written to ${out}`);
+    // The clock stands still here: each phase's first line, then nothing faster than 4 a second.
+    expect(lines).toEqual(['export: verifying recordings: 1 checked, 0 in the range', expect.stringMatching(/^export: writing sessions: 1\/4, \d+ B of recordings$/)]);
   });
 
   it('reports a manifest whose recording is missing instead of skipping it', async () => {
@@ -103,7 +115,7 @@ describe('audit export', () => {
     const approvals = JSON.parse((await readFile(join(out, 'approvals.jsonl'), 'utf8')).trim());
     expect(approvals).toMatchObject({ session: 's-scale', requestId: 'req-9', approver: 'alice@bank.example', justification: '=HYPERLINK("http://x") INC-1, "quoted"' });
     const csv = (await readFile(join(out, 'session-log.csv'), 'utf8')).split('\r\n');
-    expect(csv[0]).toBe('started_at,ended_at,session,identity,command,namespace,context,decision,rule,risk,approval_request,approver,justification,reason,exit_code,verification,evidence_mode,evidence');
+    expect(csv[0]).toBe('started_at,ended_at,session,identity,command,namespace,context,decision,rule,risk,approval_request,approver,justification,reason,exit_code,verification,evidence_mode,evidence,message');
     // A justification that a spreadsheet would run as a formula is quoted as text.
     expect(csv[1]).toContain(`"'=HYPERLINK(""http://x"") INC-1, ""quoted"""`);
   });
@@ -170,11 +182,28 @@ describe('audit export', () => {
     }
   });
 
+  it('puts the blocked, denied and expired requests in the session log among the sessions, in time order, with rule and message', async () => {
+    const out = join(dir.path, 'refusals');
+    const report = await exportBundle(request(out, { audit: async () => ({ entries: refusalLog().entries, truncated: false, source: 'test log' }) }));
+    expect(report.refusedRequests).toBe(3);
+    const rows = (await readFile(join(out, 'session-log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows.map((r) => r.session ?? `${r.outcome} ${r.id}`)).toEqual(['s-scale', 'blocked #1', 'denied #3', 'expired #5', 's-early', 's-lost', 's-other']);
+    expect(rows[1]).toMatchObject({ kind: 'refusal', rule: 'no-namespace-deletes', message: 'deleting a namespace is never allowed', command: 'kubectl delete namespace prod' });
+    const csv = (await readFile(join(out, 'session-log.csv'), 'utf8')).split('\r\n');
+    expect(csv[0]!.endsWith(',message')).toBe(true);
+    expect(csv[3]).toBe('2026-03-01T09:27:00.000Z,,,agent-7@bank.example,kubectl scale deployment/web --replicas=0 -n prod,prod,sandbox,denied,writes-in-production,60,req-denied,alice@bank.example,not during the freeze,reason for kubectl scale deployment/web --replicas=0 -n prod,,,,,a write in production needs an approver');
+    const approvals = (await readFile(join(out, 'approvals.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(approvals.map((a) => [a.requestId, a.outcome ?? a.verification])).toEqual([['req-9', 'verified'], ['req-denied', 'denied'], ['req-expired', 'expired']]);
+    expect(await readFile(join(out, 'verification-report.txt'), 'utf8')).toContain('refused requests (blocked, denied, expired; in the session log and index.html): 3');
+  });
+
   describe('index.html', () => {
     let browser: TestBrowser;
     beforeAll(async () => {
       browser = await launchBrowser();
       await exportBundle(request(join(dir.path, 'page')));
+      await exportBundle(request(join(dir.path, 'page-refusals'), { audit: async () => ({ entries: refusalLog().entries, truncated: false, source: 'test log' }) }));
+      await mkdir(SHOTS, { recursive: true });
     });
     afterAll(() => browser?.close());
 
@@ -199,6 +228,42 @@ describe('audit export', () => {
       await expect.poll(() => page.textContent('#player'), { timeout: 15_000 }).toContain('missing');
       expect(requests.filter((url) => !url.startsWith('file://'))).toEqual([]);
       expect(problems).toEqual([]);
+      await page.close();
+    });
+
+    it('plays every embedded recording in its player (a screenshot of each is kept)', async () => {
+      const page = await browser.context.newPage();
+      await page.setViewportSize({ width: 1280, height: 900 });
+      const problems: string[] = [];
+      page.on('pageerror', (error) => problems.push(error.message));
+      await page.goto(pathToFileURL(join(dir.path, 'page', 'index.html')).href);
+      await page.waitForSelector('body[data-ready="true"]');
+      for (const [session, shown] of [['s-scale', 'HOSTILE-TEXT'], ['s-early', 'web-1'], ['s-other', 'web-1']] as const) {
+        await page.click(`tr[data-session="${session}"]`);
+        await expect.poll(() => page.textContent('#player'), { timeout: 15_000 }).toContain(shown);
+        // The player's own controls are up and its terminal has drawn rows: it plays, not only holds text.
+        expect(await page.locator('#player .ap-player').count()).toBe(1);
+        await page.screenshot({ path: join(SHOTS, `bundle-${session}.png`), fullPage: true });
+      }
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+
+    it('shows a denied request on the page, with who denied it and why, and a blocked one with its rule and message', async () => {
+      const page = await browser.context.newPage();
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.goto(pathToFileURL(join(dir.path, 'page-refusals', 'index.html')).href);
+      await page.waitForSelector('body[data-ready="true"]');
+      expect(await page.$$eval('#sessions tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-session')))).toEqual(['s-scale', 'refusal-1', 'refusal-3', 'refusal-5', 's-early', 's-lost', 's-other']);
+      expect(await page.textContent('tr[data-session="refusal-3"] .badge')).toBe('DENIED');
+      expect(await page.textContent('tr[data-session="refusal-3"] td.decision')).toBe('denied by alice@bank.example' + 'not during the freeze');
+      expect(await page.textContent('tr[data-session="refusal-1"] td.decision')).toBe('blocked by rule no-namespace-deletes' + 'deleting a namespace is never allowed');
+      await page.click('tr[data-session="refusal-1"]');
+      await page.waitForSelector('#detail:not([hidden])');
+      const trail = await page.$$eval('#trail dt', (dts) => Object.fromEntries(dts.map((dt) => [dt.textContent, dt.nextElementSibling?.textContent])));
+      expect(trail).toMatchObject({ rule: 'no-namespace-deletes', message: 'deleting a namespace is never allowed', identity: 'agent-7@bank.example', risk: '95' });
+      expect(await page.textContent('#player')).toContain('No session ran: the request was blocked');
+      await page.screenshot({ path: join(SHOTS, 'bundle-refusals.png'), fullPage: true });
       await page.close();
     });
   });
