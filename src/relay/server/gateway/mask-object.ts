@@ -10,7 +10,8 @@
 // - every other string goes through the session's masker (credentials, personal data).
 // Pure: `leaf` masks one string.
 
-export type LeafMasker = (text: string) => string;
+/** Masks one string; `key` is the field it sits under, so that `password: …` is read as the masker reads it in YAML. */
+export type LeafMasker = (text: string, key?: string) => string;
 
 export const SECRET_DATA_MARKER = '[MASKED:k8s-secret-data]';
 export const SECRET_DATA_MARKER_B64 = Buffer.from(SECRET_DATA_MARKER, 'latin1').toString('base64');
@@ -58,6 +59,7 @@ function walk(value: Json, w: Walker, kind: string | undefined, depth: number): 
 function field(key: string, inner: Json, kind: string | undefined, parent: { [key: string]: Json }, w: Walker, depth: number): Json {
   const next = depth + 1;
   const leaf = w.leaf;
+  if (typeof inner === 'string' && !(kind === 'Secret' && (key === 'data' || key === 'stringData'))) return leaf(inner, key);
   if (kind === 'Secret' && (key === 'data' || key === 'stringData') && inner !== null && typeof inner === 'object' && !Array.isArray(inner)) {
     const marker = key === 'data' ? SECRET_DATA_MARKER_B64 : SECRET_DATA_MARKER;
     return Object.fromEntries(Object.keys(inner).map((name) => [name, marker]));
@@ -88,15 +90,17 @@ function annotation(name: string, text: Json, w: Walker, depth: number): Json {
     try {
       return JSON.stringify(w.walk(JSON.parse(text) as Json, undefined, depth + 1));
     } catch {
-      return w.leaf(text);
+      return w.leaf(text, name);
     }
   }
-  return w.leaf(text);
+  return w.leaf(text, name);
 }
 
 function envEntry(entry: Json, w: Walker, depth: number): Json {
   if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return w.walk(entry, undefined, depth);
   const masked = w.walk(entry, undefined, depth) as { [key: string]: Json };
+  // The variable's name is the value's key, as `NAME: value` in a .env file.
+  if (typeof entry.name === 'string' && typeof entry.value === 'string') masked.value = w.leaf(entry.value, entry.name);
   if (typeof entry.name === 'string' && SECRET_ENV_NAME.test(entry.name) && 'value' in entry) masked.value = ENV_SECRET_MARKER;
   return masked;
 }

@@ -29,6 +29,8 @@ export type GatewayWorld = {
   relay: Relay;
   /** Every request that reached the cluster "watched" (the sandbox behind a loopback proxy that notes them), as `METHOD path`. */
   seen: string[];
+  /** Body bytes the "watched" cluster's proxy has passed back to the gateway so far. */
+  seenBytes(): number;
   /** Cuts every connection of the "watched" cluster's proxy and stops it (the cluster goes down). */
   downWatched(): Promise<void>;
   /** A command allowed for `person` (approved by alice first when the policy asks), with its grant and session kubeconfig. */
@@ -71,7 +73,7 @@ export async function startGatewayWorld(options: Partial<RelayOptions> = {}): Pr
   let count = 0;
   const profiles = new Map<string, string>();
   const gw: GatewayWorld = {
-    world, sandbox, relay, seen, startRelay, downWatched: watched.down,
+    world, sandbox, relay, seen, startRelay, downWatched: watched.down, seenBytes: () => watched.bytes(),
     async session(argv, { person = 'agent-7', namespace = 'prod', reason = 'a test', relay: via = relay, cluster = 'sandbox', content } = {}) {
       const client = clientOf(via, person);
       const body: SubmitBody = { argv, intent: parseIntent(argv), namespace, kubeCluster: cluster, cluster: null, reason, agent: 'test', ...(content ? { content } : {}) };
@@ -121,13 +123,17 @@ export async function startGatewayWorld(options: Partial<RelayOptions> = {}): Pr
 }
 
 /** A plain-HTTP loopback proxy to the sandbox that notes each request it forwards. */
-async function startWatchingProxy(sandbox: Sandbox, seen: string[]): Promise<{ url: string; down(): Promise<void> }> {
+async function startWatchingProxy(sandbox: Sandbox, seen: string[]): Promise<{ url: string; bytes(): number; down(): Promise<void> }> {
   const target = new URL(sandbox.url);
   const sockets = new Set<Socket>();
+  let bytes = 0;
   const server: Server = createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
     const upstream = httpsRequest({ hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host }, ca: sandbox.caPem }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+      });
       answer.pipe(res);
     });
     upstream.on('error', () => res.destroy());
@@ -141,6 +147,7 @@ async function startWatchingProxy(sandbox: Sandbox, seen: string[]): Promise<{ u
   let downed: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    bytes: () => bytes,
     down() {
       downed ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
