@@ -120,11 +120,20 @@ export function createGateway(core: RelayCore, records: SessionRecords): Gateway
     return null;
   }
 
+  // One leaf masker (and its cache of masked strings) per profile and identity, shared by the
+  // sessions that mask alike: most strings of one cluster's answers recur across requests.
+  const leafMaskers = new Map<string, ReturnType<typeof createLeafMasker>>();
   function maskerFor(session: InSession, canonical: string) {
     const sessionRecord = core.state.sessions.get(session.grant.sessionId);
     const profile = (sessionRecord?.decision.mask ?? 'strict') as MaskProfileName;
     const text = { profile, ownIdentities: [session.grant.by.subject] };
-    return { leaf: createLeafMasker(text), text, resourceKind: kindOfResource(canonical) };
+    const key = JSON.stringify([profile, session.grant.by.subject]);
+    let leaf = leafMaskers.get(key);
+    if (!leaf) {
+      if (leafMaskers.size >= 64) leafMaskers.clear();
+      leafMaskers.set(key, (leaf = createLeafMasker(text)));
+    }
+    return { leaf, text, resourceKind: kindOfResource(canonical) };
   }
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
