@@ -224,10 +224,10 @@ export function createGateway(core: RelayCore, records: SessionRecords): Gateway
       agent: upstream.agent, method: session.method, hostname: upstream.url.hostname, port: upstream.url.port || undefined,
       path: upstreamPath(upstream, apiTarget), headers,
     });
-    const untrack = records.track(session.grant.sessionId, session.header, () => {
+    const untrack = records.track(session.grant.sessionId, session.header, (how) => {
+      end(how);
       outgoing.destroy();
       res.destroy();
-      end('session-closed');
     });
     res.on('close', () => {
       if (!res.writableFinished) {

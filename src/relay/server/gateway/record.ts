@@ -14,10 +14,12 @@
 //   log          { id, text }                                                     a log chunk, masked
 //   tunnel-open  { id, protocol }                                                 exec/attach/port-forward upgrade
 //   tunnel-close { id, bytesIn, bytesOut, how }
-//   end          { id, how }                    how a stream ended: complete, client-closed, upstream-error: …, session-closed
+//   end          { id, how }                    how a stream ended: complete, client-closed, upstream-error: …,
+//                                               session-closed, relay-stopped (a record may then go on under a
+//                                               second header, written by the next relay on the same data directory)
 //   close        { entries }                                                      last line, at session close
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ObservedEvidence } from '../../../contract/manifest.ts';
@@ -29,7 +31,7 @@ export const RECORDS_DIR = 'gateway-records';
 /** Masked bodies and stream frames up to this size are kept whole in the record; larger ones by digest. */
 export const RECORD_INLINE_BYTES = 64 * 1024;
 
-type Open = { stream: WriteStream; entries: number; closers: Set<() => void> };
+type Open = { stream: WriteStream; entries: number; closers: Set<(how: string) => void> };
 
 export type RecordHeader = { cluster: string; subject: string };
 
@@ -37,6 +39,8 @@ export type RecordHeader = { cluster: string; subject: string };
 export class SessionRecords {
   private readonly open = new Map<string, Open>();
   private readonly finished = new Map<string, ObservedEvidence>();
+  /** Set once the relay stops: what streams still report then is not written (their lines are ended). */
+  private stopped = false;
 
   constructor(private readonly dir: string, private readonly now: () => number) {}
 
@@ -47,8 +51,10 @@ export class SessionRecords {
   private ensure(sessionId: string, header: RecordHeader): Open {
     let record = this.open.get(sessionId);
     if (!record) {
-      // Sync creation of the directory happens once at start (init); appending reopens a file a killed relay left.
-      record = { stream: createWriteStream(this.fileOf(sessionId), { flags: 'a', mode: 0o600 }), entries: 0, closers: new Set() };
+      // A file left by an earlier run of the relay (stopped or killed mid-session) is appended to, numbering on.
+      const file = this.fileOf(sessionId);
+      const entries = existsSync(file) ? readFileSync(file).reduce((lines, byte) => lines + (byte === 10 ? 1 : 0), 0) : 0;
+      record = { stream: createWriteStream(file, { flags: 'a', mode: 0o600 }), entries, closers: new Set() };
       record.stream.on('error', () => {});
       this.open.set(sessionId, record);
       this.write(record, { type: 'header', session: sessionId, ...header });
@@ -66,12 +72,12 @@ export class SessionRecords {
   }
 
   append(sessionId: string, header: RecordHeader, line: Record<string, unknown>): void {
-    if (this.finished.has(sessionId)) return;
+    if (this.stopped || this.finished.has(sessionId)) return;
     this.write(this.ensure(sessionId, header), line);
   }
 
   /** A stream of the session (a watch, a followed log, a tunnel) that must end when the session does. */
-  track(sessionId: string, header: RecordHeader, close: () => void): () => void {
+  track(sessionId: string, header: RecordHeader, close: (how: string) => void): () => void {
     const record = this.ensure(sessionId, header);
     record.closers.add(close);
     return () => record.closers.delete(close);
@@ -86,7 +92,7 @@ export class SessionRecords {
     const done = this.finished.get(sessionId);
     if (done) return done;
     const record = this.ensure(sessionId, header);
-    for (const close of record.closers) close();
+    for (const close of record.closers) close('session-closed');
     this.write(record, { type: 'close', entries: record.entries + 1 });
     this.open.delete(sessionId);
     await new Promise<void>((resolve) => record.stream.end(resolve));
@@ -102,9 +108,10 @@ export class SessionRecords {
   /** Ends every stream (the relay is stopping); records stay on disk for the next start. */
   async stopAll(): Promise<void> {
     for (const record of this.open.values()) {
-      for (const close of record.closers) close();
+      for (const close of record.closers) close('relay-stopped');
       await new Promise<void>((resolve) => record.stream.end(resolve));
     }
+    this.stopped = true;
     this.open.clear();
   }
 }

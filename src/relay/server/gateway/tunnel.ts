@@ -11,7 +11,7 @@ import { upstreamHeaders, upstreamPath, type ActAs, type Upstream } from './upst
 export type TunnelEnd = { bytesIn: number; bytesOut: number; how: string };
 
 /** Opens the upstream connection, sends the upgrade request, and splices the two sockets. */
-export function openTunnel(req: IncomingMessage, client: Duplex, head: Buffer, upstream: Upstream, apiTarget: string, actAs: ActAs, onEnd: (end: TunnelEnd) => void): () => void {
+export function openTunnel(req: IncomingMessage, client: Duplex, head: Buffer, upstream: Upstream, apiTarget: string, actAs: ActAs, onEnd: (end: TunnelEnd) => void): (how: string) => void {
   const { url } = upstream;
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   const server: Socket = url.protocol === 'https:'
@@ -50,5 +50,5 @@ export function openTunnel(req: IncomingMessage, client: Duplex, head: Buffer, u
   client.on('error', (error) => end(`client-error: ${error.message}`));
   server.on('close', () => end('upstream-closed'));
   client.on('close', () => end('client-closed'));
-  return () => end('session-closed');
+  return (how: string) => end(how);
 }
