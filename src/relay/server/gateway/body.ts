@@ -3,6 +3,7 @@
 // cannot read (protobuf, CBOR, anything else) is refused with 415 rather than passed unchecked.
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
+import { bodyGuard, type BodyPacing } from '../http.ts';
 
 /** The API server refuses larger requests too (3 MiB). */
 export const MAX_REQUEST_BODY = 3 * 1024 * 1024;
@@ -13,20 +14,34 @@ const YAML_TYPES = new Set(['application/apply-patch+yaml', 'application/yaml'])
 export type RequestBody = { bytes: Buffer; contentType: string; value: unknown };
 
 export class BodyRefusal extends Error {
-  constructor(readonly status: 400 | 413 | 415, message: string) {
+  constructor(readonly status: 400 | 408 | 413 | 415, message: string) {
     super(message);
   }
 }
 
-export async function readRequestBody(req: IncomingMessage): Promise<Buffer> {
+/** Reads the whole body (bounded); one that stalls or drips is cut off with 408, as the relay's own routes do. */
+export async function readRequestBody(req: IncomingMessage, pacing: BodyPacing): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
   if (declared > MAX_REQUEST_BODY) throw new BodyRefusal(413, `the request body is larger than ${MAX_REQUEST_BODY} bytes`);
+  if (req.readableEnded) return Buffer.alloc(0);
+  const guard = bodyGuard(pacing);
+  const onAbort = () => req.destroy(guard.signal.reason as Error);
+  guard.signal.addEventListener('abort', onAbort, { once: true });
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_REQUEST_BODY) throw new BodyRefusal(413, `the request body is larger than ${MAX_REQUEST_BODY} bytes`);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      guard.touch();
+      size += chunk.length;
+      if (size > MAX_REQUEST_BODY) throw new BodyRefusal(413, `the request body is larger than ${MAX_REQUEST_BODY} bytes`);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (guard.signal.aborted) throw new BodyRefusal(408, (guard.signal.reason as Error).message);
+    throw error;
+  } finally {
+    guard.done();
+    guard.signal.removeEventListener('abort', onAbort);
   }
   return Buffer.concat(chunks);
 }

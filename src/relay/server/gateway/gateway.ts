@@ -155,7 +155,7 @@ export function createGateway(core: RelayCore, records: SessionRecords): Gateway
     let body: RequestBody | null = null;
     let bytes: Buffer = Buffer.alloc(0);
     try {
-      bytes = await readRequestBody(req);
+      bytes = await readRequestBody(req, { idleMs: core.limits.bodyIdleMs, deadlineMs: core.limits.bodyDeadlineMs });
       if (bytes.length > 0 && isProtobuf(req.headers['content-type']) && (session.method === 'POST' || session.method === 'PUT') && info.isResourceRequest) {
         // Scope first (no request leaves for what the grant does not cover), then the cluster decodes it.
         const { canonical } = canonicalResource(info);

@@ -25,6 +25,19 @@ export class JsonDocumentMasker extends Transform {
   private topKind: string | undefined;
   private whole: Buffer[] = [];
   private wholeSize = 0;
+  /** What one input chunk produced, pushed as one buffer: many tiny writes would each be a TLS record and a syscall. */
+  private out: Buffer[] = [];
+
+  private output(bytes: Buffer | string): void {
+    this.out.push(typeof bytes === 'string' ? Buffer.from(bytes) : bytes);
+  }
+
+  private drain(): void {
+    if (this.out.length === 0) return;
+    const joined = this.out.length === 1 ? this.out[0]! : Buffer.concat(this.out);
+    this.out = [];
+    this.push(joined);
+  }
 
   constructor(private readonly leaf: LeafMasker, private readonly resourceKind: string | undefined, private readonly maxUnitBytes = MAX_UNIT_BYTES) {
     super();
@@ -33,6 +46,7 @@ export class JsonDocumentMasker extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     try {
       this.scan(chunk);
+      this.drain();
       callback();
     } catch (error) {
       callback(error as Error);
@@ -43,11 +57,12 @@ export class JsonDocumentMasker extends Transform {
     try {
       if (this.phase === 'whole') {
         const text = Buffer.concat(this.whole).toString('utf8');
-        if (text.trim() !== '') this.push(JSON.stringify(maskObject(JSON.parse(text), this.leaf, { kind: this.resourceKind })));
+        if (text.trim() !== '') this.output(JSON.stringify(maskObject(JSON.parse(text), this.leaf, { kind: this.resourceKind })));
       } else if (this.unit) {
         this.endUnit();
       }
       if (this.phase !== 'done' && this.phase !== 'whole' && this.phase !== 'start') throw new Error('the JSON document ended early');
+      this.drain();
       callback();
     } catch (error) {
       callback(error as Error);
@@ -57,7 +72,7 @@ export class JsonDocumentMasker extends Transform {
   private scan(chunk: Buffer): void {
     let rawStart = 0;
     const flushRaw = (end: number) => {
-      if (end > rawStart) this.push(chunk.subarray(rawStart, end));
+      if (end > rawStart) this.output(chunk.subarray(rawStart, end));
     };
     for (let i = 0; i < chunk.length; i++) {
       const byte = chunk[i]!;
@@ -189,7 +204,7 @@ export class JsonDocumentMasker extends Transform {
     const holder = { ...(kind ? { kind } : {}), [this.key]: unit.kind === 'element' ? [value] : value };
     const masked = maskObject(holder, this.leaf, { kind: this.resourceKind }) as Record<string, unknown>;
     const out = unit.kind === 'element' ? (masked[this.key] as unknown[])[0] : masked[this.key];
-    this.push(JSON.stringify(out));
+    this.output(JSON.stringify(out));
     this.phase = unit.kind === 'element' ? 'elements' : 'key';
   }
 

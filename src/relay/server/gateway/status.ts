@@ -17,7 +17,9 @@ export function sendStatus(res: ServerResponse, code: number, message: string): 
     res.destroy();
     return;
   }
-  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  // After a body that was not read to its end (too large, too slow) the connection cannot carry another request.
+  const close = code === 408 || code === 413 ? { connection: 'close' } : {};
+  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...close });
   res.end(text);
 }
 
