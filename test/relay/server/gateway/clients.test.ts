@@ -1,6 +1,9 @@
 // Clients other than kubectl's defaults, governed the same way: curl writing what kubectl would
 // refuse to send, bodies the gateway cannot read, and kubectl's SPDY fallback for exec.
+import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
+import { get as httpGet } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KUBECTL, run } from '../../../helpers/run.ts';
@@ -68,5 +71,51 @@ describe('a client that is not kubectl', () => {
     expect(lines.find((line) => line.type === 'request' && line.subresource === 'exec')).toMatchObject({ upgrade: expect.stringMatching(/SPDY\/3\.1/i) });
     expect(lines.find((line) => line.type === 'tunnel-open')).toBeDefined();
     expect(lines.find((line) => line.type === 'tunnel-close')).toMatchObject({ bytesOut: expect.any(Number) });
+  }, 60_000);
+
+  it('tunnels kubectl port-forward, over WebSocket-tunnelled SPDY and over plain SPDY alike', async () => {
+    // agent-7 may port-forward in staging (not in prod): a pod there, made by the administrator.
+    await new Promise<void>((resolve, reject) => {
+      const req = httpsRequest(`${gw.sandbox.url}/api/v1/namespaces/staging/pods`, {
+        method: 'POST', ca: gw.sandbox.caPem, headers: { authorization: `Bearer ${gw.sandbox.token}`, 'content-type': 'application/json' },
+      }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 201 ? resolve() : reject(new Error(`pod not created: ${res.statusCode}`))));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-pf', namespace: 'staging' }, spec: { containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 8080 }] }] } }));
+    });
+    const argv = ['port-forward', 'pod/web-pf', '-n', 'staging', ':8080'];
+    const session = await gw.session(argv, { namespace: 'staging' });
+    const fetchVia = (port: number, path: string) => new Promise<string>((resolve, reject) => {
+      httpGet({ host: '127.0.0.1', port, path }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve(text));
+      }).on('error', reject);
+    });
+    for (const env of [{}, { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }]) {
+      const child = spawn(KUBECTL, argv, { env: { PATH: process.env.PATH, HOME: gw.world.root, KUBECONFIG: session.kubeconfig, ...env } });
+      try {
+        const port = await new Promise<number>((resolve, reject) => {
+          let text = '';
+          child.stdout.on('data', (chunk: Buffer) => {
+            text += chunk.toString();
+            const match = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(text);
+            if (match) resolve(Number(match[1]));
+          });
+          let errors = '';
+          child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+          child.once('exit', (code) => reject(new Error(`port-forward exited ${code}: ${errors}`)));
+        });
+        expect(await fetchVia(port, '/through-the-gateway')).toContain('GET /through-the-gateway');
+      } finally {
+        child.kill();
+      }
+    }
+    await gw.close(session.sessionId);
+    const lines = await gw.record(session.sessionId);
+    const upgrades = lines.filter((line) => line.type === 'request' && line.subresource === 'portforward').map((line) => String(line.upgrade).toLowerCase());
+    expect(upgrades).toEqual(expect.arrayContaining(['websocket', 'spdy/3.1']));
   }, 60_000);
 });
