@@ -73,7 +73,11 @@ export function requestIntent(info: RequestInfo, query: URLSearchParams, body: R
   if (info.verb === 'deletecollection') flags['all'] = true;
   if (query.get('labelSelector')) flags['selector'] = query.get('labelSelector')!;
   if (query.get('fieldSelector')) flags['field-selector'] = query.get('fieldSelector')!;
-  if (query.get('gracePeriodSeconds') !== null) flags['grace-period'] = query.get('gracePeriodSeconds')!;
+  // A delete's grace period comes in the query or in the DeleteOptions body (kubectl --force --grace-period=0 sends 0 there).
+  const bodyGrace = (body?.value as { gracePeriodSeconds?: unknown } | null)?.gracePeriodSeconds;
+  const grace = query.get('gracePeriodSeconds') ?? (typeof bodyGrace === 'number' ? String(bodyGrace) : null);
+  if (grace !== null) flags['grace-period'] = grace;
+  const immediate = (info.verb === 'delete' || info.verb === 'deletecollection') && grace !== null && Number(grace) === 0;
   if (info.subresource === 'log' && ['true', '1'].includes(query.get('follow') ?? '')) flags['follow'] = true;
   const podEscapes = body && ['create', 'update', 'patch'].includes(info.verb)
     ? patchEscapes(body.bytes.toString('utf8'), PATCH_TYPES[body.contentType] ?? 'merge', (text) => parseYaml(text, { maxAliasCount: 0 }))
@@ -81,7 +85,7 @@ export function requestIntent(info: RequestInfo, query: URLSearchParams, body: R
   return {
     verb, resources, names, namespace: info.namespace === '' ? null : info.namespace, allNamespaces: namespaced && info.namespace === '' && info.isResourceRequest,
     subresource: info.subresource === '' ? null : info.subresource, selector: query.get('labelSelector'), filenames: [],
-    dryRun: query.getAll('dryRun').includes('All') ? 'server' : 'none', force: false, output: null, context: null,
+    dryRun: query.getAll('dryRun').includes('All') ? 'server' : 'none', force: immediate, output: null, context: null,
     containerCommand: query.getAll('command'), interactive: ['true', '1'].includes(query.get('stdin') ?? ''), tty: ['true', '1'].includes(query.get('tty') ?? ''),
     args: [], flags, unrecognised: info.isResourceRequest && !known ? [canonical] : [], cluster: null, overrides: [], plugin: null,
     podEscapes: NO_POD_SPEC_KINDS.has(canonical) ? [] : podEscapes,

@@ -77,6 +77,9 @@ describe('the policy on an API request', () => {
     expect(decide('POST', '/api/v1/namespaces/dev/pods', { kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', securityContext: { Privileged: true } }] } }))
       .toMatchObject({ decision: 'deny', rule: 'no-pod-escapes' });
     expect(decide('DELETE', '/api/v1/namespaces/dev/pods')).toMatchObject({ decision: 'deny', rule: 'no-mass-delete' });
+    expect(decide('DELETE', '/api/v1/namespaces/dev/pods/web-1', { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 0 })).toMatchObject({ decision: 'deny', rule: 'no-force-zero-grace' });
+    expect(decide('DELETE', '/api/v1/namespaces/dev/pods/web-1?gracePeriodSeconds=0')).toMatchObject({ decision: 'deny', rule: 'no-force-zero-grace' });
+    expect(decide('DELETE', '/api/v1/namespaces/dev/pods/web-1', { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' })).toMatchObject({ decision: 'allow' });
     expect(decide('GET', '/api/v1/namespaces/kube-system/secrets/x')).toMatchObject({ decision: 'deny', rule: 'no-system-secret-reads' });
     expect(decide('POST', '/api/v1/namespaces/dev/configmaps', { kind: 'ConfigMap', metadata: { name: 'c' }, data: { privileged: 'true' } })).toMatchObject({ decision: 'allow' });
   });
