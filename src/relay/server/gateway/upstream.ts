@@ -36,10 +36,13 @@ export function isImpersonationHeader(name: string): boolean {
   return name.toLowerCase().startsWith('impersonate-');
 }
 
-/** Accept as the gateway sends it: JSON, or a JSON Table when the client asked for `as=Table`. */
+/**
+ * Accept as the gateway sends it: the client's JSON forms only (a Table with `as=Table`, aggregated
+ * discovery with `as=APIGroupDiscoveryList`), then plain JSON; never protobuf or anything else.
+ */
 export function jsonAccept(accept: string | undefined): string {
-  const wantsTable = (accept ?? '').split(',').find((part) => /;\s*as=Table/i.test(part) && /application\/json/i.test(part));
-  return wantsTable ? `${wantsTable.trim()}, application/json` : 'application/json';
+  const json = (accept ?? '').split(',').map((part) => part.trim()).filter((part) => /^application\/json(\s*;|$)/i.test(part) && part.toLowerCase() !== 'application/json');
+  return [...json, 'application/json'].join(', ');
 }
 
 export type ActAs = { user: string; groups: readonly string[] };
