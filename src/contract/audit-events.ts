@@ -81,6 +81,59 @@ export type SessionClosedEvent = {
   unmasked?: Record<string, number>;
 };
 
+/**
+ * What a session grant lets its holder do at the gateway: the verb class the decision allowed
+ * (`read`, `write`, or `access` for exec/attach/port-forward/cp/debug), the namespaces and the
+ * resource kinds (canonical plurals, `deployments.apps`); `*` where the command's own parse
+ * cannot say (manifests from files, -A), the gateway's per-object policy check then decides.
+ * `connect`: the connect subresources an access command opens (exec, attach, portforward).
+ */
+export type GrantScope = {
+  verbClass: 'read' | 'write' | 'access';
+  namespaces: string[] | '*';
+  resources: string[] | '*';
+  connect: string[];
+  /** The session used an approval: a per-request decision of "approve" is covered by it. */
+  approved: boolean;
+};
+
+/**
+ * The relay issued a session grant (a bearer for its gateway) with an allow decision. Only the
+ * bearer's sha256 is kept; the grant dies when the session closes or at `expiresAt`, whichever
+ * comes first. Folded into the state, so every relay sharing the store honours it.
+ */
+export type GrantIssuedEvent = {
+  type: 'grant.issued';
+  sessionId: string;
+  by: Person;
+  /** The relay's name for the cluster. */
+  cluster: string;
+  tokenSha256: string;
+  scope: GrantScope;
+  expiresAt: string;
+};
+
+/**
+ * The gateway refused an API request of a session (outside the grant's scope, refused by policy,
+ * an unreadable body, an impersonation header): nothing was forwarded.
+ */
+export type GatewayRefusedEvent = {
+  type: 'gateway.refused';
+  sessionId: string;
+  by: Person;
+  cluster: string;
+  status: number;
+  method: string;
+  path: string;
+  verb: string;
+  resource: string;
+  namespace: string;
+  name: string;
+  /** The policy rule, or the gateway's own check (`scope`, `impersonation`, `body`). */
+  rule: string;
+  message: string;
+};
+
 /** The relay started with this policy and signing key. */
 export type RelayStartEvent = { type: 'relay-start'; policy: string; policyRules: number; kid: string };
 
@@ -95,6 +148,7 @@ export type RepairEvent = { type: 'repair'; truncatedAtByte: number; truncatedBy
 
 export type AuditEvent =
   | DecisionEvent | ReviewEvent | ExpireEvent | SessionCastEvent | SessionClosedEvent | UploadRefusedEvent | QuotaExceededEvent
+  | GrantIssuedEvent | GatewayRefusedEvent
   | RelayStartEvent | KeyCreatedEvent | KeyRotatedEvent | RepairEvent;
 
 export type AuditEventType = AuditEvent['type'];

@@ -101,6 +101,10 @@ export type ManifestDocument = { kind: 'signed'; jws: FlattenedJws } | { kind: '
 
 export const castFileName = (session: string): string => `${session}.cast`;
 export const manifestFileName = (session: string): string => `${session}.manifest.json`;
+/** The relay's own record of a gateway session (versioned JSON lines; see src/relay/server/gateway/record.ts). */
+export const recordFileName = (session: string): string => `${session}.relay-record.jsonl`;
+
+export const OBSERVED_VERSION = 1;
 
 /** What is wrong with a manifest or draft, naming the file (or request) and the field. */
 /**
@@ -240,6 +244,23 @@ function relayCheckAt(value: unknown, where: string): RelayCheck | undefined {
   };
 }
 
+/** The `observed` block of a payload, when there is one: gateway mode binds the relay's record by digest. */
+function observedAt(value: unknown, session: string, where: string): ObservedEvidence | undefined {
+  if (value === undefined) return undefined;
+  const observed = objectAt(value, where, 'observed');
+  if (observed.v !== OBSERVED_VERSION) throw new ManifestFormatError(where, `version ${JSON.stringify(observed.v)} is not one this hkubectl reads (${OBSERVED_VERSION})`, 'observed.v');
+  if (observed.mode !== 'gateway' && observed.mode !== 'local') throw new ManifestFormatError(where, 'must be gateway or local', 'observed.mode');
+  if (observed.record === null) return { v: 1, mode: observed.mode, record: null };
+  if (observed.mode === 'local') throw new ManifestFormatError(where, 'a local-mode session has no relay record (must be null)', 'observed.record');
+  const record = objectAt(observed.record, where, 'observed.record');
+  if (record.file !== recordFileName(session)) throw new ManifestFormatError(where, `must be "${recordFileName(session)}"`, 'observed.record.file');
+  if (typeof record.sha256 !== 'string' || !SHA256.test(record.sha256)) throw new ManifestFormatError(where, 'must be a sha256 in hex', 'observed.record.sha256');
+  for (const field of ['size', 'entries'] as const) {
+    if (!Number.isSafeInteger(record[field]) || (record[field] as number) < 0) throw new ManifestFormatError(where, 'must be a whole number', `observed.record.${field}`);
+  }
+  return { v: 1, mode: 'gateway', record: { file: record.file, sha256: record.sha256, size: record.size as number, entries: record.entries as number } };
+}
+
 /** A manifest file's text → a signed JWS object or an unsigned marker (not yet verified). */
 export function parseManifestDocument(text: string, file: string): ManifestDocument {
   let raw: unknown;
@@ -302,5 +323,6 @@ export function parseManifestPayload(bytes: Uint8Array, where: string): SessionM
   if (typeof payload.relayCopy !== 'boolean') throw new ManifestFormatError(where, 'must be true or false', 'relayCopy');
   if (!isIsoDateTime(payload.issuedAt)) throw new ManifestFormatError(where, 'must be an ISO 8601 date-time', 'issuedAt');
   relayCheckAt(payload.relayCheck, where);
+  observedAt(payload.observed, payload.session, where);
   return payload as SessionManifest;
 }

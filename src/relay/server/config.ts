@@ -8,6 +8,9 @@ import type { TrustedIssuer } from '../../auth/verify-token.ts';
 import { ConfigError } from '../../errors.ts';
 import { YamlReader, type Problem } from '../../policy/yaml-reader.ts';
 import { parseSize, type RelayLimits } from './limits.ts';
+import { CLUSTER_NAME, type ClusterConfig } from './gateway/clusters.ts';
+import { normalServer } from '../../policy/clusters.ts';
+import { GRANT_CLASSES, type GrantDurations } from './gateway/lifetime.ts';
 
 export type Listen = { host: string; port: number };
 
@@ -24,9 +27,14 @@ export type RelayConfig = {
   checkpointCopy: string | null;
   /** Only the limits the file sets; the rest keep their defaults (limits.ts). */
   limits: Partial<RelayLimits>;
+  /** The clusters whose API the relay brokers through its gateway (their files are read at start). */
+  clusters: ClusterConfig[];
+  /** Longest life of a session grant per kind of command; only what the file sets (lifetime.ts has the defaults). */
+  maxSessionDuration: Partial<GrantDurations>;
 };
 
-const TOP = ['version', 'listen', 'data', 'policy', 'tls', 'issuers', 'auditors', 'maxWait', 'checkpoints', 'limits'];
+const TOP = ['version', 'listen', 'data', 'policy', 'tls', 'issuers', 'auditors', 'maxWait', 'checkpoints', 'limits', 'clusters', 'maxSessionDuration'];
+const CLUSTER = ['name', 'server', 'ca', 'token', 'clientCertificate', 'clientKey', 'kubeconfig', 'context'];
 const LIMITS = ['bodyIdle', 'bodyDeadline', 'uploadDeadline', 'maxCastSize', 'uploadPerDay', 'sessionsPerDay'];
 const ISSUER = ['issuer', 'audience', 'groupsClaim', 'groupsPrefix', 'jwksUri', 'allowedAlgs'];
 
@@ -125,8 +133,10 @@ export function parseRelayConfig(text: string, file: string): RelayConfig {
     else checkpointCopy = path(copy);
   }
   const limits = has('limits') ? readLimits(reader, top.get('limits')) : {};
+  const clusters = has('clusters') ? readClusters(reader, top.get('clusters'), path) : [];
+  const maxSessionDuration = has('maxSessionDuration') ? readDurations(reader, top.get('maxSessionDuration')) : {};
   const config: RelayConfig = {
-    checkpointCopy,
+    checkpointCopy, clusters, maxSessionDuration,
     listen, tls, issuers, auditorGroups, limits,
     dataDir: path(has('data') ? reader.string(top.get('data'), 'data') : null),
     policyFile: path(has('policy') ? reader.string(top.get('policy'), 'policy') : null),
@@ -165,4 +175,73 @@ function readLimits(reader: YamlReader, node: Node): Partial<RelayLimits> {
   if (fields.has('uploadPerDay')) set('uploadBytesPerDay', size('uploadPerDay'));
   if (fields.has('sessionsPerDay')) set('sessionsPerDay', reader.integer(fields.get('sessionsPerDay')!, 'limits.sessionsPerDay', 1, 10_000_000));
   return limits;
+}
+
+/**
+ * `clusters:`: each a name, a server, an optional CA file, and exactly one credential of the
+ * relay's: a token file, a client certificate and key, or a kubeconfig file (and context).
+ */
+function readClusters(reader: YamlReader, node: Node, path: (value: string | null) => string | null): ClusterConfig[] {
+  const clusters: ClusterConfig[] = [];
+  const names = new Set<string>();
+  (reader.seq(node, 'clusters') ?? []).forEach((item, index) => {
+    const at = `clusters[${index}]`;
+    const fields = reader.map(item, at, CLUSTER);
+    if (fields === null) return;
+    const text = (key: string) => (fields.has(key) ? reader.string(fields.get(key), `${at}.${key}`) : null);
+    const name = text('name');
+    if (!fields.has('name')) reader.problem(item, `${at}.name`, 'required: the name agents\' kubeconfigs give this cluster');
+    else if (name !== null && !CLUSTER_NAME.test(name)) reader.problem(fields.get('name'), `${at}.name`, 'must be letters, digits, ".", "_" or "-" (it is a URL path segment of the gateway)');
+    else if (name !== null && names.has(name)) reader.problem(fields.get('name'), `${at}.name`, `cluster ${name} is listed twice`);
+    if (name !== null) names.add(name);
+    const server = text('server');
+    if (server !== null && (normalServer(server) === null || !/^https:/i.test(server))) reader.problem(fields.get('server'), `${at}.server`, 'must be the https:// URL of the API server');
+    const kinds = [fields.has('token') ? 'token' : '', fields.has('clientCertificate') || fields.has('clientKey') ? 'clientCertificate' : '', fields.has('kubeconfig') ? 'kubeconfig' : ''].filter(Boolean);
+    if (kinds.length !== 1) {
+      reader.problem(item, at, kinds.length === 0
+        ? "needs the relay's credential for the cluster: token (a file), clientCertificate and clientKey (files), or kubeconfig (a file, with context)"
+        : `give one credential, not ${kinds.join(' and ')}`);
+      return;
+    }
+    if (fields.has('context') && !fields.has('kubeconfig')) reader.problem(fields.get('context'), `${at}.context`, 'only goes with kubeconfig');
+    if (!fields.has('server') && !fields.has('kubeconfig')) reader.problem(item, `${at}.server`, 'required (the https:// URL of the API server)');
+    if (fields.has('clientCertificate') !== fields.has('clientKey')) reader.problem(item, at, 'clientCertificate and clientKey go together');
+    let credential: ClusterConfig['credential'] | null = null;
+    if (kinds[0] === 'token') {
+      const file = text('token');
+      if (file !== null) credential = { tokenFile: path(file)! };
+    } else if (kinds[0] === 'clientCertificate') {
+      const cert = text('clientCertificate');
+      const key = text('clientKey');
+      if (cert !== null && key !== null) credential = { certFile: path(cert)!, keyFile: path(key)! };
+    } else {
+      const file = text('kubeconfig');
+      if (file !== null) credential = { kubeconfigFile: path(file)!, context: text('context') };
+    }
+    const ca = text('ca');
+    if (name === null || credential === null) return;
+    clusters.push({ name, server, caFile: path(ca), credential });
+  });
+  return clusters;
+}
+
+/** `maxSessionDuration:` one duration for every kind of command, or one per kind (read, write, access, follow). */
+function readDurations(reader: YamlReader, node: Node): Partial<GrantDurations> {
+  const resolved = reader.resolve(node);
+  const positive = (value: number | null, at: Node, key: string): number | null => {
+    if (value === 0) reader.problem(at, key, 'must be more than 0');
+    return value === null || value === 0 ? null : value * 1000;
+  };
+  if (isScalar(resolved)) {
+    const ms = positive(reader.duration(resolved, 'maxSessionDuration'), resolved, 'maxSessionDuration');
+    return ms === null ? {} : Object.fromEntries(GRANT_CLASSES.map((kind) => [kind, ms]));
+  }
+  const fields = reader.map(resolved, 'maxSessionDuration', GRANT_CLASSES);
+  const durations: Partial<GrantDurations> = {};
+  for (const kind of GRANT_CLASSES) {
+    if (!fields?.has(kind)) continue;
+    const ms = positive(reader.duration(fields.get(kind), `maxSessionDuration.${kind}`), fields.get(kind)!, `maxSessionDuration.${kind}`);
+    if (ms !== null) durations[kind] = ms;
+  }
+  return durations;
 }

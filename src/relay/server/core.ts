@@ -10,6 +10,12 @@ import type { RelayLimits } from './limits.ts';
 import { ANY_REQUEST, type Notifier } from './notifier.ts';
 import { RelayState } from './state.ts';
 import { isAppendConflict } from './store/store.ts';
+import type { ClusterTarget } from './gateway/clusters.ts';
+import type { GatewayIssuer } from './gateway/issue.ts';
+import type { SessionRecords } from './gateway/record.ts';
+
+/** The gateway's settings: the clusters it brokers, grant lifetimes, and the records of its sessions. */
+export type GatewayCore = GatewayIssuer & { clusters: readonly ClusterTarget[]; records: SessionRecords };
 
 export type RelayCore = {
   policy: Policy;
@@ -31,6 +37,7 @@ export type RelayCore = {
   uploading: Set<string>;
   /** Signs a checkpoint of the last durable head (see checkpoints.ts). */
   checkpoint(): Promise<void>;
+  gateway: GatewayCore;
   /** `state.version` as of the last change that is durable. */
   publishedVersion(): number;
   /** The last entry known to be durable (what a checkpoint may sign). */

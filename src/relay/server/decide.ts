@@ -12,6 +12,7 @@ import { showUntrusted } from '../../contract/show-untrusted.ts';
 import { shortContent, unbindable } from '../../contract/content-digest.ts';
 import { readsContent } from '../../contract/content-sources.ts';
 import type { DecisionEvent } from '../../contract/audit-events.ts';
+import type { CommandIntent } from '../../kubectl/intent.ts';
 import type { RelayState } from './state.ts';
 import type { CommandFields, DecisionAnswer, Person, SubmitBody } from '../../contract/relay-api.ts';
 
@@ -21,7 +22,10 @@ export function personOf(identity: VerifiedIdentity): Person {
   return { subject: identity.subject, issuer: identity.issuer, groups: [...identity.groups], ...(identity.email ? { email: identity.email } : {}) };
 }
 
-export function decide(ctx: DecideContext, identity: VerifiedIdentity, body: SubmitBody): { event: DecisionEvent; answer: DecisionAnswer } {
+export type Decided = { event: DecisionEvent; answer: DecisionAnswer; intent: CommandIntent };
+
+/** `intent`: the relay's own parse the decision was made on (a session grant's scope comes from it). */
+export function decide(ctx: DecideContext, identity: VerifiedIdentity, body: SubmitBody): Decided {
   const parsed = parseIntent(body.argv);
   // Policy judges where kubectl will act: the context's namespace when argv names none, and the
   // overrides and plugin as the agent's kubeconfig and PATH settle them.
@@ -53,7 +57,7 @@ export function decide(ctx: DecideContext, identity: VerifiedIdentity, body: Sub
     const event: DecisionEvent = { ...base, outcome: 'deny', message, guardrail: false, ...extra };
     const answer: DecisionAnswer = { decision: 'deny', rule: event.rule, message, risk: event.risk, guardrail: event.guardrail };
     if (event.requestId) answer.requestId = event.requestId;
-    return { event, answer };
+    return { event, answer, intent };
   };
   const allow = (extra: Partial<DecisionEvent> = {}) => {
     const event: DecisionEvent = { ...base, outcome: 'allow', sessionId: ctx.randomId(), ...extra };
@@ -61,10 +65,10 @@ export function decide(ctx: DecideContext, identity: VerifiedIdentity, body: Sub
       decision: 'allow', sessionId: event.sessionId!, rule: event.rule, message: event.message, risk: event.risk, mask: event.mask, record: event.record,
     };
     if (event.consumes) answer.requestId = event.consumes;
-    return { event, answer };
+    return { event, answer, intent };
   };
 
-  if (decision.decision === 'deny') return { event: base, answer: { decision: 'deny', rule: base.rule, message: base.message, risk: base.risk, guardrail: base.guardrail } };
+  if (decision.decision === 'deny') return { event: base, answer: { decision: 'deny', rule: base.rule, message: base.message, risk: base.risk, guardrail: base.guardrail }, intent };
   if (decision.requireReason && !body.reason?.trim()) {
     return deny(`rule ${decision.rule} requires the agent's reason: re-run with --hk-reason "why" (or HKUBECTL_REASON)`);
   }
@@ -108,7 +112,7 @@ export function decide(ctx: DecideContext, identity: VerifiedIdentity, body: Sub
   const approverGroups = reuse ? previous.approverGroups : [...decision.approverGroups];
   const event: DecisionEvent = { ...base, requestId, newRequest: !reuse, approverGroups, expiresAt };
   return {
-    event,
+    event, intent,
     answer: {
       decision: 'approve', requestId, rule: event.rule, message: event.message, risk: event.risk, approverGroups, expiresAt, waitSec: decision.waitSec,
     },

@@ -17,6 +17,9 @@ import { isoTime, oneOf, parseQuery, wholeNumber } from './query.ts';
 import { checkSessionQuota } from './quota-checks.ts';
 import { ownSessionsRoute } from './own-sessions.ts';
 import { showCommand } from '../../contract/command-line.ts';
+import { contactsCluster } from '../../policy/verbs.ts';
+import { targetCluster } from './gateway/clusters.ts';
+import { issueGrant } from './gateway/issue.ts';
 
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL, params: string[]) => Promise<void>;
 
@@ -77,10 +80,18 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
     parseQuery(url, {});
     const identity = await authenticate(req);
     const body = submitBody(await readJson(req, pacing));
-    const { event, answer } = decide({ policy: core.policy, state: core.state, nowMs: core.now(), randomId: core.randomId }, identity, body);
+    // A cluster the relay brokers is decided as the relay knows it (its server), whatever else the kubeconfig reported.
+    const target = targetCluster(core.gateway.clusters, body);
+    const decided = decide({ policy: core.policy, state: core.state, nowMs: core.now(), randomId: core.randomId }, identity, target ? { ...body, cluster: target.server } : body);
+    const { event, answer } = decided;
     // Every allow opens a session (a recording, a manifest to sign): those are what the quota counts.
     if (event.sessionId) await checkSessionQuota(core, event);
     await core.commit(event);
+    if (target && answer.decision === 'allow' && contactsCluster(decided.intent)) {
+      const issued = issueGrant(core.gateway, target, event, decided.intent, core.now());
+      await core.commit(issued.event);
+      answer.gateway = issued.grant;
+    }
     sendJson(res, 200, answer);
   };
 

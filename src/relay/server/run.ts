@@ -8,6 +8,7 @@ import { defaultPolicy, loadPolicyFile } from '../../policy/index.ts';
 import { loadRelayConfigFile, parseListen, type RelayConfig } from './config.ts';
 import { startRelay, type Relay } from './server.ts';
 import { parseSize } from './limits.ts';
+import { loadClusterTarget } from './gateway/clusters.ts';
 
 export type RelayFlags = {
   config?: string;
@@ -26,7 +27,7 @@ export type RelayFlags = {
 
 export { parseSize } from './limits.ts';
 
-const EMPTY: RelayConfig = { listen: null, dataDir: null, policyFile: null, tls: null, issuers: [], auditorGroups: [], maxWaitSec: null, checkpointCopy: null, limits: {} };
+const EMPTY: RelayConfig = { listen: null, dataDir: null, policyFile: null, tls: null, issuers: [], auditorGroups: [], maxWaitSec: null, checkpointCopy: null, limits: {}, clusters: [], maxSessionDuration: {} };
 
 export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv): Promise<Relay> {
   const config = flags.config ? await loadRelayConfigFile(resolve(flags.config)) : EMPTY;
@@ -49,6 +50,7 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv): Promi
   if (maxCastBytes === null) throw new UsageError('ERR_BAD_SIZE', `--max-cast-size must be a size such as 1G, 500M or 65536, not "${flags.maxCastSize}"`);
   const policyFile = flags.policy ?? config.policyFile;
   const policy = policyFile ? await loadPolicyFile(policyFile) : defaultPolicy();
+  const clusters = await Promise.all(config.clusters.map(loadClusterTarget));
   return startRelay({
     dataDir: flags.data ? resolve(flags.data) : config.dataDir ?? `${resolvePaths(env).dataDir}/relay`,
     policy,
@@ -61,6 +63,8 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv): Promi
     auditorGroups: config.auditorGroups,
     limits: config.limits,
     checkpointCopy: config.checkpointCopy,
+    clusters,
+    maxSessionDuration: config.maxSessionDuration,
     ...(config.maxWaitSec !== null ? { maxWaitMs: config.maxWaitSec * 1000 } : {}),
   });
 }

@@ -23,6 +23,10 @@ import { createRoutes } from './routes.ts';
 import { DEFAULT_LIMITS, type RelayLimits } from './limits.ts';
 import { RelayState } from './state.ts';
 import { startExpirySweep } from './sweep.ts';
+import { checkClusterTargets, type ClusterTarget } from './gateway/clusters.ts';
+import { createGateway, type Gateway } from './gateway/gateway.ts';
+import { DEFAULT_GRANT_DURATIONS, type GrantDurations } from './gateway/lifetime.ts';
+import { RECORDS_DIR, SessionRecords } from './gateway/record.ts';
 
 export { AUDIT_LOG_FILE };
 
@@ -50,6 +54,17 @@ export type RelayOptions = {
   checkpointEveryMs?: number;
   now?: () => number;
   randomId?: () => string;
+  /**
+   * The clusters whose API the relay brokers (relay.yaml `clusters:`, read): an allowed command
+   * on one of them gets a session grant, and runs through /gateway/<name>.
+   */
+  clusters?: ClusterTarget[];
+  /** Longest life of a session grant by kind of command (lifetime.ts defaults the rest). */
+  maxSessionDuration?: Partial<GrantDurations>;
+  /** The relay's URL as agents reach it, for the gateway server in grants (default: the listener's own URL). */
+  publicUrl?: string;
+  /** PEM of the CA for the relay's certificate, handed to wrappers in grants (default: the TLS certificate itself). */
+  gatewayCaPem?: string;
 };
 
 export type Relay = {
@@ -70,6 +85,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const now = options.now ?? Date.now;
   const clock = () => new Date(now());
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  checkClusterTargets(options.clusters ?? []);
   const release = await lockDataDir(options.dataDir);
   let store: FileStore | undefined;
   let checkpoints: Checkpointer | undefined;
@@ -79,7 +95,15 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     const opened = await openKeyStore(options.dataDir, clock);
     const approverGroups = allApproverGroups(options.policy);
     const head = await store.head();
+    const records = new SessionRecords(join(options.dataDir, RECORDS_DIR), now);
+    await records.init();
+    let url = '';
+    const caPem = options.gatewayCaPem ?? (options.tls ? String(options.tls.cert) : undefined);
     const core = createCore({
+      gateway: {
+        clusters: options.clusters ?? [], records, durations: { ...DEFAULT_GRANT_DURATIONS, ...options.maxSessionDuration },
+        url: () => options.publicUrl ?? url, ...(caPem ? { caPem } : {}),
+      },
       policy: options.policy, state, store, keys: opened.store, notifier: createNotifier(), verifier: options.verifier, now, head,
       randomId: options.randomId ?? randomUUID, approverGroups,
       auditorGroups: new Set([...approverGroups, ...(options.auditorGroups ?? [])]), maxWaitMs: options.maxWaitMs ?? 60_000,
@@ -101,14 +125,16 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     await core.commit({ type: 'relay-start', policy: options.policy.source, policyRules: options.policy.rules.length, kid: opened.store.kid() });
     await checkpoints.checkpoint();
     const sweep = startExpirySweep(core);
-    const server = await listen(core, options);
+    const gateway = createGateway(core, records);
+    const server = await listen(core, gateway, options);
     const address = server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    url = `${options.tls ? 'https' : 'http'}://${host}:${address.port}`;
     let stopping: Promise<void> | undefined;
     const opens = store;
     const signs = checkpoints;
     return {
-      url: `${options.tls ? 'https' : 'http'}://${host}:${address.port}`,
+      url,
       dataDir: options.dataDir, keys: opened.store, store: opens, log: opens.log, state, rotateKey, checkpoint: () => signs.checkpoint(),
       stop() {
         stopping ??= (async () => {
@@ -117,6 +143,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
           core.notifier.notifyAll();
           server.closeAllConnections();
           await new Promise<void>((resolve) => server.close(() => resolve()));
+          await gateway.stop();
           await opens.log.flushed();
           // The last entries get a checkpoint too, so a clean stop leaves nothing unanchored.
           await signs.checkpoint().catch(() => {});
@@ -139,9 +166,14 @@ function limitsOf(options: RelayOptions): RelayLimits {
   return { ...DEFAULT_LIMITS, ...options.limits, ...(options.maxCastBytes === undefined ? {} : { maxCastBytes: options.maxCastBytes }) };
 }
 
-async function listen(core: RelayCore, options: RelayOptions): Promise<Server> {
-  const handler = createRoutes(core);
+async function listen(core: RelayCore, gateway: Gateway, options: RelayOptions): Promise<Server> {
+  const routes = createRoutes(core);
+  const handler: Parameters<typeof createHttpServer>[1] = (req, res) => ((req.url ?? '').startsWith('/gateway/') ? gateway.handle(req, res) : routes(req, res));
   const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
+  server.on('upgrade', (req, socket, head) => {
+    if ((req.url ?? '').startsWith('/gateway/')) return gateway.upgrade(req, socket, head);
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
   server.keepAliveTimeout = 30_000;
   server.headersTimeout = 35_000;
   // Long-polls may legitimately last up to maxWaitMs, and a recording upload its uploadDeadline;

@@ -2,7 +2,7 @@
 // exit) joined with what only the relay knows and the wrapper cannot alter (who, which command,
 // the decision, the approval and its justification, the chain position), and what the relay
 // itself found in its copy of the recording: its masking counts replace the wrapper's. Pure.
-import type { RelayCheck, SessionDraft, SessionManifest } from '../../contract/manifest.ts';
+import type { ObservedEvidence, RelayCheck, SessionDraft, SessionManifest } from '../../contract/manifest.ts';
 import type { Session } from './state.ts';
 import type { ApprovalRequest } from '../../contract/relay-api.ts';
 
@@ -14,9 +14,11 @@ export type ManifestInputs = {
   relayCopy: boolean;
   chain: { seq: number; prev: string };
   issuedAt: string;
+  /** What the relay observed itself: its gateway record, or `local` mode (wrapper-reported only). */
+  observed?: ObservedEvidence;
 };
 
-export function buildManifest({ session, draft, approval, relayCopy, chain, issuedAt }: ManifestInputs): SessionManifest {
+export function buildManifest({ session, draft, approval, relayCopy, chain, issuedAt, observed }: ManifestInputs): SessionManifest {
   const decision = session.decision;
   const review = approval?.review;
   const check = relayCheckOf(session, draft, relayCopy);
@@ -49,6 +51,7 @@ export function buildManifest({ session, draft, approval, relayCopy, chain, issu
     relayCopy,
     chain,
     relayCheck: check,
+    ...(observed ? { observed } : {}),
   };
 }
 

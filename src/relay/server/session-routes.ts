@@ -3,7 +3,7 @@
 // are what a wrapper may have skipped) and fetch the relay's copies.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Identity } from '../../auth/identity.ts';
-import { ManifestFormatError, ManifestVersionError, parseDraft, type SessionDraft } from '../../contract/manifest.ts';
+import { ManifestFormatError, ManifestVersionError, parseDraft, type ObservedEvidence, type SessionDraft } from '../../contract/manifest.ts';
 import { samePerson } from './approvals.ts';
 import { sha256Hex } from '../../contract/audit-chain.ts';
 import { commitAtHead, type RelayCore } from './core.ts';
@@ -192,13 +192,15 @@ export function sessionRoutes(core: RelayCore, access: Access): Array<[string, R
       return sendError(res, error, { manifest });
     }
     const relayCopy = checkCopy(session, draft);
+    // The gateway's streams of this session end now, and its record is kept before the manifest binds it.
+    const observed = await observedOf(core, session);
 
     // The manifest names the entry that records it: appended only at the head it was built on.
     const { manifest } = await commitAtHead(core, (chain) => {
       // Another close of this session may have got in while the head was read.
       if (sessionFor(id!).closed) throw new ApiError(409, 'ERR_SESSION_CLOSED', `session ${id} was closed meanwhile by another request; ask again for its manifest`);
       const payload = buildManifest({
-        session, draft, approval: session.requestId ? core.state.requests.get(session.requestId) : undefined, relayCopy, chain,
+        session, draft, approval: session.requestId ? core.state.requests.get(session.requestId) : undefined, relayCopy, chain, observed,
         issuedAt: new Date(core.now()).toISOString(),
       });
       const unmasked = payload.relayCheck?.flagged ? payload.relayCheck.unmasked : null;
@@ -246,13 +248,30 @@ export function sessionRoutes(core: RelayCore, access: Access): Array<[string, R
     blob.open().on('error', () => res.destroy()).pipe(res);
   };
 
+  /** The relay's own record of a gateway session (JSON lines), once the session closed. */
+  const recordRoute: Route = async (req, res, url, [id]) => {
+    parseQuery(url, {});
+    readable(await access.authenticate(req), id!);
+    const blob = await core.store.getBlob('record', id!);
+    if (blob === null) throw new ApiError(404, 'ERR_NO_RELAY_RECORD', `the relay holds no record of session ${id} (it ran in local mode, or is still open)`);
+    res.writeHead(200, { 'content-type': 'application/jsonl', 'content-length': blob.size, 'cache-control': 'no-store' });
+    blob.open().on('error', () => res.destroy()).pipe(res);
+  };
+
   return [
     ['GET', /^\/v1\/sessions$/, list],
     ['PUT', /^\/v1\/sessions\/([\w-]+)\/cast$/, upload],
     ['GET', /^\/v1\/sessions\/([\w-]+)\/cast$/, cast],
     ['POST', /^\/v1\/sessions\/([\w-]+)\/close$/, close],
     ['GET', /^\/v1\/sessions\/([\w-]+)\/manifest$/, manifest],
+    ['GET', /^\/v1\/sessions\/([\w-]+)\/record$/, recordRoute],
   ];
+}
+
+/** What the relay itself observed of a session: its gateway record, or that it ran in local mode. */
+async function observedOf(core: RelayCore, session: Session): Promise<ObservedEvidence> {
+  if (!session.gateway) return { v: 1, mode: 'local', record: null };
+  return core.gateway.records.finish(session.sessionId, { cluster: session.gateway.cluster, subject: session.decision.requester.subject }, core.store);
 }
 
 /** Thrown from inside an upload when the identity's bytes for the day run out. */

@@ -16,6 +16,19 @@ export type Session = {
   /** The relay's own copy of the .cast, once uploaded. */
   upload: { sha256: string; size: number; at: string; events?: number; counts?: Record<string, number>; unmasked?: Record<string, number> } | null;
   closed: { at: string; seq: number; manifestSha256: string; exitCode: number; relayCopy: boolean } | null;
+  /** Set when the session runs through the relay's gateway: its grant (by hash) and cluster. */
+  gateway?: { cluster: string; tokenSha256: string };
+};
+
+/** A session grant as the relay keeps it: the bearer's hash and what it is bound to. */
+export type Grant = {
+  sessionId: string;
+  tokenSha256: string;
+  cluster: string;
+  by: EntryOf<'grant.issued'>['by'];
+  scope: EntryOf<'grant.issued'>['scope'];
+  issuedAt: string;
+  expiresAt: string;
 };
 
 export class RelayState {
@@ -25,6 +38,8 @@ export class RelayState {
   /** Fingerprint without content → id of the latest request for that command line, whatever it read. */
   readonly latestByCommand = new Map<string, string>();
   readonly sessions = new Map<string, Session>();
+  /** Session grants by the sha256 of their bearer; a grant is live while its session is open and it has not expired. */
+  readonly grants = new Map<string, Grant>();
   /** Sessions and recording bytes per identity today, for the daily quotas. */
   readonly usage = new DailyUsage();
   /** Bumped by every change to a request; lets inboxes long-poll for "anything new". */
@@ -38,13 +53,14 @@ export class RelayState {
       case 'expire': return this.expire(entry);
       case 'session.cast': return this.upload(entry);
       case 'session.closed': return this.close(entry);
+      case 'grant.issued': return this.grant(entry);
       default: // relay-start, key and repair entries change no request
     }
   }
 
   /** Takes over what `rebuilt` holds (after a failed write); `version` only moves forwards, so long-polls see a change. */
   adopt(rebuilt: RelayState): void {
-    for (const map of ['requests', 'latestByFingerprint', 'sessions'] as const) {
+    for (const map of ['requests', 'latestByFingerprint', 'sessions', 'grants'] as const) {
       (this[map] as Map<string, unknown>).clear();
       for (const [key, value] of rebuilt[map]) (this[map] as Map<string, unknown>).set(key, value);
     }
@@ -101,6 +117,15 @@ export class RelayState {
     const session = this.sessions.get(event.sessionId);
     if (!session) return;
     session.closed = { at: event.ts, seq: event.seq, manifestSha256: event.manifestSha256, exitCode: event.exitCode, relayCopy: event.relayCopy };
+  }
+
+  private grant(event: EntryOf<'grant.issued'>): void {
+    const session = this.sessions.get(event.sessionId);
+    if (!session) return;
+    session.gateway = { cluster: event.cluster, tokenSha256: event.tokenSha256 };
+    this.grants.set(event.tokenSha256, {
+      sessionId: event.sessionId, tokenSha256: event.tokenSha256, cluster: event.cluster, by: event.by, scope: event.scope, issuedAt: event.ts, expiresAt: event.expiresAt,
+    });
   }
 
   private update(id: string, change: (request: ApprovalRequest) => ApprovalRequest): void {

@@ -33,6 +33,7 @@ export function submitBody(raw: unknown): SubmitBody {
     argv: argv as string[],
     context: optionalString(body, 'context'),
     cluster: optionalString(body, 'cluster'),
+    kubeCluster: optionalString(body, 'kubeCluster', 253),
     namespace: optionalString(body, 'namespace', 253),
     reason: optionalString(body, 'reason'),
     agent: optionalString(body, 'agent', 256),

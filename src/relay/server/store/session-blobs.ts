@@ -9,7 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { constants, createReadStream, openSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { castFileName, manifestFileName } from '../../../contract/manifest.ts';
+import { castFileName, manifestFileName, recordFileName } from '../../../contract/manifest.ts';
 import { isNotRegularFile, openRegular } from '../../../files/regular-file.ts';
 import type { BlobDigest, BlobKind, StoredBlob } from './store.ts';
 
@@ -17,7 +17,7 @@ export const SESSIONS_DIR = 'sessions';
 
 const READ_NO_FOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW;
 
-const FILE_NAME: Record<BlobKind, (sessionId: string) => string> = { cast: castFileName, manifest: manifestFileName };
+const FILE_NAME: Record<BlobKind, (sessionId: string) => string> = { cast: castFileName, manifest: manifestFileName, record: recordFileName };
 
 export const blobPath = (dir: string, kind: BlobKind, sessionId: string): string => join(dir, FILE_NAME[kind](sessionId));
 

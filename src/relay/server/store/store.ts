@@ -34,8 +34,8 @@ export type BrokenEntry = {
 
 export type ChainCheck = { head: ChainHead; entries: number; broken: BrokenEntry | null };
 
-/** Session blobs: the .cast as uploaded and the manifest as signed. */
-export type BlobKind = 'cast' | 'manifest';
+/** Session blobs: the .cast as uploaded, the manifest as signed, and the relay's own record of a gateway session. */
+export type BlobKind = 'cast' | 'manifest' | 'record';
 export type BlobDigest = { sha256: string; size: number };
 export type StoredBlob = { size: number; open(): Readable };
 

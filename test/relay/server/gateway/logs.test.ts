@@ -1,0 +1,49 @@
+// Followed logs through the gateway: masked line by line as they come, the stream in the relay's record.
+import { spawn } from 'node:child_process';
+import { request as httpsRequest } from 'node:https';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KUBECTL } from '../../../helpers/run.ts';
+import { startGatewayWorld, type GatewayWorld } from './gateway-world.ts';
+
+let gw: GatewayWorld;
+beforeAll(async () => {
+  gw = await startGatewayWorld();
+}, 60_000);
+afterAll(async () => {
+  await gw?.stop();
+});
+
+const SECRET = 'AKIAIOSFODNN7EXAMPLE';
+
+describe('logs -f through the gateway', () => {
+  it('masks each line as it arrives, and records the masked chunks', async () => {
+    const pod = {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'chatty', namespace: 'staging' },
+      spec: { containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', `echo starting; sleep 1; echo "key=${SECRET}"; sleep 30`] }] },
+    };
+    await new Promise<void>((resolve, reject) => {
+      const req = httpsRequest(`${gw.sandbox.url}/api/v1/namespaces/staging/pods`, {
+        method: 'POST', ca: gw.sandbox.caPem, headers: { authorization: `Bearer ${gw.sandbox.token}`, 'content-type': 'application/json' },
+      }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 201 ? resolve() : reject(new Error(`pod not created: ${res.statusCode}`))));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify(pod));
+    });
+    const session = await gw.session(['logs', '-f', 'chatty', '-n', 'staging'], { namespace: 'staging' });
+    const child = spawn(KUBECTL, ['logs', '-f', 'chatty', '-n', 'staging'], { env: { PATH: process.env.PATH, KUBECONFIG: session.kubeconfig, HOME: gw.world.root } });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    for (let i = 0; i < 150 && !out.includes('key='); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(out).toContain('starting');
+    expect(out).toContain('key=[MASKED:');
+    expect(out).not.toContain(SECRET);
+    child.kill();
+    await gw.close(session.sessionId);
+    const lines = await gw.record(session.sessionId);
+    const logs = lines.filter((line) => line.type === 'log').map((line) => String(line.text)).join('');
+    expect(logs).toContain('key=[MASKED:');
+    expect(JSON.stringify(lines)).not.toContain(SECRET);
+  }, 60_000);
+});
