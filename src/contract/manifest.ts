@@ -6,6 +6,7 @@ import type { MaskProfile, RiskScore } from '../policy/types.ts';
 import type { Person } from './person.ts';
 import { HkError } from '../errors.ts';
 import { isIsoDateTime } from './iso-time.ts';
+import { relayRecordFileName } from './relay-record.ts';
 
 export const MANIFEST_VERSION = 1;
 /** The JWS `typ` of a manifest: a JWS signed for anything else is not a manifest. */
@@ -101,8 +102,8 @@ export type ManifestDocument = { kind: 'signed'; jws: FlattenedJws } | { kind: '
 
 export const castFileName = (session: string): string => `${session}.cast`;
 export const manifestFileName = (session: string): string => `${session}.manifest.json`;
-/** The relay's own record of a gateway session (versioned JSON lines; see src/relay/server/gateway/record.ts). */
-export const recordFileName = (session: string): string => `${session}.relay-record.jsonl`;
+/** The relay's own record of a gateway session (versioned JSON lines; the format is in relay-record.ts). */
+export const recordFileName = relayRecordFileName;
 
 export const OBSERVED_VERSION = 1;
 

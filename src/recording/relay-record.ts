@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import {
-  outputBytesOf, RELAY_RECORD_ENTRY_TYPES, RELAY_RECORD_KIND, RELAY_RECORD_VERSION,
+  outputBytesOf, RELAY_RECORD_ENTRY_TYPES, RELAY_RECORD_VERSION,
 } from '../contract/relay-record.ts';
 import { streamRegular } from '../files/regular-file.ts';
 
@@ -47,7 +47,7 @@ export async function readRelayRecord(path: string): Promise<RelayRecordSummary>
     }
     const fields = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
     if (lineNumber === 1) {
-      if (fields === null || fields.hk !== RELAY_RECORD_KIND) {
+      if (fields === null || fields.type !== 'header') {
         summary.problems.push('the relay record has no relay-record header on its first line');
       } else if (fields.v !== RELAY_RECORD_VERSION) {
         summary.problems.push(`the relay record is version ${JSON.stringify(fields.v)}, which this hkubectl does not read (it reads ${RELAY_RECORD_VERSION})`);
@@ -66,7 +66,7 @@ export async function readRelayRecord(path: string): Promise<RelayRecordSummary>
     const counts = KNOWN_TYPES.has(fields.type) ? summary.byType : summary.unknownTypes;
     counts[fields.type] = (counts[fields.type] ?? 0) + 1;
     summary.outputBytes += outputBytesOf(fields);
-    if (fields.type === 'end') summary.ended = true;
+    if (fields.type === 'close') summary.ended = true;
   };
 
   const stream = await streamRegular(path);

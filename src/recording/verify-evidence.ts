@@ -121,7 +121,7 @@ export async function signedEvidence(
   if (trusted) {
     const unknown = Object.values(trusted.unknownTypes).reduce((sum, n) => sum + n, 0);
     if (unknown > 0) notes.push(`${unknown} of a kind this hkubectl does not know`);
-    if (!trusted.ended) notes.push('no end entry: the relay stopped before the session closed');
+    if (!trusted.ended) notes.push('no close entry: the relay stopped before the session closed');
   }
   const where = [found === 'checked' ? 'checked here' : found === 'altered' ? 'ALTERED here' : 'not beside the manifest; the relay holds it', ...notes].join('; ');
   return {

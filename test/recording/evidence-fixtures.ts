@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportJWK, FlattenedSign, generateKeyPair } from 'jose';
 import { MANIFEST_TYP, type ObservedEvidence, type SessionManifest } from '../../src/contract/manifest.ts';
-import { RELAY_RECORD_KIND, RELAY_RECORD_VERSION, relayRecordFileName } from '../../src/contract/relay-record.ts';
+import { RELAY_RECORD_VERSION, relayRecordFileName } from '../../src/contract/relay-record.ts';
 import type { Jwks } from '../../src/recording/verify-signature.ts';
 
 export type TestSigner = { jwks: Jwks; sign(payload: SessionManifest): Promise<unknown> };
@@ -31,16 +31,17 @@ export function castText(session: string, output: string[]): string {
   return [header, ...events].map((line) => JSON.stringify(line)).join('\n') + '\n';
 }
 
-/** A relay record: its header, then the entries. */
+/** A relay record as the relay writes it (src/contract/relay-record.ts): its header, then the entries, numbered. */
 export function recordText(session: string, entries: Array<Record<string, unknown>>): string {
-  return [{ hk: RELAY_RECORD_KIND, v: RELAY_RECORD_VERSION, session }, ...entries].map((line) => JSON.stringify(line)).join('\n') + '\n';
+  return [{ type: 'header', session, cluster: 'prod', subject: 'agent-7' }, ...entries]
+    .map((line, i) => JSON.stringify({ v: RELAY_RECORD_VERSION, n: i + 1, t: '2026-12-06T10:00:00.500Z', ...line })).join('\n') + '\n';
 }
 
 /** A GET that came back with a body, and the end of the session. */
 export const READ_ENTRIES = [
   { type: 'request', method: 'GET', path: '/api/v1/namespaces/prod/secrets' },
   { type: 'response', status: 200, size: 812, sha256: 'a'.repeat(64) },
-  { type: 'end', reason: 'session closed' },
+  { type: 'close', entries: 4 },
 ];
 
 export type SessionSpec = {
@@ -66,7 +67,7 @@ export async function writeSession(dir: string, signer: TestSigner, spec: Sessio
   const observed: ObservedEvidence | undefined = spec.mode === 'absent' ? undefined : {
     v: 1, mode: spec.mode,
     record: spec.mode === 'gateway' && spec.record !== null
-      ? { file: relayRecordFileName(spec.session), sha256: sha256(spec.record), size: Buffer.byteLength(spec.record), entries: spec.record.trim().split('\n').length - 1 }
+      ? { file: relayRecordFileName(spec.session), sha256: sha256(spec.record), size: Buffer.byteLength(spec.record), entries: spec.record.trim().split('\n').length }
       : null,
   };
   const payload: SessionManifest = {

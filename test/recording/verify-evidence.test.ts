@@ -31,9 +31,9 @@ describe('relay-observed evidence in verify', () => {
     expect(result).toMatchObject({ status: 'verified', problems: [], changed: [] });
     expect(result!.evidence).toMatchObject({
       mode: 'gateway', cast: 'gw-ok.cast',
-      relayRecord: { file: 'gw-ok.record.jsonl', entries: 3, found: 'checked', shape: { byType: { request: 1, response: 1, end: 1 }, unknownTypes: {}, outputBytes: 812, ended: true } },
+      relayRecord: { file: 'gw-ok.relay-record.jsonl', entries: 4, found: 'checked', shape: { byType: { request: 1, response: 1, close: 1 }, unknownTypes: {}, outputBytes: 812, ended: true } },
     });
-    expect(result!.evidence.summary).toMatch(/^gateway mode — relay-observed: the relay's record gw-ok\.record\.jsonl \(3 entries, sha256 [0-9a-f]{12}…, checked here\); wrapper-reported: gw-ok\.cast$/);
+    expect(result!.evidence.summary).toMatch(/^gateway mode — relay-observed: the relay's record gw-ok\.relay-record\.jsonl \(4 entries, sha256 [0-9a-f]{12}…, checked here\); wrapper-reported: gw-ok\.cast$/);
     expect(reportLines([result!])).toContain(`    evidence: ${result!.evidence.summary}`);
   });
 
@@ -54,12 +54,12 @@ describe('relay-observed evidence in verify', () => {
     expect(result!.problems).toEqual(['recording gw-gone.cast is missing (the relay holds no copy)']);
   });
 
-  it('flags a gateway session whose manifest names no .cast at all while the relay recorded 3 entries', async () => {
+  it('flags a gateway session whose manifest names no .cast at all while the relay recorded 4 entries', async () => {
     const dir = await newDir();
     await writeSession(dir, signer, { session: 'gw-none', cast: null, record: recordText('gw-none', READ_ENTRIES), mode: 'gateway' });
     const [result] = await verifySessions([dir], { jwks: signer.jwks });
     expect(result!.status).toBe('missing-recording');
-    expect(result!.problems).toEqual(["the wrapper's .cast is not named by the manifest, yet the relay's record holds 3 entries of this session"]);
+    expect(result!.problems).toEqual(["the wrapper's .cast is not named by the manifest, yet the relay's record holds 4 entries of this session"]);
   });
 
   it('flags a .cast that shows no output where the relay saw output go back to the agent', async () => {
@@ -74,25 +74,25 @@ describe('relay-observed evidence in verify', () => {
 
   it('counts watch events, log chunks and tunnel bytes as output the relay saw', async () => {
     const dir = await newDir();
-    const entries = [{ type: 'request', method: 'GET', path: '/api/v1/namespaces/prod/pods/web/log?follow=true' }, { type: 'response', status: 200 }, { type: 'log-chunk', size: 64 }, { type: 'end' }];
+    const entries = [{ type: 'request', method: 'GET', path: '/api/v1/namespaces/prod/pods/web/log?follow=true' }, { type: 'response', status: 200 }, { type: 'log', size: 64 }, { type: 'close' }];
     await writeSession(dir, signer, { session: 'gw-logs', cast: castText('gw-logs', []), record: recordText('gw-logs', entries), mode: 'gateway' });
     const [result] = await verifySessions([dir], { jwks: signer.jwks });
     expect(result!.changed).toEqual(['observed']);
     expect(result!.problems[0]).toContain('saw 64 bytes');
   });
 
-  it('says when the record holds entries of unknown kinds or ends without an end entry', async () => {
+  it('says when the record holds entries of unknown kinds or ends without a close entry', async () => {
     const dir = await newDir();
     const entries = [...READ_ENTRIES.slice(0, 2), { type: 'exec-frame', size: 3 }];
     await writeSession(dir, signer, { session: 'gw-cut', cast: castText('gw-cut', OUTPUT), record: recordText('gw-cut', entries), mode: 'gateway' });
     const [result] = await verifySessions([dir], { jwks: signer.jwks });
     expect(result).toMatchObject({ status: 'verified', problems: [] });
-    expect(result!.evidence.summary).toContain('checked here; 1 of a kind this hkubectl does not know; no end entry: the relay stopped before the session closed)');
+    expect(result!.evidence.summary).toContain('checked here; 1 of a kind this hkubectl does not know; no close entry: the relay stopped before the session closed)');
   });
 
   it('finds nothing to disagree with when neither the relay nor the .cast saw output', async () => {
     const dir = await newDir();
-    const entries = [{ type: 'request', method: 'DELETE', path: '/api/v1/namespaces/prod/pods/web' }, { type: 'response', status: 200, size: 0 }, { type: 'end' }];
+    const entries = [{ type: 'request', method: 'DELETE', path: '/api/v1/namespaces/prod/pods/web' }, { type: 'response', status: 200, size: 0 }, { type: 'close' }];
     await writeSession(dir, signer, { session: 'gw-quiet', cast: castText('gw-quiet', []), record: recordText('gw-quiet', entries), mode: 'gateway' });
     const [result] = await verifySessions([dir], { jwks: signer.jwks });
     expect(result).toMatchObject({ status: 'verified', problems: [] });
@@ -155,8 +155,8 @@ describe('relay-observed evidence in verify', () => {
 
 describe('reading the relay record', () => {
   it('counts entry types it does not know rather than refusing them, and notes lines that are no entries', async () => {
-    const path = join(await newDir(), 'r.record.jsonl');
-    await writeFile(path, recordText('r', [...READ_ENTRIES.slice(0, 2), { type: 'frame', size: 5 }, { type: 'frame' }, { nope: true }]) + 'not json\n{"type":"tunnel-close","bytesToClient":40}');
+    const path = join(await newDir(), 'r.relay-record.jsonl');
+    await writeFile(path, recordText('r', [...READ_ENTRIES.slice(0, 2), { type: 'frame', size: 5 }, { type: 'frame' }, { nope: true }]) + 'not json\n{"type":"tunnel-close","bytesOut":40}');
     const summary = await readRelayRecord(path);
     expect(summary).toMatchObject({
       session: 'r', entries: 5, byType: { request: 1, response: 1, 'tunnel-close': 1 }, unknownTypes: { frame: 2 }, outputBytes: 852, ended: false,
@@ -165,18 +165,19 @@ describe('reading the relay record', () => {
   });
 
   it('refuses a version it does not read, with a clear finding, and counts nothing', async () => {
-    const path = join(await newDir(), 'v.record.jsonl');
-    await writeFile(path, `${JSON.stringify({ hk: 'relay-record', v: 2, session: 'v' })}\n${JSON.stringify({ type: 'request' })}\n`);
+    const path = join(await newDir(), 'v.relay-record.jsonl');
+    await writeFile(path, `${JSON.stringify({ v: 2, n: 1, type: 'header', session: 'v' })}\n${JSON.stringify({ type: 'request' })}\n`);
     const summary = await readRelayRecord(path);
     expect(summary.entries).toBe(0);
     expect(summary.problems).toEqual(['the relay record is version 2, which this hkubectl does not read (it reads 1)']);
   });
 
   it('reads a record whose lines cross chunk boundaries inside multibyte characters', async () => {
-    const path = join(await newDir(), 'big.record.jsonl');
-    const entries = Array.from({ length: 3000 }, (_, i) => ({ type: 'log-chunk', size: 10, text: `é${'ü'.repeat(i % 50)}` }));
+    const path = join(await newDir(), 'big.relay-record.jsonl');
+    const entries = Array.from({ length: 3000 }, (_, i) => ({ type: 'log', size: 10, text: `é${'ü'.repeat(i % 50)}` }));
     await writeFile(path, recordText('big', entries));
     const summary = await readRelayRecord(path);
-    expect(summary).toMatchObject({ entries: 3000, byType: { 'log-chunk': 3000 }, outputBytes: 30_000, problems: [] });
+    const bytes = entries.reduce((sum, entry) => sum + Buffer.byteLength(entry.text), 0);
+    expect(summary).toMatchObject({ entries: 3000, byType: { log: 3000 }, outputBytes: bytes, problems: [] });
   });
 });

@@ -40,7 +40,7 @@ describe('replay', () => {
     await replayRecording({ target: 'gw', dir, jwks: async () => signer.jwks }, c.io);
     const evidence = c.err.filter((line) => line.includes('evidence:'));
     expect(evidence).toHaveLength(2);
-    expect(c.err[1]).toMatch(/^evidence: gateway mode — relay-observed: the relay's record gw\.record\.jsonl \(3 entries, sha256 [0-9a-f]{12}…, checked here\); wrapper-reported: gw\.cast\n$/);
+    expect(c.err[1]).toMatch(/^evidence: gateway mode — relay-observed: the relay's record gw\.relay-record\.jsonl \(4 entries, sha256 [0-9a-f]{12}…, checked here\); wrapper-reported: gw\.cast\n$/);
   });
 
   it('labels a local-mode session as not tamper-proof', async () => {
@@ -70,7 +70,7 @@ describe('play', () => {
     expect(bySession.local).toMatchObject({ status: 'verified', evidenceMode: 'local', evidence: expect.stringMatching(/^local mode: not tamper-proof/) });
     expect(bySession.emptied).toMatchObject({ status: 'tampered', evidenceMode: 'gateway' });
     const detail = (await (await fetch(`${server.url}api/sessions/gw`)).json()) as { row: { evidence: string } };
-    expect(detail.row.evidence).toContain("relay-observed: the relay's record gw.record.jsonl");
+    expect(detail.row.evidence).toContain("relay-observed: the relay's record gw.relay-record.jsonl");
   });
 });
 
@@ -84,9 +84,9 @@ describe('audit export', () => {
     expect(report.localMode).toEqual(['local']);
     expect(report.sessions.map((s) => [s.session, s.status])).toEqual([['emptied', 'tampered']]);
     expect((await readdir(join(out, 'sessions'))).sort()).toEqual([
-      'emptied.cast', 'emptied.manifest.json', 'emptied.record.jsonl', 'gw.cast', 'gw.manifest.json', 'gw.record.jsonl', 'local.cast', 'local.manifest.json',
+      'emptied.cast', 'emptied.manifest.json', 'emptied.relay-record.jsonl', 'gw.cast', 'gw.manifest.json', 'gw.relay-record.jsonl', 'local.cast', 'local.manifest.json',
     ]);
-    expect(await readFile(join(out, 'sessions', 'gw.record.jsonl'), 'utf8')).toBe(recordText('gw', READ_ENTRIES));
+    expect(await readFile(join(out, 'sessions', 'gw.relay-record.jsonl'), 'utf8')).toBe(recordText('gw', READ_ENTRIES));
     const text = await readFile(join(out, 'verification-report.txt'), 'utf8');
     expect(text).toContain('LOCAL MODE: NOT TAMPER-PROOF (the relay did not observe these; everything about them is wrapper-reported): 1\n  local\n');
     const log = (await readFile(join(out, 'session-log.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { session: string; evidenceMode: string; evidence: string });

@@ -4,29 +4,16 @@
 // wrote readable (at worst the last one torn). At session close the file becomes the session's
 // 'record' blob and its digest goes into the signed manifest (`observed.record`).
 //
-// Lines (every one has `v` (1), `n` (its number, from 1), `t` (ISO time) and `type`):
-//   header       { session, cluster, subject }                                   first line
-//   request      { id, method, path, query, verb, resource, subresource, namespace, name, body? }
-//                body: { contentType, size, kind?, apiVersion?, namespace?, name? } (never its values)
-//   refused      { id, status, rule, message }                                    nothing was forwarded
-//   response     { id, status, contentType, size, sha256, body? }                 body: the masked text when ≤ 64 KiB
-//   event        { id, text }                                                     a watch event, masked (≤ 64 KiB, else sha256+size)
-//   log          { id, text }                                                     a log chunk, masked
-//   tunnel-open  { id, protocol }                                                 exec/attach/port-forward upgrade
-//   tunnel-close { id, bytesIn, bytesOut, how }
-//   end          { id, how }                    how a stream ended: complete, client-closed, upstream-error: …,
-//                                               session-closed, relay-stopped (a record may then go on under a
-//                                               second header, written by the next relay on the same data directory)
-//   close        { entries }                                                      last line, at session close
+// The format (every line's fields, by type) is src/contract/relay-record.ts.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ObservedEvidence } from '../../../contract/manifest.ts';
 import { recordFileName } from '../../../contract/manifest.ts';
+import { RELAY_RECORD_VERSION } from '../../../contract/relay-record.ts';
 import type { RelayStore } from '../store/store.ts';
 
-export const RECORD_VERSION = 1;
 export const RECORDS_DIR = 'gateway-records';
 /** Masked bodies and stream frames up to this size are kept whole in the record; larger ones by digest. */
 export const RECORD_INLINE_BYTES = 64 * 1024;
@@ -64,7 +51,7 @@ export class SessionRecords {
 
   private write(record: Open, line: Record<string, unknown>): void {
     record.entries += 1;
-    record.stream.write(`${JSON.stringify({ v: RECORD_VERSION, n: record.entries, t: new Date(this.now()).toISOString(), ...line })}\n`);
+    record.stream.write(`${JSON.stringify({ v: RELAY_RECORD_VERSION, n: record.entries, t: new Date(this.now()).toISOString(), ...line })}\n`);
   }
 
   async init(): Promise<void> {
