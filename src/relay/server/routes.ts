@@ -5,6 +5,7 @@ import type { Identity } from '../../auth/identity.ts';
 import { isHkError } from '../../errors.ts';
 import { mayView, reviewRefusal, statusAt } from './approvals.ts';
 import { readAuditEntries } from './store/audit-read.ts';
+import { isClaimTaken } from './store/store.ts';
 import type { RelayCore } from './core.ts';
 import { decide, personOf } from './decide.ts';
 import type { ReviewEvent } from '../../contract/audit-events.ts';
@@ -17,6 +18,9 @@ import { isoTime, oneOf, parseQuery, wholeNumber } from './query.ts';
 import { checkSessionQuota } from './quota-checks.ts';
 import { ownSessionsRoute } from './own-sessions.ts';
 import { showCommand } from '../../contract/command-line.ts';
+
+/** A claim lost to another relay is decided again at most this many times (each loss means progress elsewhere). */
+const RACE_ATTEMPTS = 5;
 
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL, params: string[]) => Promise<void>;
 
@@ -77,11 +81,22 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
     parseQuery(url, {});
     const identity = await authenticate(req);
     const body = submitBody(await readJson(req, pacing));
-    const { event, answer } = decide({ policy: core.policy, state: core.state, nowMs: core.now(), randomId: core.randomId }, identity, body);
-    // Every allow opens a session (a recording, a manifest to sign): those are what the quota counts.
-    if (event.sessionId) await checkSessionQuota(core, event);
-    await core.commit(event);
-    sendJson(res, 200, answer);
+    // Decided again when another relay sharing the store used the same approval first (the
+    // store's claim refuses the second use): this relay catches up and sees it consumed.
+    for (let attempt = 1; ; attempt += 1) {
+      const { event, answer } = decide({ policy: core.policy, state: core.state, nowMs: core.now(), randomId: core.randomId }, identity, body);
+      // Every allow opens a session (a recording, a manifest to sign): those are what the quota counts.
+      if (event.sessionId) await checkSessionQuota(core, event);
+      try {
+        await core.commit(event);
+      } catch (error) {
+        if (!isClaimTaken(error) || attempt >= RACE_ATTEMPTS) throw error;
+        await core.caughtUp(error.heldBySeq);
+        continue;
+      }
+      sendJson(res, 200, answer);
+      return;
+    }
   };
 
   const list: Route = async (req, res, url) => {
@@ -130,17 +145,28 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
     parseQuery(url, {});
     const identity = await authenticate(req);
     const body = reviewBody(await readJson(req, pacing));
-    const request = core.state.requests.get(id!);
-    if (!request) throw new ApiError(404, 'ERR_NO_SUCH_REQUEST', `no approval request ${id}`);
-    const refusal = reviewRefusal(request, personOf(identity), body.verdict, body.justification, core.now());
-    if (refusal) {
-      // The relay has just seen the expiry: note it now rather than at the next sweep.
-      if (refusal.status === 410 && request.status !== 'expired') await core.commit({ type: 'expire', requestId: request.id, command: showCommand(request.argv) });
-      throw new ApiError(refusal.status, refusal.code, refusal.message);
+    // Judged again when an approver on another relay sharing the store reviewed it first: the
+    // store's claim lets one review through, and this one then meets "already reviewed" (409).
+    for (let attempt = 1; ; attempt += 1) {
+      const request = core.state.requests.get(id!);
+      if (!request) throw new ApiError(404, 'ERR_NO_SUCH_REQUEST', `no approval request ${id}`);
+      const refusal = reviewRefusal(request, personOf(identity), body.verdict, body.justification, core.now());
+      if (refusal) {
+        // The relay has just seen the expiry: note it now rather than at the next sweep.
+        if (refusal.status === 410 && request.status !== 'expired') await core.commit({ type: 'expire', requestId: request.id, command: showCommand(request.argv) });
+        throw new ApiError(refusal.status, refusal.code, refusal.message);
+      }
+      const event: ReviewEvent = { type: 'review', requestId: request.id, verdict: body.verdict, by: personOf(identity), justification: body.justification, command: showCommand(request.argv) };
+      try {
+        await core.commit(event);
+      } catch (error) {
+        if (!isClaimTaken(error) || attempt >= RACE_ATTEMPTS) throw error;
+        await core.caughtUp(error.heldBySeq);
+        continue;
+      }
+      sendJson(res, 200, view(core.state.requests.get(request.id)!));
+      return;
     }
-    const event: ReviewEvent = { type: 'review', requestId: request.id, verdict: body.verdict, by: personOf(identity), justification: body.justification, command: showCommand(request.argv) };
-    await core.commit(event);
-    sendJson(res, 200, view(core.state.requests.get(request.id)!));
   };
 
   const audit: Route = async (req, res, url) => {
