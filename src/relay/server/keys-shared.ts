@@ -7,6 +7,11 @@ import { KEYS_CHANNEL } from './store/postgres/notifications.ts';
 import { seal, unseal, type SealingKey } from './keys-seal.ts';
 import type { KeyFile, KeyVault } from './keys.ts';
 
+/** The public halves only: what `audit verify --store` checks checkpoints with, no secret needed. */
+function publicJwks(keys: KeyFile): string {
+  return JSON.stringify({ keys: keys.keys.map((key) => key.publicJwk) });
+}
+
 export function databaseVault(pool: pg.Pool, url: string, sealing: SealingKey): KeyVault {
   const where = `${showUrl(url)} (table hk_signing_keys)`;
   let version = 0;
@@ -27,8 +32,8 @@ export function databaseVault(pool: pg.Pool, url: string, sealing: SealingKey): 
     async create(first) {
       try {
         await pool.query(
-          `WITH made AS (INSERT INTO hk_signing_keys (id, version, sealed) VALUES (1, 1, $1) ON CONFLICT (id) DO NOTHING RETURNING id)
-           SELECT pg_notify('${KEYS_CHANNEL}', 'created') FROM made`, [seal(sealing, JSON.stringify(first))]);
+          `WITH made AS (INSERT INTO hk_signing_keys (id, version, sealed, public_jwks) VALUES (1, 1, $1, $2) ON CONFLICT (id) DO NOTHING RETURNING id)
+           SELECT pg_notify('${KEYS_CHANNEL}', 'created') FROM made`, [seal(sealing, JSON.stringify(first)), publicJwks(first)]);
       } catch (error) {
         throw unavailable(url, 'keep the signing keys', error);
       }
@@ -39,8 +44,8 @@ export function databaseVault(pool: pg.Pool, url: string, sealing: SealingKey): 
       let changed: number;
       try {
         const result = await pool.query(
-          `WITH moved AS (UPDATE hk_signing_keys SET version = version + 1, sealed = $1 WHERE id = 1 AND version = $2 RETURNING version)
-           SELECT version, pg_notify('${KEYS_CHANNEL}', version::text) FROM moved`, [seal(sealing, JSON.stringify(next)), version]);
+          `WITH moved AS (UPDATE hk_signing_keys SET version = version + 1, sealed = $1, public_jwks = $3 WHERE id = 1 AND version = $2 RETURNING version)
+           SELECT version, pg_notify('${KEYS_CHANNEL}', version::text) FROM moved`, [seal(sealing, JSON.stringify(next)), version, publicJwks(next)]);
         changed = result.rowCount ?? 0;
         if (changed === 1) version = Number(result.rows[0].version);
       } catch (error) {

@@ -21,6 +21,8 @@ import { showCommand } from '../../contract/command-line.ts';
 
 /** A claim lost to another relay is decided again at most this many times (each loss means progress elsewhere). */
 const RACE_ATTEMPTS = 5;
+/** Longest wait for this relay to fold what the store already holds, before answering 404. */
+const CATCH_UP_MS = 2000;
 
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL, params: string[]) => Promise<void>;
 
@@ -46,6 +48,16 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
       }
       throw error;
     }
+  }
+
+  /**
+   * A request this relay has not folded yet may be one another relay sharing the store just
+   * recorded: catch up to the store's head (briefly) before saying there is no such request.
+   */
+  async function catchUpFor(id: string): Promise<void> {
+    if (core.state.requests.has(id)) return;
+    const head = await core.store.head();
+    await Promise.race([core.caughtUp(head.seq), new Promise((resolve) => setTimeout(resolve, CATCH_UP_MS).unref())]);
   }
 
   function requestFor(identity: Identity, id: string): ApprovalRequest {
@@ -121,6 +133,7 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
   const getOne: Route = async (req, res, url, [id]) => {
     parseQuery(url, {});
     const identity = await authenticate(req);
+    await catchUpFor(id!);
     sendJson(res, 200, view(requestFor(identity, id!)));
   };
 
@@ -130,6 +143,7 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
     const timeout = waitMs(query.timeout);
     const signal = closeSignal(res);
     const deadline = core.now() + timeout;
+    await catchUpFor(id!);
     let request = requestFor(identity, id!);
     // Loop: a wake-up may be for a change that leaves the request pending.
     while (view(request).status === 'pending' && core.now() < deadline && !signal.aborted) {
@@ -145,6 +159,7 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
     parseQuery(url, {});
     const identity = await authenticate(req);
     const body = reviewBody(await readJson(req, pacing));
+    await catchUpFor(id!);
     // Judged again when an approver on another relay sharing the store reviewed it first: the
     // store's claim lets one review through, and this one then meets "already reviewed" (409).
     for (let attempt = 1; ; attempt += 1) {

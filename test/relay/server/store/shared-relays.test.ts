@@ -89,7 +89,7 @@ describe('two relays on one database', () => {
   it('serves the same JWKS from every relay, keeps the private keys sealed in the database, and spreads a rotation', async () => {
     const [a, b, url] = await twoRelays();
     expect(await world.client(b).jwks()).toEqual(await world.client(a).jwks());
-    const [{ sealed }] = await rows(url, 'SELECT sealed FROM hk_signing_keys') as Array<{ sealed: string }>;
+    const { sealed } = (await rows(url, 'SELECT sealed FROM hk_signing_keys'))[0] as { sealed: string };
     expect(sealed).toMatch(/^hk-keys-v1\./);
     expect(sealed).not.toMatch(/"d"|privateJwk|OKP/);
     const { kid } = await a.rotateKey();

@@ -21,11 +21,22 @@ export type PostgresStore = RelayStore & {
   onKeysChanged(listener: () => void): void;
 };
 
+/** What an auditor's tool reads, with the relays' public keys (kept beside the sealed private ones). */
+export type PostgresReader = AuditStoreReader & { publicJwks(): Promise<{ keys: unknown[] } | null> };
+
 export type PostgresStoreOptions = PostgresOptions & { now?: () => Date };
 
-function readerOn(pool: pg.Pool, url: string): AuditStoreReader {
+function readerOn(pool: pg.Pool, url: string): PostgresReader {
   return {
     location: showUrl(url),
+    async publicJwks() {
+      try {
+        const row = (await pool.query<{ public_jwks: string }>('SELECT public_jwks FROM hk_signing_keys WHERE id = 1')).rows[0];
+        return row ? (JSON.parse(row.public_jwks) as { keys: unknown[] }) : null;
+      } catch (error) {
+        throw unavailable(url, 'read the public keys', error);
+      }
+    },
     head: () => readHead(pool, url),
     read: (range) => readEntries(pool, url, range),
     checkChain: (onEntry) => checkRows(pool, url, onEntry),
@@ -45,7 +56,7 @@ function readerOn(pool: pg.Pool, url: string): AuditStoreReader {
 }
 
 /** Reads the database for an auditor's tool: nothing is listened to or written. */
-export async function openPostgresReader(options: PostgresOptions): Promise<AuditStoreReader> {
+export async function openPostgresReader(options: PostgresOptions): Promise<PostgresReader> {
   const pool = createPool(options);
   try {
     await checkSchema(pool, options.url);

@@ -8,7 +8,8 @@
 //   hk_claims       what may happen once in the log (an approval used, a request reviewed)
 //   hk_checkpoints  signed checkpoints of the head, oldest first
 //   hk_blobs        session blobs by kind and session, their bytes in hk_blob_chunks
-//   hk_signing_keys the relays' shared manifest-signing keys, sealed (AES-256-GCM)
+//   hk_signing_keys the relays' shared manifest-signing keys, sealed (AES-256-GCM), and their
+//                   public halves in the clear (the JWKS an auditor checks signatures with)
 import type pg from 'pg';
 import { ConfigError } from '../../../../errors.ts';
 import { GENESIS } from '../../../../contract/audit-chain.ts';
@@ -30,7 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
         kind text NOT NULL, session_id text NOT NULL, upload uuid NOT NULL UNIQUE, size bigint NOT NULL, sha256 text NOT NULL,
         PRIMARY KEY (kind, session_id));
       CREATE TABLE hk_blob_chunks (upload uuid NOT NULL, n integer NOT NULL, data bytea NOT NULL, PRIMARY KEY (upload, n));
-      CREATE TABLE hk_signing_keys (id smallint PRIMARY KEY CHECK (id = 1), version integer NOT NULL, sealed text NOT NULL);
+      CREATE TABLE hk_signing_keys (id smallint PRIMARY KEY CHECK (id = 1), version integer NOT NULL, sealed text NOT NULL, public_jwks text NOT NULL);
     `,
   },
 ];
