@@ -1,7 +1,8 @@
 // A throwaway PostgreSQL cluster for tests and benches: initdb + pg_ctl in a temp dir, listening
 // only on 127.0.0.1 at a free port, removed after. PostgreSQL refuses to run as root and tests
-// run as root (here and in CI), so the cluster runs as `nobody`. fsync is off: a test cluster
-// need not survive a power cut, and it makes each commit cheap on a shared 2-core machine.
+// run as root (here and in CI), so the cluster runs as `nobody`. fsync is off unless asked for:
+// a test cluster need not survive a power cut, and it makes each commit cheap on a shared 2-core
+// machine (benches ask for a durable one).
 import { spawnSync } from 'node:child_process';
 import { accessSync, chownSync, constants, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,7 +60,8 @@ function asOwner(program: string, args: string[]): void {
   if (result.status !== 0) throw new Error(`${program} ${args.join(' ')} failed (${result.status}): ${result.stderr || result.stdout}`);
 }
 
-export async function startTestCluster(): Promise<TestCluster> {
+/** `durable`: fsync and synchronous commit as in production (benches); tests leave them off. */
+export async function startTestCluster(options: { durable?: boolean } = {}): Promise<TestCluster> {
   const bin = postgresBinDir();
   if (bin === null) throw new Error('PostgreSQL is not installed (initdb not found): run `npm run setup:test` as root, or `apt-get install postgresql`');
   const root = mkdtempSync(join(tmpdir(), 'hk-pg-'));
@@ -67,8 +69,9 @@ export async function startTestCluster(): Promise<TestCluster> {
   const data = join(root, 'data');
   const port = await closedPort();
   asOwner(join(bin, 'initdb'), ['-D', data, '-U', 'hk', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
-  const options = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${root} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`;
-  const start = () => asOwner(join(bin, 'pg_ctl'), ['-D', data, '-l', join(root, 'server.log'), '-o', options, '-w', '-t', '60', 'start']);
+  const fast = options.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+  const settings = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${root} -c max_connections=100${fast}`;
+  const start = () => asOwner(join(bin, 'pg_ctl'), ['-D', data, '-l', join(root, 'server.log'), '-o', settings, '-w', '-t', '60', 'start']);
   const stop = () => asOwner(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
   start();
   const urlOf = (name: string) => `postgres://hk@127.0.0.1:${port}/${name}`;
