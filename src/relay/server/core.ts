@@ -168,6 +168,12 @@ export function createCore({ head, ...parts }: Parts): RelayCore {
  * is still there, built again if another writer got in first.
  */
 export async function commitAtHead<E extends AuditEvent>(core: Pick<RelayCore, 'store' | 'commit'>, build: (chain: { seq: number; prev: string }) => E, attempts = 8): Promise<E> {
+  // A shared store builds it while it holds the chain (its delivery then folds and publishes it).
+  if (core.store.appendAtHead) {
+    let built: E | undefined;
+    await core.store.appendAtHead((chain) => (built = build(chain)));
+    return built!;
+  }
   for (let attempt = 1; ; attempt += 1) {
     const head = await core.store.head();
     const event = build({ seq: head.seq + 1, prev: head.hash });

@@ -82,7 +82,8 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
   const health: Route = async (_req, res, url) => {
     parseQuery(url, {});
     const store = await core.store.health();
-    const head = await core.store.head();
+    // A store that cannot be reached cannot say its head either: the last one this relay knows.
+    const head = store.writable ? await core.store.head().catch(() => core.lastDurable()) : core.lastDurable();
     const body: Health = { ok: store.writable, api: 'v1', seq: head.seq, kid: core.keys.kid(), maxCastBytes: core.limits.maxCastBytes, ...(store.writable ? {} : { problem: store.problem }) };
     sendJson(res, store.writable ? 200 : 503, body);
   };

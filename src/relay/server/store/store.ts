@@ -76,6 +76,14 @@ export interface RelayStore extends AuditStoreReader {
    */
   append(events: readonly AuditEvent[], options?: { expectSeq?: number }): Promise<AuditEntry[]>;
   /**
+   * Appends the one event `build` makes for the place it lands on (the seq it gets and the hash
+   * before it), built while the chain is held. A store shared by several writers offers this, so
+   * an event that names its own place (a session's manifest) is not refused over and over on a
+   * busy chain, as a head read before an `expectSeq` append would be. `build` runs synchronously;
+   * what it throws refuses this append alone.
+   */
+  appendAtHead?(build: (chain: { seq: number; prev: string }) => AuditEvent): Promise<AuditEntry>;
+  /**
    * Calls `listener` with every entry after `afterSeq`, in seq order, then with each new one.
    * An entry is delivered once its place in the chain is fixed; a store whose writes can fail
    * after that (the file store seals before it writes, for group commit) calls `onRollback`

@@ -87,6 +87,25 @@ describe('the PostgreSQL store shared by several relays', () => {
     expect(seenB).toEqual(seenA);
   }));
 
+  it('builds an event that names its own place while the chain is held, however busy the other relay keeps it', () => withStores(2, async ([a, b]) => {
+    const flood = Promise.all(Array.from({ length: 300 }, (_, n) => b!.append([expire(n)])));
+    const built = await Promise.all(Array.from({ length: 20 }, async (_, n) => {
+      let place: { seq: number; prev: string } | null = null;
+      const entry = await a!.appendAtHead!((chain) => {
+        place = chain;
+        return { type: 'expire', requestId: `placed-${n}`, command: `at #${chain.seq} after ${chain.prev}` };
+      });
+      return { entry, place: place! as { seq: number; prev: string } };
+    }));
+    await flood;
+    for (const { entry, place } of built) expect({ seq: entry.seq, prev: entry.prev }).toEqual(place);
+    const refused = await a!.appendAtHead!(() => {
+      throw new Error('closed meanwhile');
+    }).catch((error: Error) => error.message);
+    expect(refused).toBe('closed meanwhile');
+    expect(await a!.checkChain()).toMatchObject({ entries: 320, broken: null });
+  }));
+
   it('names a hand-edited row, a renumbered row and a head moved by hand', () => withStores(1, async ([store], url) => {
     await store!.append([expire(1), expire(2), expire(3)]);
     await sql(url, `UPDATE hk_audit SET line = replace(line, 'r-2', 'r-9') WHERE seq = 2`);

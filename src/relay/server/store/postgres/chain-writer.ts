@@ -15,15 +15,18 @@ import { AppendConflictError, ClaimTakenError, type ChainHead } from '../store.t
 import { claimsOf } from './claims.ts';
 import { inTransaction, unavailable } from './connection.ts';
 
+type Build = (chain: { seq: number; prev: string }) => AuditEvent;
+
 type Pending = {
-  events: readonly AuditEvent[];
+  /** The events, or what builds the one event once its place is known (appendAtHead). */
+  events: readonly AuditEvent[] | Build;
   expectSeq: number | undefined;
   resolve: (entries: AuditEntry[]) => void;
   reject: (error: Error) => void;
 };
 
 export type ChainWriter = {
-  append(events: readonly AuditEvent[], expectSeq?: number): Promise<AuditEntry[]>;
+  append(events: readonly AuditEvent[] | Build, expectSeq?: number): Promise<AuditEntry[]>;
   /** Settles once nothing is queued or in flight. */
   idle(): Promise<void>;
 };
@@ -60,7 +63,7 @@ export function createChainWriter(pool: pg.Pool, url: string, now: () => Date, o
 
   return {
     append(events, expectSeq) {
-      if (events.length === 0) return Promise.resolve([]);
+      if (typeof events !== 'function' && events.length === 0) return Promise.resolve([]);
       return new Promise((resolve, reject) => {
         queue.push({ events, expectSeq, resolve, reject });
         running ??= drain();
@@ -75,35 +78,58 @@ export function createChainWriter(pool: pg.Pool, url: string, now: () => Date, o
 async function writeBatch(client: pg.PoolClient, batch: Pending[], now: () => Date): Promise<Array<AuditEntry[] | Error>> {
   const locked = await client.query<{ seq: string; hash: string }>('SELECT seq, hash FROM hk_chain_head WHERE id = 1 FOR UPDATE');
   let head: ChainHead = { seq: Number(locked.rows[0]!.seq), hash: locked.rows[0]!.hash };
-  const wanted = batch.flatMap((pending) => pending.events.flatMap(claimsOf));
   const taken = new Map<string, number>();
-  if (wanted.length > 0) {
-    const held = await client.query<{ claim: string; seq: string }>('SELECT claim, seq FROM hk_claims WHERE claim = ANY($1::text[])', [wanted]);
+  const lookUp = async (claims: string[]) => {
+    const unknown = claims.filter((claim) => !taken.has(claim));
+    if (unknown.length === 0) return;
+    const held = await client.query<{ claim: string; seq: string }>('SELECT claim, seq FROM hk_claims WHERE claim = ANY($1::text[])', [unknown]);
     for (const row of held.rows) taken.set(row.claim, Number(row.seq));
-  }
+  };
+  await lookUp(batch.flatMap((pending) => (typeof pending.events === 'function' ? [] : pending.events.flatMap(claimsOf))));
   const seqs: number[] = [];
   const lines: string[] = [];
   const claims: string[] = [];
   const claimSeqs: number[] = [];
   const ts = now().toISOString();
-  const outcomes = batch.map((pending): AuditEntry[] | Error => {
-    if (pending.expectSeq !== undefined && pending.expectSeq !== head.seq) return new AppendConflictError(pending.expectSeq, head.seq);
-    const mine = pending.events.map((event) => claimsOf(event));
+  const outcomes: Array<AuditEntry[] | Error> = [];
+  // Appends that name the head they expect go first: they arrived together with the others, and
+  // would otherwise be refused merely for being queued behind them.
+  const order = [...batch.keys()].sort((a, b) => Number(batch[a]!.expectSeq === undefined) - Number(batch[b]!.expectSeq === undefined));
+  for (const index of order) {
+    const pending = batch[index]!;
+    if (pending.expectSeq !== undefined && pending.expectSeq !== head.seq) {
+      outcomes[index] = new AppendConflictError(pending.expectSeq, head.seq);
+      continue;
+    }
+    let events: readonly AuditEvent[];
+    if (typeof pending.events === 'function') {
+      try {
+        events = [pending.events({ seq: head.seq + 1, prev: head.hash })];
+      } catch (error) {
+        outcomes[index] = error as Error;
+        continue;
+      }
+      await lookUp(events.flatMap(claimsOf));
+    } else events = pending.events;
+    const mine = events.map((event) => claimsOf(event));
     const clash = mine.flat().find((claim) => taken.has(claim));
-    if (clash !== undefined) return new ClaimTakenError(clash, taken.get(clash)!);
-    return pending.events.map((event, index) => {
+    if (clash !== undefined) {
+      outcomes[index] = new ClaimTakenError(clash, taken.get(clash)!);
+      continue;
+    }
+    outcomes[index] = events.map((event, at) => {
       const { line, entry } = sealEntry(event, head.seq + 1, ts, head.hash);
       head = { seq: entry.seq, hash: entry.hash };
       seqs.push(entry.seq);
       lines.push(line);
-      for (const claim of mine[index]!) {
+      for (const claim of mine[at]!) {
         taken.set(claim, entry.seq);
         claims.push(claim);
         claimSeqs.push(entry.seq);
       }
       return entry;
     });
-  });
+  }
   if (seqs.length === 0) return outcomes;
   // One statement: the entries, their claims (the primary key is the constraint that decides a
   // race), the new head, and the wake-up for every relay listening (sent at commit).

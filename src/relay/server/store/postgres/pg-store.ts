@@ -96,6 +96,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     deliveredWhenDurable: true,
     onKeysChanged: (listener) => keyListeners.add(listener),
     append: (events, appendOptions = {}) => writer.append(events, appendOptions.expectSeq),
+    appendAtHead: async (build) => (await writer.append(build))[0]!,
     subscribe: (afterSeq, listener) => delivery.subscribe(afterSeq, listener),
     async addCheckpoint(checkpoint) {
       try {
