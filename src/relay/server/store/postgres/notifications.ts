@@ -12,7 +12,7 @@ export type Listening = { close(): Promise<void>; connected(): boolean };
 export const AUDIT_CHANNEL = 'hk_audit';
 export const KEYS_CHANNEL = 'hk_keys';
 
-export function listenForAppends(url: string, onWake: (channel: string) => void): Listening {
+export function listenForAppends(url: string, onWake: (channel: string, payload?: string) => void): Listening {
   let client: pg.Client | null = null;
   let closed = false;
   let retryMs = 100;
@@ -38,7 +38,7 @@ export function listenForAppends(url: string, onWake: (channel: string) => void)
     };
     next.on('error', lost);
     next.on('end', lost);
-    next.on('notification', (message) => onWake(message.channel));
+    next.on('notification', (message) => onWake(message.channel, message.payload));
     try {
       await next.connect();
       await next.query(`LISTEN ${AUDIT_CHANNEL}`);

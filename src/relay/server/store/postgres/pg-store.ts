@@ -84,8 +84,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const delivery = createDelivery(head.seq, (afterSeq, toSeq) => readEntries(pool, url, { fromSeq: afterSeq + 1, ...(toSeq === undefined ? {} : { toSeq }) }));
   const writer = createChainWriter(pool, url, now, (entries: AuditEntry[]) => delivery.committed(entries));
   const keyListeners = new Set<() => void>();
-  const listening = listenForAppends(url, (channel) => {
-    if (channel === AUDIT_CHANNEL) delivery.wake();
+  const listening = listenForAppends(url, (channel, payload) => {
+    // The payload is the head a commit left; this relay's own commits are mostly delivered already.
+    if (channel === AUDIT_CHANNEL && !(payload !== undefined && Number(payload) <= delivery.delivered())) delivery.wake();
     if (channel === KEYS_CHANNEL) for (const listener of keyListeners) listener();
   });
 
