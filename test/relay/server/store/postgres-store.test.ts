@@ -106,6 +106,20 @@ describe('the PostgreSQL store shared by several relays', () => {
     expect(await a!.checkChain()).toMatchObject({ entries: 320, broken: null });
   }));
 
+  it('writes appends that arrive together in a few transactions, not one per append (group commit)', async () => {
+    const url = await migratedDatabase(cluster, 'group');
+    let transactions = 0;
+    // The clock is read once per transaction: how many there were, without timing anything.
+    const store = await openPostgresStore({ url, now: () => (transactions += 1, new Date()) });
+    try {
+      await Promise.all(Array.from({ length: 200 }, (_, n) => store.append([expire(n)])));
+      expect(await store.checkChain()).toMatchObject({ entries: 200, broken: null });
+      expect(transactions).toBeLessThan(20);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('names a hand-edited row, a renumbered row and a head moved by hand', () => withStores(1, async ([store], url) => {
     await store!.append([expire(1), expire(2), expire(3)]);
     await sql(url, `UPDATE hk_audit SET line = replace(line, 'r-2', 'r-9') WHERE seq = 2`);
