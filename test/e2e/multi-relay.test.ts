@@ -155,7 +155,7 @@ describe('hkubectl relay on PostgreSQL', () => {
       await Promise.all(clients.map((client) => client.close()));
       for (const relay of relays) relay.child.kill('SIGTERM');
     }
-  });
+  }, 300_000);
 
   it("moves an embedded relay's data directory into PostgreSQL byte for byte, and a relay goes on with its chain", async () => {
     const dataDir = await mkdtemp(join(root, 'embedded-'));
