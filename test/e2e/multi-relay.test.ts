@@ -4,7 +4,7 @@
 // verified as one chain by `audit verify --store`, a hand-edited row named, and an embedded
 // relay's data directory moved into PostgreSQL with `relay import-log`.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -169,6 +169,14 @@ describe('hkubectl relay on PostgreSQL', () => {
 
     const url = await cluster.createDatabase(`moved_${process.pid}`);
     expect((await hk(['relay', 'migrate', '--store', url])).code).toBe(0);
+    // A copy with one line edited by hand imports nothing, and leaves the database to import into again.
+    const tampered = await mkdtemp(join(root, 'tampered-'));
+    await cp(dataDir, tampered, { recursive: true });
+    const log = await readFile(join(tampered, AUDIT_LOG_FILE), 'utf8');
+    await writeFile(join(tampered, AUDIT_LOG_FILE), log.replace('"-n","dev"', '"-n","kube-system"'));
+    const refused = await hk(['relay', 'import-log', '--data', tampered, '--store', url]);
+    expect(refused.code).toBe(78);
+    expect(refused.stderr.toString()).toMatch(/not imported: the chain in .* is broken after \d+ good entries: .*audit\.jsonl: line \d+ its content does not match its hash/);
     const imported = await hk(['relay', 'import-log', '--data', dataDir, '--store', url]);
     expect(imported.stderr.toString()).toMatch(/imported \d+ audit entries/);
     expect(imported.code).toBe(0);

@@ -7,6 +7,11 @@ import { KEYS_CHANNEL } from './store/postgres/notifications.ts';
 import { seal, unseal, type SealingKey } from './keys-seal.ts';
 import type { KeyFile, KeyVault } from './keys.ts';
 
+/** The row's two columns for `keys`: sealed whole, and the public halves in the clear. */
+export function keyColumns(sealing: SealingKey, keys: KeyFile): { sealed: string; publicJwks: string } {
+  return { sealed: seal(sealing, JSON.stringify(keys)), publicJwks: publicJwks(keys) };
+}
+
 /** The public halves only: what `audit verify --store` checks checkpoints with, no secret needed. */
 function publicJwks(keys: KeyFile): string {
   return JSON.stringify({ keys: keys.keys.map((key) => key.publicJwk) });

@@ -4,20 +4,23 @@
 // session blobs, and the signing keys (sealed; the public halves beside them, so manifests and
 // checkpoints signed before the move still verify).
 //
-// The chain goes in one transaction that holds the head row: a broken link anywhere refuses the
-// whole import and leaves the database as it was; so does a database that is not empty.
+// Session blobs are copied first (each whole or not at all, and copied again by a re-run); then
+// the chain, its checkpoints and the keys go in one transaction that holds the head row, so a
+// broken link anywhere, or an import cut short, leaves no chain behind and the import can be run
+// again. A database that already holds a chain or keys is refused.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkLine, GENESIS, type AuditEntry } from '../../../../contract/audit-chain.ts';
 import { ConfigError } from '../../../../errors.ts';
 import { KEYS_FILE, type KeyFile } from '../../keys.ts';
-import { databaseVault } from '../../keys-shared.ts';
+import { keyColumns } from '../../keys-shared.ts';
 import { sealingKey } from '../../keys-seal.ts';
 import { fileStoreReader } from '../file-store.ts';
 import type { BlobKind, ChainHead } from '../store.ts';
 import { claimsOf } from './claims.ts';
 import { createPool, inTransaction, showUrl, unavailable } from './connection.ts';
-import { openPostgresStore } from './pg-store.ts';
+import type pg from 'pg';
+import { putBlob } from './blobs.ts';
 import { checkSchema } from './schema.ts';
 
 /** Every blob kind there is: a kind added to BlobKind must be added here too, or this does not compile. */
@@ -39,14 +42,20 @@ export async function importDataDir(dataDir: string, url: string, keysSecret: st
   const pool = createPool({ url, poolSize: 2 });
   try {
     await checkSchema(pool, url);
-    const { entries, head } = await inTransaction(pool, async (client) => {
-      const locked = await client.query<{ seq: string }>('SELECT seq FROM hk_chain_head WHERE id = 1 FOR UPDATE');
-      const keys = await client.query('SELECT 1 FROM hk_signing_keys');
-      if (Number(locked.rows[0]!.seq) !== 0 || (keys.rowCount ?? 0) > 0) {
-        throw new ConfigError('ERR_STORE_NOT_EMPTY', `${showUrl(url)} already holds an audit chain or signing keys: a log is imported only into an empty database`, {
-          hint: 'import into a new database (after `hkubectl relay migrate`), before any relay starts on it',
-        });
+    await refuseUnlessEmpty(pool, url);
+    let blobs = 0;
+    for (const kind of Object.keys(BLOB_KINDS) as BlobKind[]) {
+      for await (const sessionId of source.listBlobs(kind)) {
+        const blob = await source.getBlob(kind, sessionId);
+        if (!blob) continue;
+        await putBlob(pool, url, kind, sessionId, blob.open() as AsyncIterable<Uint8Array>);
+        blobs += 1;
       }
+    }
+    progress(`copied ${blobs} session files`);
+    const { entries, head, checkpoints } = await inTransaction(pool, async (client) => {
+      await client.query('SELECT seq FROM hk_chain_head WHERE id = 1 FOR UPDATE');
+      await refuseUnlessEmpty(client, url);
       let chainHead: ChainHead = { seq: 0, hash: GENESIS };
       let rows: Array<{ seq: number; line: string; claims: string[] }> = [];
       const flush = async () => {
@@ -80,33 +89,32 @@ export async function importDataDir(dataDir: string, url: string, keysSecret: st
       }
       await flush();
       await client.query('UPDATE hk_chain_head SET seq = $1, hash = $2 WHERE id = 1', [chainHead.seq, chainHead.hash]);
-      for await (const checkpoint of source.checkpoints()) await client.query('INSERT INTO hk_checkpoints (checkpoint) VALUES ($1)', [JSON.stringify(checkpoint)]);
-      return { entries: count, head: chainHead };
-    });
-    progress(`imported ${entries} audit entries up to #${head.seq}`);
-    let checkpoints = 0;
-    for await (const _ of source.checkpoints()) checkpoints += 1;
-    if (keyFile && sealing) await databaseVault(pool, url, sealing).create(keyFile);
-    const target = await openPostgresStore({ url, poolSize: 2 });
-    let blobs = 0;
-    try {
-      for (const kind of Object.keys(BLOB_KINDS) as BlobKind[]) {
-        for await (const sessionId of source.listBlobs(kind)) {
-          const blob = await source.getBlob(kind, sessionId);
-          if (!blob) continue;
-          await target.putBlob(kind, sessionId, blob.open() as AsyncIterable<Uint8Array>);
-          blobs += 1;
-        }
+      let kept = 0;
+      for await (const checkpoint of source.checkpoints()) {
+        await client.query('INSERT INTO hk_checkpoints (checkpoint) VALUES ($1)', [JSON.stringify(checkpoint)]);
+        kept += 1;
       }
-    } finally {
-      await target.close();
-    }
-    progress(`imported ${checkpoints} checkpoints, ${blobs} session files${keyFile ? ', and the signing keys (sealed)' : ''}`);
+      if (keyFile && sealing) {
+        const { sealed, publicJwks } = keyColumns(sealing, keyFile);
+        await client.query('INSERT INTO hk_signing_keys (id, version, sealed, public_jwks) VALUES (1, 1, $1, $2)', [sealed, publicJwks]);
+      }
+      return { entries: count, head: chainHead, checkpoints: kept };
+    });
+    progress(`imported ${entries} audit entries up to #${head.seq}, ${checkpoints} checkpoints${keyFile ? ', and the signing keys (sealed)' : ''}`);
     return { entries, head, checkpoints, blobs, keys: keyFile !== null };
   } catch (error) {
     throw unavailable(url, 'import the log', error);
   } finally {
     await pool.end();
+  }
+}
+
+async function refuseUnlessEmpty(db: pg.Pool | pg.PoolClient, url: string): Promise<void> {
+  const { rows } = await db.query<{ seq: string; keys: boolean }>('SELECT seq, EXISTS (SELECT 1 FROM hk_signing_keys) AS keys FROM hk_chain_head WHERE id = 1');
+  if (Number(rows[0]!.seq) !== 0 || rows[0]!.keys) {
+    throw new ConfigError('ERR_STORE_NOT_EMPTY', `${showUrl(url)} already holds an audit chain or signing keys: a log is imported only into an empty database`, {
+      hint: 'import into a new database (after `hkubectl relay migrate`), before any relay starts on it',
+    });
   }
 }
 
