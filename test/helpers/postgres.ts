@@ -74,6 +74,14 @@ export async function startTestCluster(options: { durable?: boolean } = {}): Pro
   const start = () => asOwner(join(bin, 'pg_ctl'), ['-D', data, '-l', join(root, 'server.log'), '-o', settings, '-w', '-t', '60', 'start']);
   const stop = () => asOwner(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
   start();
+  // Anything failing from here on must not leave a server running.
+  const discard = () => {
+    try {
+      stop();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  };
   const urlOf = (name: string) => `postgres://hk@127.0.0.1:${port}/${name}`;
   const createDatabase = async (name: string) => {
     const client = new pg.Client({ connectionString: urlOf('postgres') });
@@ -85,7 +93,12 @@ export async function startTestCluster(options: { durable?: boolean } = {}): Pro
     }
     return urlOf(name);
   };
-  await createDatabase('hk');
+  try {
+    await createDatabase('hk');
+  } catch (error) {
+    discard();
+    throw error;
+  }
   let running = true;
   return {
     url: urlOf('hk'),
