@@ -4,6 +4,7 @@
 // happens, the servers stop and the temp dir goes; only the recordings stay.
 import { join } from 'node:path';
 import type { ChalkInstance } from 'chalk';
+import { auditLogFile, relayLog } from '../recording/verify-chain.ts';
 import { reportLines } from '../recording/verify-report.ts';
 import type { RelayClient } from '../relay/client/client.ts';
 import { AUDIT_LOG_FILE } from '../relay/server/server.ts';
@@ -18,6 +19,7 @@ import { createNarrator, type Narrator } from './narrator.ts';
 import { displayPath, nextSteps, type NextStep } from './next-steps.ts';
 import { playStep, type StepResult } from './play-step.ts';
 import { DEMO_AGENT, DEMO_SCRIPT, SCRIPTED_APPROVER } from './script.ts';
+import type { DemoStore } from './relay-store.ts';
 import { startDemoStack, type DemoStack } from './stack.ts';
 import { verifyRun, type SessionOutcome } from './verify-run.ts';
 
@@ -36,6 +38,8 @@ export interface DemoOptions {
   /** The user's environment: what finds and runs kubectl reaches the agent's hkubectl. */
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
+  /** Files in the temp dir (the default), or relays on a PostgreSQL database. */
+  store?: DemoStore;
 }
 
 export interface DemoSummary {
@@ -55,7 +59,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const shownDir = displayPath(options.dir, options.cwd);
   out.write(`${color.bold('hkubectl demo')} — the whole chain on 127.0.0.1: no cluster, no identity provider, nothing to set up.\n`);
 
-  const stack = await startDemoStack(stackProgress(narrator));
+  const stack = await startDemoStack(stackProgress(narrator), options.store);
   let approverClient: RelayClient | null = null;
   try {
     signal.throwIfAborted();
@@ -68,7 +72,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       loginInProcess(stack.idp, SCRIPTED_APPROVER, stack.configDirs[SCRIPTED_APPROVER], signal),
     ]);
     narrator.note(`${SCRIPTED_APPROVER} (group approvers) signed in the same way, to answer approval requests`);
-    approverClient = approverRelayClient(stack.configDirs[SCRIPTED_APPROVER], stack.relay.url);
+    approverClient = approverRelayClient(stack.configDirs[SCRIPTED_APPROVER], stack.approverRelay.url);
+    if (stack.approverRelay !== stack.relay) narrator.note(`${DEMO_AGENT} talks to ${stack.relay.url}, ${SCRIPTED_APPROVER} to ${stack.approverRelay.url}: each approval crosses relays`);
 
     narrator.heading(`${DEMO_AGENT}'s session: each command is the real hkubectl, run as an agent runs it`);
     const steps: StepResult[] = [];
@@ -84,14 +89,23 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     narrator.heading(`Recordings in ${shownDir}, checked against the relay's public keys and audit log`);
     const jwks = await writeJwksBeside(options.dir, await approverClient.jwks());
     narrator.note(`the relay's public keys: ${displayPath(jwks.path, options.cwd)}`);
-    const verification = await verifyRun({ dir: options.dir, client: approverClient, jwks: jwks.jwks, auditLog: auditLogOf(stack) });
+    // On a database there is no log file: the chain is read through the relay, as an auditor may.
+    const chain = stack.relay.log ? auditLogFile(auditLogOf(stack)) : relayLog(approverClient);
+    const verification = await verifyRun({ dir: options.dir, client: approverClient, jwks: jwks.jwks, chain });
     for (const line of reportLines(verification.results)) narrator.output(line, 'stdout');
     verification.assertVerified();
     narrator.good(`all ${verification.sessions.length} sessions verified: signature, .cast hash, place in the relay's audit chain`);
 
-    const relayLog = await copyRelayLog(stack.relay.dataDir, options.dir);
-    narrator.note(`the relay's audit log, for a complete evidence bundle: ${displayPath(relayLog, options.cwd)}`);
-    const next = nextSteps(shownDir, verification.replaySession, displayPath(relayLog, options.cwd));
+    // A file store's log goes with the demo's temp dir, so it is copied; a database keeps its own.
+    let auditLog: { data: string } | { store: string };
+    if (stack.relay.log) {
+      const copy = await copyRelayLog(stack.relay.dataDir, options.dir);
+      narrator.note(`the relay's audit log, for a complete evidence bundle: ${displayPath(copy, options.cwd)}`);
+      auditLog = { data: displayPath(copy, options.cwd) };
+    } else {
+      auditLog = { store: stack.relay.store.location };
+    }
+    const next = nextSteps(shownDir, verification.replaySession, auditLog);
     narrator.heading('Next: look at what was recorded');
     const width = Math.max(...next.map((step) => step.command.length));
     for (const step of next) out.write(`  ${step.command.padEnd(width)}  ${color.dim(`# ${step.what}`)}\n`);
@@ -121,7 +135,7 @@ function stackProgress(narrator: Narrator): Parameters<typeof startDemoStack>[0]
     },
     relay: (relay) => {
       narrator.heading('The policy relay with the default bank policy: it decides, holds approvals and signs recordings');
-      narrator.note(`${relay.url}, signing key ${relay.keys.kid()}`);
+      narrator.note(`${relay.url}, signing key ${relay.keys.kid()}${relay.log ? '' : `, store ${relay.store.location}`}`);
     },
   };
 }

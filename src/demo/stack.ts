@@ -12,6 +12,7 @@ import { startRelay, type Relay } from '../relay/server/server.ts';
 import { startSandbox, type Sandbox } from '../sandbox/index.ts';
 import { parseSeedYaml } from '../sandbox/seed.ts';
 import { DEMO_SEED } from '../sandbox/seeds/demo.ts';
+import { FILES, prepareDatabase, type DemoStore } from './relay-store.ts';
 
 export type DemoPerson = 'agent-7' | 'alice';
 
@@ -20,7 +21,10 @@ export interface DemoStack {
   root: string;
   sandbox: Sandbox;
   idp: DevIdp;
+  /** The agent's relay. */
   relay: Relay;
+  /** The approver's relay: the agent's, or with `--relays 2` the other one on the same database. */
+  approverRelay: Relay;
   /** HKUBECTL_CONFIG_DIR of each person (config.yaml, and their tokens once logged in). */
   configDirs: Record<DemoPerson, string>;
   /** The agent's HKUBECTL_DATA_DIR (spool, local state). */
@@ -37,7 +41,7 @@ export interface StackProgress {
 }
 
 /** Starts the three servers; on any failure, stops what had started and removes the temp dir. */
-export async function startDemoStack(progress: StackProgress): Promise<DemoStack> {
+export async function startDemoStack(progress: StackProgress, store: DemoStore = FILES): Promise<DemoStack> {
   const root = await mkdtemp(join(tmpdir(), 'hk-demo-'));
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
@@ -60,20 +64,28 @@ export async function startDemoStack(progress: StackProgress): Promise<DemoStack
     progress.sandbox(sandbox);
     progress.idp(idp);
 
-    const relay = await startRelay({
-      dataDir: join(root, 'relay'),
-      policy: defaultPolicy(),
-      verifier: createTokenVerifier({ issuers: [{ issuer: idp.issuer, audience: idp.clientId }] }),
-      listen: { host: '127.0.0.1', port: 0 },
-    });
-    stops.push(() => relay.stop());
-    progress.relay(relay);
+    await prepareDatabase(store);
+    const relays: Relay[] = [];
+    for (let n = 1; n <= store.relays; n += 1) {
+      const relay = await startRelay({
+        dataDir: join(root, `relay-${n}`),
+        ...(store.choice ? { store: store.choice } : {}),
+        policy: defaultPolicy(),
+        verifier: createTokenVerifier({ issuers: [{ issuer: idp.issuer, audience: idp.clientId }] }),
+        listen: { host: '127.0.0.1', port: 0 },
+      });
+      stops.push(() => relay.stop());
+      progress.relay(relay);
+      relays.push(relay);
+    }
+    const relay = relays[0]!;
+    const approverRelay = relays[relays.length - 1]!;
 
     const configDirs = {
       'agent-7': await personConfig(root, 'agent-7', idp, relay),
-      alice: await personConfig(root, 'alice', idp, relay),
+      alice: await personConfig(root, 'alice', idp, approverRelay),
     };
-    return { root, sandbox, idp, relay, configDirs, agentDataDir: join(root, 'data-agent-7'), kubeCacheDir: join(root, 'kube-cache'), stop };
+    return { root, sandbox, idp, relay, approverRelay, configDirs, agentDataDir: join(root, 'data-agent-7'), kubeCacheDir: join(root, 'kube-cache'), stop };
   } catch (error) {
     await stop();
     throw error;

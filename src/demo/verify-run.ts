@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { castFileName, manifestFileName } from '../contract/manifest.ts';
-import { auditLogFile } from '../recording/verify-chain.ts';
+import type { ChainSource } from '../recording/verify-chain.ts';
 import { verifySessions, type SessionVerification, type VerificationStatus } from '../recording/verify.ts';
 import type { RelayClient } from '../relay/client/client.ts';
 import { DemoFailedError } from './demo-error.ts';
@@ -28,7 +28,7 @@ export interface RunVerification {
   assertVerified(): void;
 }
 
-export async function verifyRun(options: { dir: string; client: RelayClient; jwks: Jwks; auditLog: string }): Promise<RunVerification> {
+export async function verifyRun(options: { dir: string; client: RelayClient; jwks: Jwks; chain: ChainSource }): Promise<RunVerification> {
   const allowed = await options.client.sessions('all');
   const paths = allowed.map((session) => {
     const manifest = join(options.dir, manifestFileName(session.sessionId));
@@ -38,7 +38,7 @@ export async function verifyRun(options: { dir: string; client: RelayClient; jwk
   if (missing.length > 0) {
     throw new DemoFailedError(`${missing.length} session${missing.length === 1 ? '' : 's'} the relay allowed left no recording in ${options.dir} (${missing.join(', ')})`);
   }
-  const results = paths.length === 0 ? [] : await verifySessions(paths, { jwks: options.jwks, chain: auditLogFile(options.auditLog) });
+  const results = paths.length === 0 ? [] : await verifySessions(paths, { jwks: options.jwks, chain: options.chain });
   const sessions = results.map((result) => ({
     session: result.session,
     status: result.status,

@@ -5,7 +5,7 @@
 // installs:
 //   node test/setup/prerequisites.mjs              exit 0, or one line naming what is missing and exit 1
 //   node test/setup/prerequisites.mjs --packages   the Debian packages to install, space-separated
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 /** Programs the tests start, and the Debian package that brings each. */
@@ -13,7 +13,17 @@ const NEEDED = [
   { command: 'chromium', pkg: 'chromium', why: 'for the browser player and page tests' },
   { command: 'asciinema', pkg: 'asciinema', why: 'for playing recordings with asciinema itself' },
   { command: 'bwrap', pkg: 'bubblewrap', why: 'for jailing the sandbox\'s pod processes' },
+  // Debian keeps the server's programs off PATH, in /usr/lib/postgresql/<version>/bin (as test/helpers/postgres.ts finds them).
+  { command: 'initdb', pkg: 'postgresql', why: 'for the relay\'s PostgreSQL store (a throwaway cluster per test file)', dirs: postgresBinDirs },
 ];
+
+function postgresBinDirs() {
+  try {
+    return readdirSync('/usr/lib/postgresql').map((version) => join('/usr/lib/postgresql', version, 'bin'));
+  } catch {
+    return [];
+  }
+}
 
 const KUBECTL = process.env.HKUBECTL_TEST_KUBECTL ?? '/usr/bin/kubectl';
 
@@ -30,7 +40,7 @@ function executable(path) {
   }
 }
 
-const missing = NEEDED.filter(({ command }) => !onPath(command));
+const missing = NEEDED.filter(({ command, dirs }) => !onPath(command) && !(dirs?.() ?? []).some((dir) => executable(join(dir, command))));
 if (process.argv.includes('--packages')) {
   process.stdout.write(`${missing.map(({ pkg }) => pkg).join(' ')}\n`);
   process.exit(0);

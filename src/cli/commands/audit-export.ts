@@ -13,6 +13,7 @@ import type { SignedCheckpoint } from '../../contract/checkpoint.ts';
 import { AUDIT_LOG_FILE, fileStoreReader } from '../../relay/server/store/file-store.ts';
 import { auditEntriesBetween } from '../../replay/export/audit-file.ts';
 import { dataDirJwks } from './audit-keys.ts';
+import { openAuditStore, storeOption } from './audit-store.ts';
 import { exportBundle, type AuditSegment } from '../../replay/export/export-bundle.ts';
 import { missingEvidence, reportIsClean, resultLine } from '../../replay/export/report.ts';
 import { loadConfig } from '../../config/config.ts';
@@ -25,7 +26,7 @@ import type { Jwks } from '../../replay/verification.ts';
 /** The relay answers at most this many audit entries per call. */
 const RELAY_AUDIT_LIMIT = 10_000;
 
-type Options = { since: string; until?: string; identity: string[]; dir?: string; relay?: string; data?: string; jwks?: string; out: string; allowPartial?: boolean };
+type Options = { since: string; until?: string; identity: string[]; dir?: string; relay?: string; data?: string; store?: string; jwks?: string; out: string; allowPartial?: boolean };
 
 export function when(text: string, flag: string, nowMs: number): Date {
   const ago = parseDuration(text);
@@ -46,6 +47,7 @@ export function exportCommand(): Command {
     .option('--dir <dir>', 'recordings directory (default: the relay\'s copies with --relay, else HKUBECTL_RECORDINGS, config "recordings", or <data dir>/recordings)')
     .option('--relay <url>', "take the audit log, public keys and (without --dir) the sessions from this relay (needs an auditor login); default for the audit log: the configured relay")
     .option('--data <dir>', "take the audit log and public keys from a relay's data directory instead")
+    .addOption(storeOption())
     .option('--jwks <file>', "the relay's public keys (default: from --relay or --data, else jwks.json beside the recordings)")
     .option('--allow-partial', 'with no audit-log source, write the partial bundle and exit 0 (it still says what it lacks)')
     .requiredOption('--out <path>', 'where to write: a name ending in .tar.gz (or .tgz) for a tarball, anything else for a directory')
@@ -55,7 +57,7 @@ export function exportCommand(): Command {
       const since = when(options.since, '--since', nowMs);
       const until = options.until === undefined ? new Date(nowMs) : when(options.until, '--until', nowMs);
       if (until <= since) throw new UsageError('ERR_BAD_RANGE', `--until (${until.toISOString()}) must be after --since (${since.toISOString()})`);
-      if (options.relay !== undefined && options.data !== undefined) throw new UsageError('ERR_BAD_OPTION', 'pass either --relay or --data, not both');
+      if ([options.relay, options.data, options.store].filter((given) => given !== undefined).length > 1) throw new UsageError('ERR_BAD_OPTION', 'pass one of --relay, --data and --store');
       const source = await auditSource(options, since);
       const progress = ttyProgress(process.stderr);
       // With --relay and no --dir, the sessions are the relay's own copies.
@@ -127,6 +129,17 @@ async function auditSource(options: Options, since: Date): Promise<AuditSource |
       },
       checkpoints: async () => (await client.checkpoints()).checkpoints,
       close: () => client.close(),
+    };
+  }
+  if (options.store !== undefined) {
+    const opened = await openAuditStore({ store: options.store });
+    return {
+      jwks: () => opened.jwks(),
+      async segment(upTo) {
+        return { entries: auditEntriesBetween(opened.store, since, upTo), truncated: false, source: opened.where };
+      },
+      checkpoints: () => opened.store.checkpoints(),
+      close: () => opened.close(),
     };
   }
   if (options.data === undefined) return null;

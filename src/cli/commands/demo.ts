@@ -5,7 +5,7 @@ import { UsageError } from '../../errors.ts';
 import { locateKubectl } from '../../kubectl/locate.ts';
 import { outputIsJson } from '../exit.ts';
 
-type Flags = { dir: string; interactive?: boolean; keepRunning?: boolean; output?: 'text' | 'json' };
+type Flags = { dir: string; interactive?: boolean; keepRunning?: boolean; output?: 'text' | 'json'; store?: string; relays?: string };
 
 const HELP_AFTER = `
 What it does, in order:
@@ -33,6 +33,7 @@ Examples:
   hkubectl demo
   hkubectl demo --dir /tmp/demo-recordings --interactive
   hkubectl demo --keep-running     # then drive the stack yourself from another terminal
+  hkubectl demo --store postgres://localhost/hkdemo --relays 2   # two relays on one database
 `;
 
 export default function command(): Command {
@@ -45,6 +46,8 @@ export default function command(): Command {
     .option('--dir <dir>', "where the recordings and jwks.json go; a --dir you name must not hold an earlier run's recordings (a second run into the default gets a run-<time> subdirectory)", 'recordings')
     .option('--interactive', 'answer the approval requests yourself in a terminal prompt (approve or deny, with a justification) instead of the scripted approver')
     .option('--keep-running', 'leave the sandbox, IdP and relay up after the session (until Ctrl-C) and print the environment to use them')
+    .option('--store <url>', "run the demo's relay on this PostgreSQL database (postgres://…; migrated first) instead of files in a temp dir")
+    .option('--relays <n>', 'with --store, 2 runs two relays on the database: the agent talks to one, the approver to the other')
     .addOption(new Option('-o, --output <format>', 'text (the story, on stdout), or json (a summary on stdout; the story goes to stderr)').choices(['text', 'json']))
     .addHelpText('after', HELP_AFTER)
     .action(async (flags: Flags, command: Command) => {
@@ -55,6 +58,8 @@ export default function command(): Command {
         });
       }
       if (flags.interactive && json) throw new UsageError('ERR_DEMO_BAD_OPTIONS', '--interactive and -o json do not go together', { hint: 'pick one' });
+      const { demoStore } = await import('../../demo/relay-store.ts');
+      const store = demoStore(flags, process.env);
       // Checked first: without kubectl every agent command would fail, after a wait for nothing.
       locateKubectl({ env: process.env, selfPath: process.argv[1] ?? '' });
       const { prepareRecordingsDir } = await import('../../demo/recordings-dir.ts');
@@ -73,7 +78,7 @@ export default function command(): Command {
           approver: flags.interactive ? interactiveApprover({ approver: SCRIPTED_APPROVER, color, output: process.stdout, signal }) : scriptedApprover(),
           interactive: flags.interactive ?? false,
           keepRunning: flags.keepRunning ?? false,
-          out, color, cwd: process.cwd(), env: process.env, signal,
+          out, color, cwd: process.cwd(), env: process.env, signal, store,
         });
         if (json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       } catch (error) {

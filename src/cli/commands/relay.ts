@@ -2,9 +2,10 @@
 import { Command } from 'commander';
 import { commandEnv } from '../run-options.ts';
 import { runRelay, type RelayFlags } from '../../relay/server/run.ts';
+import { storeCommands } from './relay-store.ts';
 
 export default function command(): Command {
-  return new Command('relay')
+  const relayCommand = new Command('relay')
     .description(
       'Run the policy relay: verifies identity tokens, decides every agent command against the policy, holds risky ones for ' +
         'approval, signs session manifests and keeps the hash-chained audit log. Runs until interrupted (SIGINT/SIGTERM).',
@@ -12,6 +13,7 @@ export default function command(): Command {
     .option('--config <file>', 'relay.yaml: trusted issuers, policy file, data dir, listen address, TLS, limits (body timeouts, recording size, daily quotas per identity)')
     .option('--listen <host:port>', 'address to listen on (default 127.0.0.1:7443)')
     .option('--data <dir>', 'data directory: audit log and signing keys (default $XDG_DATA_HOME/hkubectl/relay)')
+    .option('--store <url>', 'keep everything in this PostgreSQL database instead (postgres://user@host/db; shared by every relay pointed at it; needs HKUBECTL_RELAY_KEYS_SECRET, and `hkubectl relay migrate` first)')
     .option('--policy <file>', 'policy file (default: the policy hkubectl ships; see `hkubectl policy default`)')
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
@@ -22,7 +24,8 @@ export default function command(): Command {
     .option('--rotate-key', 'make a new manifest-signing key current at start; old public keys stay in the JWKS')
     .action(async (flags: RelayFlags) => {
       const relay = await runRelay(flags, commandEnv());
-      process.stdout.write(`hkubectl relay listening on ${relay.url} (data ${relay.dataDir}, signing key ${relay.keys.kid()})\n`);
+      const where = relay.log ? `data ${relay.dataDir}` : `store ${relay.store.location}`;
+      process.stdout.write(`hkubectl relay listening on ${relay.url} (${where}, signing key ${relay.keys.kid()})\n`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
@@ -30,4 +33,6 @@ export default function command(): Command {
       });
       await relay.stop();
     });
+  for (const sub of storeCommands()) relayCommand.addCommand(sub);
+  return relayCommand;
 }

@@ -31,9 +31,14 @@ export type RelayConfig = {
   clusters: ClusterConfig[];
   /** Longest life of a session grant per kind of command; only what the file sets (lifetime.ts has the defaults). */
   maxSessionDuration: Partial<GrantDurations>;
+  /** `store:`: null keeps everything in files in the data directory. */
+  store: StoreConfig | null;
 };
 
-const TOP = ['version', 'listen', 'data', 'policy', 'tls', 'issuers', 'auditors', 'maxWait', 'checkpoints', 'limits', 'clusters', 'maxSessionDuration'];
+/** `store: {postgres: {url, poolSize, keysSecretFile}}` (the password may come from PGPASSWORD instead of the URL). */
+export type StoreConfig = { postgres: { url: string; poolSize: number | null; keysSecretFile: string | null } };
+
+const TOP = ['version', 'listen', 'data', 'policy', 'tls', 'issuers', 'auditors', 'maxWait', 'checkpoints', 'limits', 'clusters', 'maxSessionDuration', 'store'];
 const CLUSTER = ['name', 'server', 'ca', 'token', 'clientCertificate', 'clientKey', 'kubeconfig', 'context'];
 const LIMITS = ['bodyIdle', 'bodyDeadline', 'uploadDeadline', 'maxCastSize', 'uploadPerDay', 'sessionsPerDay'];
 const ISSUER = ['issuer', 'audience', 'groupsClaim', 'groupsPrefix', 'jwksUri', 'allowedAlgs'];
@@ -135,8 +140,9 @@ export function parseRelayConfig(text: string, file: string): RelayConfig {
   const limits = has('limits') ? readLimits(reader, top.get('limits')) : {};
   const clusters = has('clusters') ? readClusters(reader, top.get('clusters'), path) : [];
   const maxSessionDuration = has('maxSessionDuration') ? readDurations(reader, top.get('maxSessionDuration')) : {};
+  const store = has('store') ? readStore(reader, top.get('store'), path) : null;
   const config: RelayConfig = {
-    checkpointCopy, clusters, maxSessionDuration,
+    checkpointCopy, clusters, maxSessionDuration, store,
     listen, tls, issuers, auditorGroups, limits,
     dataDir: path(has('data') ? reader.string(top.get('data'), 'data') : null),
     policyFile: path(has('policy') ? reader.string(top.get('policy'), 'policy') : null),
@@ -147,6 +153,24 @@ export function parseRelayConfig(text: string, file: string): RelayConfig {
 }
 
 type Node = Parameters<YamlReader['resolve']>[0];
+
+/** `store:`: only `postgres:` (files in the data directory are what no `store:` means). */
+function readStore(reader: YamlReader, node: Node, path: (value: string | null) => string | null): StoreConfig | null {
+  const kinds = reader.map(node, 'store', ['postgres']);
+  if (kinds === null) return null;
+  if (!kinds.has('postgres')) {
+    reader.problem(node, 'store', 'needs "postgres:" (leave "store:" out to keep everything in files in the data directory)');
+    return null;
+  }
+  const fields = reader.map(kinds.get('postgres')!, 'store.postgres', ['url', 'poolSize', 'keysSecretFile']);
+  if (fields === null) return null;
+  if (!fields.has('url')) reader.problem(kinds.get('postgres')!, 'store.postgres.url', 'required: postgres://user@host:5432/database');
+  const url = fields.has('url') ? reader.string(fields.get('url')!, 'store.postgres.url') : null;
+  if (url !== null && !/^postgres(ql)?:\/\//i.test(url)) reader.problem(fields.get('url')!, 'store.postgres.url', 'must be a postgres:// URL');
+  const poolSize = fields.has('poolSize') ? reader.integer(fields.get('poolSize')!, 'store.postgres.poolSize', 1, 1000) : null;
+  const keysSecretFile = fields.has('keysSecretFile') ? path(reader.string(fields.get('keysSecretFile')!, 'store.postgres.keysSecretFile')) : null;
+  return url === null ? null : { postgres: { url, poolSize, keysSecretFile } };
+}
 
 /** `limits:`: durations as elsewhere in the file (10s, 15m), sizes as 500M or 2G, a count. */
 function readLimits(reader: YamlReader, node: Node): Partial<RelayLimits> {

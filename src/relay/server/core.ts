@@ -51,6 +51,11 @@ export type RelayCore = {
   commit(event: AuditEvent, options?: { expectSeq?: number }): Promise<AuditEntry>;
   /** Folds an entry the store delivers into the state (the store's subscription listener). */
   fold(entry: AuditEntry): void;
+  /**
+   * Settles once the state holds entry `seq` (written by this relay or another one sharing the
+   * store): what a relay does after losing a race, before it decides again.
+   */
+  caughtUp(seq: number): Promise<void>;
   /** The store took back entries after `head` (a failed write): the state forgets them. */
   rollback(head: ChainHead): void;
 };
@@ -69,7 +74,7 @@ function requestsTouched(entry: AuditEntry): string[] {
   }
 }
 
-type Parts = Omit<RelayCore, 'commit' | 'publishedVersion' | 'lastDurable' | 'whenDurable' | 'fold' | 'rollback'> & { head: ChainHead };
+type Parts = Omit<RelayCore, 'commit' | 'publishedVersion' | 'lastDurable' | 'whenDurable' | 'fold' | 'rollback' | 'caughtUp'> & { head: ChainHead };
 
 export function createCore({ head, ...parts }: Parts): RelayCore {
   let published = parts.state.version;
@@ -85,6 +90,13 @@ export function createCore({ head, ...parts }: Parts): RelayCore {
     const ready = durableWaiters.filter((waiter) => waiter.seq <= upTo);
     durableWaiters = durableWaiters.filter((waiter) => waiter.seq > upTo);
     for (const waiter of ready) waiter.resolve();
+  };
+  let folded = head.seq;
+  let foldWaiters: Array<{ seq: number; resolve: () => void }> = [];
+  const publish = (entry: AuditEntry, version: number) => {
+    published = Math.max(published, version);
+    for (const id of requestsTouched(entry)) parts.notifier.notify(id);
+    parts.notifier.notify(ANY_REQUEST);
   };
 
   // Rebuilds the state from the store's durable entries up to `to`, then re-applies the entries
@@ -111,7 +123,22 @@ export function createCore({ head, ...parts }: Parts): RelayCore {
       rebuilding?.entries.push(entry);
       const before = parts.state.version;
       parts.state.apply(entry);
-      if (parts.state.version !== before) changedBy.set(entry.seq, parts.state.version);
+      const changed = parts.state.version !== before;
+      if (parts.store.deliveredWhenDurable) {
+        // A shared store delivers committed entries, this relay's and the others': whoever
+        // waits on this relay for a request another relay answered is woken now.
+        if (entry.seq > durable.seq) durable = { seq: entry.seq, hash: entry.hash };
+        settle(durable.seq);
+        if (changed) publish(entry, parts.state.version);
+      } else if (changed) changedBy.set(entry.seq, parts.state.version);
+      folded = Math.max(folded, entry.seq);
+      const ready = foldWaiters.filter((waiter) => waiter.seq <= folded);
+      foldWaiters = foldWaiters.filter((waiter) => waiter.seq > folded);
+      for (const waiter of ready) waiter.resolve();
+    },
+    caughtUp(seq) {
+      if (seq <= folded) return Promise.resolve();
+      return new Promise((resolve) => foldWaiters.push({ seq, resolve }));
     },
     rollback(to) {
       for (const seq of changedBy.keys()) if (seq > to.seq) changedBy.delete(seq);
@@ -136,11 +163,7 @@ export function createCore({ head, ...parts }: Parts): RelayCore {
       settle(durable.seq);
       const version = changedBy.get(entry!.seq);
       changedBy.delete(entry!.seq);
-      if (version !== undefined) {
-        published = Math.max(published, version);
-        for (const id of requestsTouched(entry!)) parts.notifier.notify(id);
-        parts.notifier.notify(ANY_REQUEST);
-      }
+      if (version !== undefined) publish(entry!, version);
       return entry!;
     },
   };
@@ -152,6 +175,12 @@ export function createCore({ head, ...parts }: Parts): RelayCore {
  * is still there, built again if another writer got in first.
  */
 export async function commitAtHead<E extends AuditEvent>(core: Pick<RelayCore, 'store' | 'commit'>, build: (chain: { seq: number; prev: string }) => E, attempts = 8): Promise<E> {
+  // A shared store builds it while it holds the chain (its delivery then folds and publishes it).
+  if (core.store.appendAtHead) {
+    let built: E | undefined;
+    await core.store.appendAtHead((chain) => (built = build(chain)));
+    return built!;
+  }
   for (let attempt = 1; ; attempt += 1) {
     const head = await core.store.head();
     const event = build({ seq: head.seq + 1, prev: head.hash });

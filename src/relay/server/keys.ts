@@ -1,6 +1,7 @@
 // The relay's manifest-signing keys: Ed25519, created on first start, kept in `keys.json`
-// (mode 0600) in the data dir. Rotation makes a new key current and keeps the old *public* keys
-// in the JWKS, so manifests signed before a rotation still verify; old private keys are dropped.
+// (mode 0600) in the data dir, or sealed in the database shared by several relays
+// (keys-shared.ts). Rotation makes a new key current and keeps the old *public* keys in the
+// JWKS, so manifests signed before a rotation still verify; old private keys are dropped.
 import { createPrivateKey, randomUUID, sign, type JsonWebKeyInput, type KeyObject } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,7 +10,18 @@ import { ConfigError } from '../../errors.ts';
 import { MANIFEST_TYP, type SignedManifest } from '../../contract/manifest.ts';
 
 type StoredKey = { kid: string; createdAt: string; publicJwk: JWK; privateJwk?: JWK; retiredAt?: string };
-type KeyFile = { v: 1; current: string; keys: StoredKey[] };
+export type KeyFile = { v: 1; current: string; keys: StoredKey[] };
+
+/** Where the key file is kept: a file in the data dir, or a row shared by relays. */
+export type KeyVault = {
+  /** For messages. */
+  where: string;
+  load(): Promise<KeyFile | null>;
+  /** Keeps `first` unless another writer created keys meanwhile; returns what is kept. */
+  create(first: KeyFile): Promise<KeyFile>;
+  /** Replaces `previous` with `next`; false when another writer changed it meanwhile. */
+  replace(previous: KeyFile, next: KeyFile): Promise<boolean>;
+};
 
 export type KeyStore = {
   kid(): string;
@@ -26,6 +38,8 @@ export type KeyStore = {
   signNow(payload: Uint8Array, typ?: string): SignedManifest;
   /** Makes a new key current; returns the new and previous kid. */
   rotate(): Promise<{ kid: string; previousKid: string }>;
+  /** Reads the keys again (another relay sharing them rotated). */
+  reload(): Promise<void>;
 };
 
 export const KEYS_FILE = 'keys.json';
@@ -38,29 +52,56 @@ async function newKey(now: Date): Promise<StoredKey> {
 }
 
 /** Opens the key store in `dataDir`; `created` tells whether a first key was made just now. */
-export async function openKeyStore(dataDir: string, now: () => Date = () => new Date()): Promise<{ store: KeyStore; created: boolean }> {
+export function openKeyStore(dataDir: string, now: () => Date = () => new Date()): Promise<{ store: KeyStore; created: boolean }> {
+  return openKeyStoreIn(fileVault(dataDir), now);
+}
+
+function fileVault(dataDir: string): KeyVault {
   const file = join(dataDir, KEYS_FILE);
-  let state: KeyFile;
+  return {
+    where: file,
+    async load() {
+      try {
+        return JSON.parse(await readFile(file, 'utf8')) as KeyFile;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw new ConfigError('ERR_RELAY_KEYS_UNREADABLE', `cannot read the relay's signing keys ${file}: ${(error as Error).message}`, { cause: error });
+      }
+    },
+    async create(first) {
+      await save(dataDir, file, first);
+      return first;
+    },
+    async replace(_previous, next) {
+      await save(dataDir, file, next);
+      return true;
+    },
+  };
+}
+
+export async function openKeyStoreIn(vault: KeyVault, now: () => Date = () => new Date()): Promise<{ store: KeyStore; created: boolean }> {
+  const file = vault.where;
+  let state = await vault.load();
   let created = false;
-  try {
-    state = JSON.parse(await readFile(file, 'utf8')) as KeyFile;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new ConfigError('ERR_RELAY_KEYS_UNREADABLE', `cannot read the relay's signing keys ${file}: ${(error as Error).message}`, { cause: error });
-    }
+  if (state === null) {
     const key = await newKey(now());
-    state = { v: 1, current: key.kid, keys: [key] };
-    await save(dataDir, file, state);
-    created = true;
+    const first: KeyFile = { v: 1, current: key.kid, keys: [key] };
+    state = await vault.create(first);
+    created = state.current === first.current;
   }
-  if (state.v !== 1) throw new ConfigError('ERR_RELAY_KEYS_VERSION', `${file} has key-file version ${JSON.stringify(state.v)}; this hkubectl reads version 1`);
+  const versioned = (loaded: KeyFile): KeyFile => {
+    if (loaded.v !== 1) throw new ConfigError('ERR_RELAY_KEYS_VERSION', `${file} has key-file version ${JSON.stringify(loaded.v)}; this hkubectl reads version 1`);
+    return loaded;
+  };
+  state = versioned(state);
   let signer = await signerOf(state, file);
+  let current: KeyFile = state;
 
   return {
     created,
     store: {
-      kid: () => state.current,
-      jwks: () => ({ keys: state.keys.map((key) => key.publicJwk) }),
+      kid: () => current.current,
+      jwks: () => ({ keys: current.keys.map((key) => key.publicJwk) }),
       async signManifest(payload) {
         const bytes = new TextEncoder().encode(JSON.stringify(payload));
         return new FlattenedSign(bytes).setProtectedHeader({ alg: 'EdDSA', kid: signer.kid, typ: MANIFEST_TYP }).sign(signer.key) as Promise<SignedManifest>;
@@ -72,14 +113,30 @@ export async function openKeyStore(dataDir: string, now: () => Date = () => new 
         return { payload: body, protected: header, signature };
       },
       async rotate() {
-        const previousKid = state.current;
-        const at = now();
-        const key = await newKey(at);
-        const keys = state.keys.map((old) => (old.kid === previousKid ? { kid: old.kid, createdAt: old.createdAt, publicJwk: old.publicJwk, retiredAt: at.toISOString() } : old));
-        state = { v: 1, current: key.kid, keys: [...keys, key] };
-        await save(dataDir, file, state);
-        signer = await signerOf(state, file);
-        return { kid: key.kid, previousKid };
+        // Against a shared vault another relay may rotate at the same moment: the loser reads
+        // the winner's keys and rotates on top of them, so no public key is ever lost.
+        for (;;) {
+          const previous = current;
+          const previousKid = previous.current;
+          const at = now();
+          const key = await newKey(at);
+          const keys = previous.keys.map((old) => (old.kid === previousKid ? { kid: old.kid, createdAt: old.createdAt, publicJwk: old.publicJwk, retiredAt: at.toISOString() } : old));
+          const next: KeyFile = { v: 1, current: key.kid, keys: [...keys, key] };
+          if (await vault.replace(previous, next)) {
+            signer = await signerOf(next, file);
+            current = next;
+            return { kid: key.kid, previousKid };
+          }
+          const reloaded = await vault.load();
+          if (reloaded) current = versioned(reloaded);
+        }
+      },
+      async reload() {
+        const reloaded = await vault.load();
+        if (reloaded === null) return;
+        const next = versioned(reloaded);
+        signer = await signerOf(next, file);
+        current = next;
       },
     },
   };

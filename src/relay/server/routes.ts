@@ -5,6 +5,7 @@ import type { Identity } from '../../auth/identity.ts';
 import { isHkError } from '../../errors.ts';
 import { mayView, reviewRefusal, statusAt } from './approvals.ts';
 import { readAuditEntries } from './store/audit-read.ts';
+import { isClaimTaken } from './store/store.ts';
 import type { RelayCore } from './core.ts';
 import { decide, personOf } from './decide.ts';
 import type { ReviewEvent } from '../../contract/audit-events.ts';
@@ -20,6 +21,11 @@ import { showCommand } from '../../contract/command-line.ts';
 import { contactsCluster } from '../../policy/verbs.ts';
 import { targetCluster } from './gateway/clusters.ts';
 import { issueGrant } from './gateway/issue.ts';
+
+/** A claim lost to another relay is decided again at most this many times (each loss means progress elsewhere). */
+const RACE_ATTEMPTS = 5;
+/** Longest wait for this relay to fold what the store already holds, before answering 404. */
+const CATCH_UP_MS = 2000;
 
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL, params: string[]) => Promise<void>;
 
@@ -47,6 +53,16 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
     }
   }
 
+  /**
+   * A request this relay has not folded yet may be one another relay sharing the store just
+   * recorded: catch up to the store's head (briefly) before saying there is no such request.
+   */
+  async function catchUpFor(id: string): Promise<void> {
+    if (core.state.requests.has(id)) return;
+    const head = await core.store.head();
+    await Promise.race([core.caughtUp(head.seq), new Promise((resolve) => setTimeout(resolve, CATCH_UP_MS).unref())]);
+  }
+
   function requestFor(identity: Identity, id: string): ApprovalRequest {
     const request = core.state.requests.get(id);
     if (!request) throw new ApiError(404, 'ERR_NO_SUCH_REQUEST', `no approval request ${id}`);
@@ -69,7 +85,8 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
   const health: Route = async (_req, res, url) => {
     parseQuery(url, {});
     const store = await core.store.health();
-    const head = await core.store.head();
+    // A store that cannot be reached cannot say its head either: the last one this relay knows.
+    const head = store.writable ? await core.store.head().catch(() => core.lastDurable()) : core.lastDurable();
     const body: Health = { ok: store.writable, api: 'v1', seq: head.seq, kid: core.keys.kid(), maxCastBytes: core.limits.maxCastBytes, ...(store.writable ? {} : { problem: store.problem }) };
     sendJson(res, store.writable ? 200 : 503, body);
   };
@@ -82,17 +99,29 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
     const body = submitBody(await readJson(req, pacing));
     // A cluster the relay brokers is decided as the relay knows it (its server), whatever else the kubeconfig reported.
     const target = targetCluster(core.gateway.clusters, body);
-    const decided = decide({ policy: core.policy, state: core.state, nowMs: core.now(), randomId: core.randomId }, identity, target ? { ...body, cluster: target.server } : body);
-    const { event, answer } = decided;
-    // Every allow opens a session (a recording, a manifest to sign): those are what the quota counts.
-    if (event.sessionId) await checkSessionQuota(core, event);
-    await core.commit(event);
-    if (target && answer.decision === 'allow' && contactsCluster(decided.intent)) {
-      const issued = issueGrant(core.gateway, target, event, decided.intent, core.now());
-      await core.commit(issued.event);
-      answer.gateway = issued.grant;
+    const decidedBody = target ? { ...body, cluster: target.server } : body;
+    // Decided again when another relay sharing the store used the same approval first (the
+    // store's claim refuses the second use): this relay catches up and sees it consumed.
+    for (let attempt = 1; ; attempt += 1) {
+      const decided = decide({ policy: core.policy, state: core.state, nowMs: core.now(), randomId: core.randomId }, identity, decidedBody);
+      const { event, answer } = decided;
+      // Every allow opens a session (a recording, a manifest to sign): those are what the quota counts.
+      if (event.sessionId) await checkSessionQuota(core, event);
+      try {
+        await core.commit(event);
+      } catch (error) {
+        if (!isClaimTaken(error) || attempt >= RACE_ATTEMPTS) throw error;
+        await core.caughtUp(error.heldBySeq);
+        continue;
+      }
+      if (target && answer.decision === 'allow' && contactsCluster(decided.intent)) {
+        const issued = issueGrant(core.gateway, target, event, decided.intent, core.now());
+        await core.commit(issued.event);
+        answer.gateway = issued.grant;
+      }
+      sendJson(res, 200, answer);
+      return;
     }
-    sendJson(res, 200, answer);
   };
 
   const list: Route = async (req, res, url) => {
@@ -117,6 +146,7 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
   const getOne: Route = async (req, res, url, [id]) => {
     parseQuery(url, {});
     const identity = await authenticate(req);
+    await catchUpFor(id!);
     sendJson(res, 200, view(requestFor(identity, id!)));
   };
 
@@ -126,6 +156,7 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
     const timeout = waitMs(query.timeout);
     const signal = closeSignal(res);
     const deadline = core.now() + timeout;
+    await catchUpFor(id!);
     let request = requestFor(identity, id!);
     // Loop: a wake-up may be for a change that leaves the request pending.
     while (view(request).status === 'pending' && core.now() < deadline && !signal.aborted) {
@@ -141,17 +172,29 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
     parseQuery(url, {});
     const identity = await authenticate(req);
     const body = reviewBody(await readJson(req, pacing));
-    const request = core.state.requests.get(id!);
-    if (!request) throw new ApiError(404, 'ERR_NO_SUCH_REQUEST', `no approval request ${id}`);
-    const refusal = reviewRefusal(request, personOf(identity), body.verdict, body.justification, core.now());
-    if (refusal) {
-      // The relay has just seen the expiry: note it now rather than at the next sweep.
-      if (refusal.status === 410 && request.status !== 'expired') await core.commit({ type: 'expire', requestId: request.id, command: showCommand(request.argv) });
-      throw new ApiError(refusal.status, refusal.code, refusal.message);
+    await catchUpFor(id!);
+    // Judged again when an approver on another relay sharing the store reviewed it first: the
+    // store's claim lets one review through, and this one then meets "already reviewed" (409).
+    for (let attempt = 1; ; attempt += 1) {
+      const request = core.state.requests.get(id!);
+      if (!request) throw new ApiError(404, 'ERR_NO_SUCH_REQUEST', `no approval request ${id}`);
+      const refusal = reviewRefusal(request, personOf(identity), body.verdict, body.justification, core.now());
+      if (refusal) {
+        // The relay has just seen the expiry: note it now rather than at the next sweep.
+        if (refusal.status === 410 && request.status !== 'expired') await core.commit({ type: 'expire', requestId: request.id, command: showCommand(request.argv) });
+        throw new ApiError(refusal.status, refusal.code, refusal.message);
+      }
+      const event: ReviewEvent = { type: 'review', requestId: request.id, verdict: body.verdict, by: personOf(identity), justification: body.justification, command: showCommand(request.argv) };
+      try {
+        await core.commit(event);
+      } catch (error) {
+        if (!isClaimTaken(error) || attempt >= RACE_ATTEMPTS) throw error;
+        await core.caughtUp(error.heldBySeq);
+        continue;
+      }
+      sendJson(res, 200, view(core.state.requests.get(request.id)!));
+      return;
     }
-    const event: ReviewEvent = { type: 'review', requestId: request.id, verdict: body.verdict, by: personOf(identity), justification: body.justification, command: showCommand(request.argv) };
-    await core.commit(event);
-    sendJson(res, 200, view(core.state.requests.get(request.id)!));
   };
 
   const audit: Route = async (req, res, url) => {

@@ -5,7 +5,10 @@ import { createTokenVerifier, type TrustedIssuer } from '../../auth/verify-token
 import { resolvePaths } from '../../config/paths.ts';
 import { ConfigError, UsageError } from '../../errors.ts';
 import { defaultPolicy, loadPolicyFile } from '../../policy/index.ts';
-import { loadRelayConfigFile, parseListen, type RelayConfig } from './config.ts';
+import { loadRelayConfigFile, parseListen, type RelayConfig, type StoreConfig } from './config.ts';
+import { readKeysSecret } from './keys-seal.ts';
+import type { StoreChoice } from './open-store.ts';
+import { isPostgresUrl } from './store/postgres/connection.ts';
 import { startRelay, type Relay } from './server.ts';
 import { parseSize } from './limits.ts';
 import { loadClusterTarget } from './gateway/clusters.ts';
@@ -23,11 +26,13 @@ export type RelayFlags = {
   rotateKey?: boolean;
   /** e.g. 1G, 500M, 65536: the largest .cast upload accepted. */
   maxCastSize?: string;
+  /** postgres://…: keep everything in that database (shared with other relays) instead of files. */
+  store?: string;
 };
 
 export { parseSize } from './limits.ts';
 
-const EMPTY: RelayConfig = { listen: null, dataDir: null, policyFile: null, tls: null, issuers: [], auditorGroups: [], maxWaitSec: null, checkpointCopy: null, limits: {}, clusters: [], maxSessionDuration: {} };
+const EMPTY: RelayConfig = { listen: null, dataDir: null, policyFile: null, tls: null, issuers: [], auditorGroups: [], maxWaitSec: null, checkpointCopy: null, limits: {}, clusters: [], maxSessionDuration: {}, store: null };
 
 export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv): Promise<Relay> {
   const config = flags.config ? await loadRelayConfigFile(resolve(flags.config)) : EMPTY;
@@ -48,6 +53,7 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv): Promi
   const tls = tlsFiles ? { cert: await readPem(tlsFiles.certFile), key: await readPem(tlsFiles.keyFile) } : undefined;
   const maxCastBytes = flags.maxCastSize === undefined ? undefined : parseSize(flags.maxCastSize);
   if (maxCastBytes === null) throw new UsageError('ERR_BAD_SIZE', `--max-cast-size must be a size such as 1G, 500M or 65536, not "${flags.maxCastSize}"`);
+  const store = await storeChoice(flags.store, config.store, env);
   const policyFile = flags.policy ?? config.policyFile;
   const policy = policyFile ? await loadPolicyFile(policyFile) : defaultPolicy();
   const clusters = await Promise.all(config.clusters.map(loadClusterTarget));
@@ -57,6 +63,7 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv): Promi
     verifier: createTokenVerifier({ issuers }),
     listen: listen ?? { host: '127.0.0.1', port: 7443 },
     ...(tls ? { tls } : {}),
+    store,
     repairLog: flags.repairLog ?? false,
     rotateKey: flags.rotateKey ?? false,
     ...(maxCastBytes !== undefined ? { maxCastBytes } : {}),
@@ -67,6 +74,15 @@ export async function runRelay(flags: RelayFlags, env: NodeJS.ProcessEnv): Promi
     maxSessionDuration: config.maxSessionDuration,
     ...(config.maxWaitSec !== null ? { maxWaitMs: config.maxWaitSec * 1000 } : {}),
   });
+}
+
+/** `--store` beats relay.yaml's `store:`; the keys secret comes from the environment or a file. */
+async function storeChoice(flag: string | undefined, configured: StoreConfig | null, env: NodeJS.ProcessEnv): Promise<StoreChoice> {
+  if (flag !== undefined && !isPostgresUrl(flag)) throw new UsageError('ERR_BAD_STORE', '--store must be a postgres:// URL (leave it out to keep everything in files in --data)');
+  const url = flag ?? configured?.postgres.url;
+  if (url === undefined) return null;
+  const keysSecret = await readKeysSecret(env, configured?.postgres.keysSecretFile ?? null);
+  return { postgres: { url, keysSecret, ...(configured?.postgres.poolSize ? { poolSize: configured.postgres.poolSize } : {}) } };
 }
 
 async function readPem(file: string): Promise<string> {

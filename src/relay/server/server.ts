@@ -1,23 +1,23 @@
 // startRelay: the policy relay as an HTTP(S) server on a given address, importable by tests and
 // `hkubectl demo`, and run by `hkubectl relay`. State comes from the audit log in the store
-// (`dataDir`, replayed at start, then followed through the store's subscription); one relay per
-// data dir, enforced with a lock file.
+// (replayed at start, then followed through the store's subscription): files in `dataDir`, one
+// relay per data dir (a lock file), or a PostgreSQL database that several relays share
+// (open-store.ts).
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import type { TokenVerifier } from '../../auth/verify-token.ts';
 import { ConfigError } from '../../errors.ts';
 import type { Policy } from '../../policy/types.ts';
 import type { AuditLog } from './store/audit-log.ts';
-import { AUDIT_LOG_FILE, openFileStore, type FileStore } from './store/file-store.ts';
+import { AUDIT_LOG_FILE } from './store/file-store.ts';
 import type { RelayStore } from './store/store.ts';
 import { allApproverGroups, createCore, type RelayCore } from './core.ts';
 import { startCheckpoints, type Checkpointer } from './checkpoints.ts';
-import { openKeyStore, type KeyStore } from './keys.ts';
+import type { KeyStore } from './keys.ts';
+import { openRelayStore, type OpenedStore, type StoreChoice } from './open-store.ts';
 import { createNotifier } from './notifier.ts';
 import { createRoutes } from './routes.ts';
 import { DEFAULT_LIMITS, type RelayLimits } from './limits.ts';
@@ -31,7 +31,10 @@ import { RECORDS_DIR, SessionRecords } from './gateway/record.ts';
 export { AUDIT_LOG_FILE };
 
 export type RelayOptions = {
+  /** The file store's directory (unused on PostgreSQL). */
   dataDir: string;
+  /** Where the relay keeps everything: files in dataDir when left out or null. */
+  store?: StoreChoice;
   policy: Policy;
   verifier: TokenVerifier;
   listen?: { host: string; port: number };
@@ -72,8 +75,8 @@ export type Relay = {
   dataDir: string;
   keys: KeyStore;
   store: RelayStore;
-  /** The file store's log (its head is known at once). */
-  log: AuditLog;
+  /** The file store's log (its head is known at once); null on PostgreSQL. */
+  log: AuditLog | null;
   state: RelayState;
   /** Signs a checkpoint of the log's head now (unless it is signed already). */
   checkpoint(): Promise<void>;
@@ -84,17 +87,15 @@ export type Relay = {
 export async function startRelay(options: RelayOptions): Promise<Relay> {
   const now = options.now ?? Date.now;
   const clock = () => new Date(now());
-  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   checkClusterTargets(options.clusters ?? []);
-  const release = await lockDataDir(options.dataDir);
-  let store: FileStore | undefined;
+  const state = new RelayState();
+  const opened: OpenedStore = await openRelayStore({
+    dataDir: options.dataDir, choice: options.store ?? null, repair: options.repairLog ?? false, clock, replay: (entry) => state.apply(entry),
+  });
   let checkpoints: Checkpointer | undefined;
   try {
-    const state = new RelayState();
-    store = await openFileStore({ dataDir: options.dataDir, repair: options.repairLog ?? false, now: clock, onEntry: (entry) => state.apply(entry) });
-    const opened = await openKeyStore(options.dataDir, clock);
+    const { store, keys, head } = opened;
     const approverGroups = allApproverGroups(options.policy);
-    const head = await store.head();
     const records = new SessionRecords(join(options.dataDir, RECORDS_DIR), now);
     await records.init();
     let url = '';
@@ -104,7 +105,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         clusters: options.clusters ?? [], records, durations: { ...DEFAULT_GRANT_DURATIONS, ...options.maxSessionDuration },
         url: () => options.publicUrl ?? url, ...(caPem ? { caPem } : {}),
       },
-      policy: options.policy, state, store, keys: opened.store, notifier: createNotifier(), verifier: options.verifier, now, head,
+      policy: options.policy, state, store, keys, notifier: createNotifier(), verifier: options.verifier, now, head,
       randomId: options.randomId ?? randomUUID, approverGroups,
       auditorGroups: new Set([...approverGroups, ...(options.auditorGroups ?? [])]), maxWaitMs: options.maxWaitMs ?? 60_000,
       limits: limitsOf(options), uploading: new Set(),
@@ -112,17 +113,17 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     });
     const subscription = await store.subscribe(head.seq, (entry) => core.fold(entry), (to) => core.rollback(to));
     checkpoints = startCheckpoints({
-      store, keys: opened.store, lastDurable: () => core.lastDurable(), now, copyTo: options.checkpointCopy ?? null,
+      store, keys, lastDurable: () => core.lastDurable(), now, copyTo: options.checkpointCopy ?? null,
       ...(options.checkpointEveryMs === undefined ? {} : { everyMs: options.checkpointEveryMs }),
     });
-    if (opened.created) await core.commit({ type: 'key-created', kid: opened.store.kid() });
+    if (opened.keysCreated) await core.commit({ type: 'key-created', kid: keys.kid() });
     const rotateKey = async () => {
-      const rotated = await opened.store.rotate();
+      const rotated = await keys.rotate();
       await core.commit({ type: 'key-rotated', ...rotated });
       return rotated;
     };
     if (options.rotateKey) await rotateKey();
-    await core.commit({ type: 'relay-start', policy: options.policy.source, policyRules: options.policy.rules.length, kid: opened.store.kid() });
+    await core.commit({ type: 'relay-start', policy: options.policy.source, policyRules: options.policy.rules.length, kid: keys.kid() });
     await checkpoints.checkpoint();
     const sweep = startExpirySweep(core);
     const gateway = createGateway(core, records);
@@ -131,11 +132,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     url = `${options.tls ? 'https' : 'http'}://${host}:${address.port}`;
     let stopping: Promise<void> | undefined;
-    const opens = store;
     const signs = checkpoints;
     return {
       url,
-      dataDir: options.dataDir, keys: opened.store, store: opens, log: opens.log, state, rotateKey, checkpoint: () => signs.checkpoint(),
+      dataDir: options.dataDir, keys, store, log: opened.log, state, rotateKey, checkpoint: () => signs.checkpoint(),
       stop() {
         stopping ??= (async () => {
           sweep.stop();
@@ -144,20 +144,18 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
           server.closeAllConnections();
           await new Promise<void>((resolve) => server.close(() => resolve()));
           await gateway.stop();
-          await opens.log.flushed();
+          await opened.flushed();
           // The last entries get a checkpoint too, so a clean stop leaves nothing unanchored.
           await signs.checkpoint().catch(() => {});
           subscription.close();
-          await opens.close();
-          await release();
+          await opened.close();
         })();
         return stopping;
       },
     };
   } catch (error) {
     checkpoints?.stop();
-    await store?.close();
-    await release();
+    await opened.close();
     throw error;
   }
 }
@@ -186,14 +184,4 @@ async function listen(core: RelayCore, gateway: Gateway, options: RelayOptions):
     server.listen(port, host, resolve);
   });
   return server;
-}
-
-async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
-  try {
-    return await lockfile.lock(dataDir, { lockfilePath: join(dataDir, 'relay.lock'), stale: 15_000, update: 5_000, realpath: false });
-  } catch (error) {
-    throw new ConfigError('ERR_RELAY_DATA_LOCKED', `another relay is using the data directory ${dataDir}`, {
-      hint: 'stop that relay first, or give this one its own --data directory', cause: error,
-    });
-  }
 }

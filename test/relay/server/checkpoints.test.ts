@@ -33,7 +33,7 @@ describe('signed checkpoints', () => {
     const copy = join(world.root, 'worm', 'hk-checkpoints.jsonl');
     const relay = await world.relay({ checkpointCopy: copy, checkpointEveryMs: 20 });
     await world.client(relay, 'agent-7').submit({ argv: ['get', 'pods', '-n', 'dev'] });
-    const head = relay.log.head();
+    const head = relay.log!.head();
     const kept = await until(() => linesOf(join(relay.dataDir, CHECKPOINTS_FILE)), (list) => list.some((checkpoint) => checkpoint.payload.length > 0 && payloadOf(checkpoint).seq === head.seq));
     const latest = kept.at(-1)!;
     const jwk = relay.keys.jwks().keys.find((key) => key.kid === relay.keys.kid())!;

@@ -21,7 +21,7 @@ checkpoints: { copy: /mnt/worm/hk-checkpoints.jsonl }
       listen: { host: '127.0.0.1', port: 7443 }, dataDir: '/etc/hk/relay-data', policyFile: '/etc/hk/policies/bank.yaml',
       tls: { certFile: '/etc/hk/tls/relay.crt', keyFile: '/etc/hk/relay.key' },
       issuers: [{ issuer: 'https://idp.bank.example/realms/ops', audience: 'hkubectl', groupsClaim: 'realm_access.roles', groupsPrefix: 'ops:' }],
-      auditorGroups: ['internal-audit'], maxWaitSec: 120, checkpointCopy: '/mnt/worm/hk-checkpoints.jsonl', limits: {}, clusters: [], maxSessionDuration: {},
+      auditorGroups: ['internal-audit'], maxWaitSec: 120, checkpointCopy: '/mnt/worm/hk-checkpoints.jsonl', limits: {}, clusters: [], maxSessionDuration: {}, store: null,
     });
   });
 
@@ -94,7 +94,7 @@ colour: blue
       'relay.yaml:4: issuers[0].audience: required (the client id or resource the tokens are issued for)',
       'relay.yaml:4: issuers[0].issuer: must be an http(s) URL',
       'relay.yaml:5: issuers[1].issuer: required (the issuer URL, exactly as in its tokens)',
-      'relay.yaml:6: colour: unknown field (expected one of version, listen, data, policy, tls, issuers, auditors, maxWait, checkpoints, limits, clusters, maxSessionDuration)',
+      'relay.yaml:6: colour: unknown field (expected one of version, listen, data, policy, tls, issuers, auditors, maxWait, checkpoints, limits, clusters, maxSessionDuration, store)',
     ]);
   });
 

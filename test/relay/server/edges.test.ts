@@ -52,7 +52,7 @@ function drip(url: string, method: string, path: string, token: string, total: n
 describe('deeply nested JSON', () => {
   it('answers 400 to 5,000 levels of arrays or objects in any field, and logs nothing', async () => {
     const relay = await world.relay();
-    const before = relay.log.head().seq;
+    const before = relay.log!.head().seq;
     const token = world.tokens['agent-7'];
     const arrays = `${'['.repeat(5_000)}${']'.repeat(5_000)}`;
     const objects = `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`;
@@ -70,7 +70,7 @@ describe('deeply nested JSON', () => {
     expect(close).toMatchObject({ status: 400, body: { error: { code: 'ERR_JSON_TOO_DEEP' } } });
     const inString = await call(relay.url, 'POST', '/v1/decisions', token, JSON.stringify({ argv: ['get', 'pods', '-l', `app=${'['.repeat(5_000)}`] }));
     expect(inString.status).toBe(200);
-    expect(relay.log.head().seq).toBe(before + 1);
+    expect(relay.log!.head().seq).toBe(before + 1);
   });
 });
 

@@ -35,7 +35,7 @@ describe('bad requests', () => {
   it('answers malformed JSON with 400 and a huge body with 413, and logs nothing for either', async () => {
     const relay = await world.relay();
     const auth = { authorization: `Bearer ${world.tokens['agent-7']}` };
-    const before = relay.log.head().seq;
+    const before = relay.log!.head().seq;
     const malformed = await post(relay.url, '{"argv": [', auth);
     expect(malformed).toMatchObject({ status: 400, body: { error: { code: 'ERR_MALFORMED_JSON' } } });
     const huge = await post(relay.url, Buffer.alloc(1024 * 1024, 'a'), auth);
@@ -43,7 +43,7 @@ describe('bad requests', () => {
     const wrongShape = await post(relay.url, JSON.stringify({ argv: 'get pods' }), auth);
     expect(wrongShape).toMatchObject({ status: 400, body: { error: { code: 'ERR_INVALID_BODY' } } });
     expect(wrongShape.body.error.message).toContain('"argv"');
-    expect(relay.log.head().seq).toBe(before);
+    expect(relay.log!.head().seq).toBe(before);
   });
 
   it('answers calls without a token with 401', async () => {

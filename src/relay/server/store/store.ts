@@ -63,12 +63,26 @@ export interface AuditStoreReader {
 
 export interface RelayStore extends AuditStoreReader {
   /**
+   * True when `subscribe` delivers an entry only once it is durable (a store shared by several
+   * relays delivers what the others committed): the relay then wakes its waiters on delivery.
+   * Left out, entries are delivered when sealed and are durable once their append resolves.
+   */
+  readonly deliveredWhenDurable?: boolean;
+  /**
    * Seals `events` as the next entries and resolves, with the entries, once they are durable.
    * With `expectSeq`, the append happens only if the head is still that seq; otherwise it
    * rejects with AppendConflictError and writes nothing. A failed write rejects with a
    * TemporaryError (exit 75, HTTP 503) and leaves nothing of these events behind.
    */
   append(events: readonly AuditEvent[], options?: { expectSeq?: number }): Promise<AuditEntry[]>;
+  /**
+   * Appends the one event `build` makes for the place it lands on (the seq it gets and the hash
+   * before it), built while the chain is held. A store shared by several writers offers this, so
+   * an event that names its own place (a session's manifest) is not refused over and over on a
+   * busy chain, as a head read before an `expectSeq` append would be. `build` runs synchronously;
+   * what it throws refuses this append alone.
+   */
+  appendAtHead?(build: (chain: { seq: number; prev: string }) => AuditEvent): Promise<AuditEntry>;
   /**
    * Calls `listener` with every entry after `afterSeq`, in seq order, then with each new one.
    * An entry is delivered once its place in the chain is fixed; a store whose writes can fail
@@ -88,6 +102,21 @@ export class AppendConflictError extends HkError {
   constructor(readonly expectedSeq: number, readonly actualSeq: number) {
     super('ERR_STORE_APPEND_CONFLICT', `the audit log's head moved (expected #${expectedSeq}, it is #${actualSeq}): another writer appended first`, ExitCode.temporary);
   }
+}
+
+/**
+ * An event that may happen once in the log (an approval used, a request reviewed) happened
+ * already, in entry `heldBySeq`, written by another relay: catch up to it and decide again.
+ * Nothing of the refused append was written. Retryable (exit 75, HTTP 503) if it reaches a caller.
+ */
+export class ClaimTakenError extends HkError {
+  constructor(readonly claim: string, readonly heldBySeq: number) {
+    super('ERR_STORE_CLAIM_TAKEN', `${claim} was recorded already, by entry #${heldBySeq}: another relay got there first`, ExitCode.temporary);
+  }
+}
+
+export function isClaimTaken(error: unknown): error is ClaimTakenError {
+  return isHkError(error) && error.code === 'ERR_STORE_CLAIM_TAKEN';
 }
 
 export function isAppendConflict(error: unknown): error is AppendConflictError {
