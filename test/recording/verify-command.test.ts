@@ -28,7 +28,7 @@ describe('hkubectl verify', () => {
     const text = await hkubectl(['verify', dir, '--relay', relay.url], { env: envFor('alice') });
     expect(text.stderr.toString()).toBe('');
     expect(text.code).toBe(0);
-    expect(text.stdout.toString()).toMatch(new RegExp(`^verified\\s+${closed.sessionId}  #\\d+  kubectl get pods -n dev  \\(agent-7, exit 0\\)\\n    evidence: local mode: not tamper-proof \\(its manifest says nothing the relay observed; the \\.cast is wrapper-reported\\)\\n1 session: 1 verified\\n1 of them in local mode: not tamper-proof\\n$`));
+    expect(text.stdout.toString()).toMatch(new RegExp(`^verified\\s+${closed.sessionId}  #\\d+  kubectl get pods -n dev  \\(agent-7, exit 0\\)\\n    evidence: local mode: not tamper-proof \\(the relay ran no gateway for it; the \\.cast is wrapper-reported\\)\\n1 session: 1 verified\\n1 of them in local mode: not tamper-proof\\n$`));
     const json = await hkubectl(['verify', closed.manifestPath, '--jwks', `${relay.url}/v1/jwks`, '-o', 'json'], { env: envFor('agent-7') });
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout.toString())).toMatchObject([{ session: closed.sessionId, status: 'verified', problems: [] }]);
