@@ -17,6 +17,7 @@ function keyEndingSet(detector: Detector): ReadonlySet<number> | undefined {
 export function detect(text: string, detectors: readonly Detector[], keys: readonly KeyHit[], spans: Span[]): void {
   // Lower-casing a block costs as much as several regex passes: only for case-insensitive anchors.
   let lower: string | undefined;
+  let gated: Map<(text: string) => number[], number[]> | undefined;
   const covers = coversOf(spans);
   for (const detector of detectors) {
     if (detector.priority >= COVER_PRIORITY) throw new Error(`detector ${detector.id}: priority must stay below ${COVER_PRIORITY}`);
@@ -27,6 +28,15 @@ export function detect(text: string, detectors: readonly Detector[], keys: reado
         detector.regex.lastIndex = hit.start;
         const m = detector.regex.exec(text);
         if (m) found(m, 0, text, detector, spans, covers);
+      }
+      continue;
+    }
+    if (detector.gate) {
+      gated ??= new Map();
+      let lines = gated.get(detector.gate);
+      if (!lines) gated.set(detector.gate, (lines = detector.gate(text)));
+      for (let i = 0; i < lines.length; i += 2) {
+        scan(text.slice(lines[i], lines[i + 1]), lines[i] as number, text, detector, spans, covers);
       }
       continue;
     }

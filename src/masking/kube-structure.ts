@@ -44,8 +44,26 @@ const STRUCTURE_KEYS = ['apiVersion', 'kind', 'data', 'stringData', 'name'];
 export function isStructureKey(text: string, start: number, end: number): boolean {
   const length = end - start;
   if (length !== 4 && length !== 10) return false;
-  for (const key of STRUCTURE_KEYS) if (key.length === length && text.startsWith(key, start)) return true;
+  for (const key of STRUCTURE_KEYS) {
+    if (key.length === length && text.startsWith(key, start)) return key !== 'name' || mayNameSecretEnv(text, end);
+  }
   return false;
+}
+
+/**
+ * Whether the `name:` line whose key ends at `keyEnd` may name a secret env var: what the walker
+ * does with a name line (processLine) when nothing else is going on. Kubernetes output holds a
+ * `name:` every few lines; most end in no secret word and need no visit.
+ */
+function mayNameSecretEnv(text: string, keyEnd: number): boolean {
+  let end = text.indexOf('\n', keyEnd);
+  if (end === -1) end = text.length;
+  let c = text.charCodeAt(end - 1);
+  if (c === 13) c = text.charCodeAt(--end - 1);
+  while (end > keyEnd && (c === 32 || c === 9)) c = text.charCodeAt(--end - 1);
+  if (c === 44) c = text.charCodeAt(--end - 1);
+  if (c === 34 || c === 39) end--;
+  return SECRET_ENV_NAME.test(text.slice(Math.max(keyEnd, end - 24), end));
 }
 const KEY_LINE = /^([ \t]*)(- +)?"?(apiVersion|kind|data|stringData|name)"?[ \t]*:[ \t]*(.*?)[ \t]*$/;
 // The value is `.*` ending in a non-blank, not a lazy `.*?` before `[ \t]*$`: the same capture,

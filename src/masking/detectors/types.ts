@@ -41,6 +41,13 @@ export interface Detector {
    * detector rarely matches (the `@` of every image digest, for an email address).
    */
   readonly anchorStart?: (text: string, at: number) => number;
+  /**
+   * The lines of a block where this detector can find anything, as ascending [start, end) pairs:
+   * a necessary condition found more cheaply than by the detector's own regex. Only those lines
+   * are scanned; detectors sharing one gate function share its pass over a block. For detectors
+   * whose regex starts with a class as common as a digit, where no literal anchors them.
+   */
+  readonly gate?: (text: string) => number[];
   /** Search `anchors` (written in lower case) in the lower-cased text. */
   readonly anchorsIgnoreCase?: boolean;
   /**
