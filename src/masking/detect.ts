@@ -25,6 +25,7 @@ export function detect(text: string, detectors: readonly Detector[], keys: reado
       const endings = keyEndingSet(detector);
       for (const hit of keys) {
         if (endings && !endings.has(hit.ending)) continue;
+        if (detector.keyWord && !detector.keyWord.test(text.slice(hit.keyStart, hit.keyEnd))) continue;
         detector.regex.lastIndex = hit.start;
         const m = detector.regex.exec(text);
         if (m) found(m, 0, text, detector, spans, covers);

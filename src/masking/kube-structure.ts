@@ -141,12 +141,12 @@ function mask(spans: Span[], start: number, end: number, id: string, style: Span
 function processLine(text: string, ls: number, le: number, state: StructureState, spans: Span[], mayBeCommand: boolean): void {
   let end = le;
   if (text.charCodeAt(end - 1) === 13) end--;
-  if ((mayBeCommand || isTranscriptActive(state.transcript)) && transcriptLine(text, ls, end, state.transcript, spans, mayBeCommand)) return;
   const line = text.slice(ls, end);
+  if ((mayBeCommand || isTranscriptActive(state.transcript)) && transcriptLine(line, ls, state.transcript, spans, mayBeCommand)) return;
 
   if (state.pem !== null) {
     const body = line.trim();
-    if (line.includes('-----END')) state.pem = null;
+    if (hasDashed(line, 'END')) state.pem = null;
     else if (PEM_BODY.test(body)) {
       if (state.pem === 'private' && body.length > 0) {
         const at = ls + line.indexOf(body);
@@ -154,7 +154,7 @@ function processLine(text: string, ls: number, le: number, state: StructureState
         state.pemCounted = true;
       }
     } else state.pem = null;
-  } else if (line.includes('-----BEGIN ') && !line.includes('-----END')) {
+  } else if (hasDashed(line, 'BEGIN ') && !hasDashed(line, 'END')) {
     if (line.includes('PRIVATE KEY')) {
       state.pem = 'private';
       state.pemCounted = false;
@@ -175,6 +175,7 @@ function processLine(text: string, ls: number, le: number, state: StructureState
 
   if (state.block !== null && blockLine(line, ls, end, state, state.block, spans)) return;
 
+  if (!mayBeKeyLine(line)) return;
   const m = KEY_LINE.exec(line);
   if (!m) return;
   const column = (m[1] as string).length + (m[2] ?? '').length;
@@ -195,6 +196,37 @@ function processLine(text: string, ls: number, le: number, state: StructureState
     const mode = key === 'stringData' || kind === 'Secret' ? 'all' : kind === null ? 'heuristic' : kind === 'ConfigMap' ? 'none' : 'heuristic';
     state.block = { indent: column, field: key as DataBlock['field'], mode, scalarIndent: -1, scalarCounted: false };
   }
+}
+
+/**
+ * `line.includes('-----' + word)`, searched by the word: V8 searches a needle of seven characters
+ * or more by Boyer-Moore-Horspool, set up anew on each call, and this runs on every line walked.
+ */
+function hasDashed(line: string, word: string): boolean {
+  for (let at = line.indexOf(word, 5); at !== -1; at = line.indexOf(word, at + 1)) {
+    if (line.startsWith('-----', at - 5)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether KEY_LINE may match: its key (after indentation, `- ` and a quote) starts with the first
+ * letter of one. While a Secret was just read every line is walked, and most are none of these.
+ */
+function mayBeKeyLine(line: string): boolean {
+  let i = 0;
+  let c = line.charCodeAt(0);
+  while (c === 32 || c === 9) c = line.charCodeAt(++i);
+  if (c === 45) {
+    c = line.charCodeAt(++i);
+    if (c !== 32) return false;
+    while (c === 32) c = line.charCodeAt(++i);
+  }
+  if (c === 34) c = line.charCodeAt(++i);
+  const key = c === 97 ? 'apiVersion' : c === 107 ? 'kind' : c === 100 ? 'data' : c === 115 ? 'stringData' : c === 110 ? 'name' : '';
+  if (key === '' || !line.startsWith(key, i)) return false;
+  const after = line.charCodeAt(i + key.length);
+  return after === 58 || after === 34 || after === 32 || after === 9;
 }
 
 /** Returns true when the line belonged to the Data section of `kubectl describe secret`. */

@@ -54,12 +54,11 @@ export function sawSecret(state: TranscriptState): void {
 }
 
 /**
- * Handles one line [ls, end) of `text` (without its newline); `mayBeCommand`: it holds one of
+ * Handles one line (without its newline) that starts at `ls` of the text; `mayBeCommand`: it holds one of
  * TRANSCRIPT_WORDS where a command could. Returns true when the line was masked as decoded output
  * (the caller need not look further at it).
  */
-export function transcriptLine(text: string, ls: number, end: number, state: TranscriptState, spans: Span[], mayBeCommand: boolean): boolean {
-  const line = text.slice(ls, end);
+export function transcriptLine(line: string, ls: number, state: TranscriptState, spans: Span[], mayBeCommand: boolean): boolean {
   if (state.decodeLines > 0) {
     const prompt = state.prompt;
     const promptAt = prompt === '' ? -1 : line.startsWith(prompt.trimEnd()) ? 0 : line.lastIndexOf(prompt);
@@ -139,14 +138,17 @@ const PROMPT_ALONE = /^(?:[\w.-]+@)?[\w.-]+:[^\s]*[$#%>]$|^[$#%>]$/;
  */
 export function passwordLike(token: string): boolean {
   if (token.length < 8 || token.length > 256 || /\s/.test(token)) return false;
+  // JSON on one line (a last-applied annotation), a YAML key: the cheapest refusals first.
+  const first = token.charCodeAt(0);
+  if (first === 123 || first === 91 || first === 34 || token.endsWith(':')) return false;
   for (let i = 0; i < token.length; i++) {
     const c = token.charCodeAt(i);
     if (c < 0x21 || c > 0x7e) return false;
   }
   if (token.startsWith('[MASKED') || K8S_NAME.test(token) || UUID.test(token) || HEX.test(token)) return false;
   if (DIGEST.test(token) || NUMBERISH.test(token) || TIMESTAMP.test(token) || ASSIGNMENT.test(token)) return false;
-  // JSON on one line (a last-applied annotation), a YAML key, a shell prompt (`user@pod:/app#`).
-  if (/^[{["]/.test(token) || token.endsWith(':') || PROMPT_ALONE.test(token)) return false;
+  // A shell prompt (`user@pod:/app#`).
+  if (PROMPT_ALONE.test(token)) return false;
   // Paths, URLs and image references (`registry/app:1.2`, `app@sha256:…`).
   if (token.includes('/') && (token.startsWith('/') || token.startsWith('.') || token.includes('://') || /^[\w.-]+(?::\d+)?\/[\w./-]+(?:[:@][\w.:-]+)?$/.test(token))) {
     return false;

@@ -42,6 +42,8 @@ export const secretAssignment: Detector = {
   priority: 20,
   keyed: true,
   keyEndings: ['ord', 'swd', 'ase', 'pwd', 'ret', 'ken', 'key', '_id', '-id', 'yid', 'ata', 'ial', 'als', 'ing'],
+  // The key is a maximal run of key characters that the regex's key part must end with a word of.
+  keyWord: new RegExp(String.raw`(?:${SECRET_KEY_WORDS})$`, 'i'),
   regex: assignment,
   valueGroup: 2,
   validate(value, text, start) {
@@ -77,6 +79,7 @@ export const highEntropySecret: Detector = {
   priority: 10,
   keyed: true,
   keyEndings: ['key', 'alt', 'mac', 'eed', 'ure', 'kie', 'nid', '_id', '-id'],
+  keyWord: /[A-Za-z0-9][_.-]?(?:key|salt|hmac|seed|signature|cookie|session[_-]?id)$/i,
   regex: new RegExp(
     String.raw`(${OPT_QUOTE}[A-Za-z0-9_.-]*[A-Za-z0-9][_.-]?(?:key|salt|hmac|seed|signature|cookie|session[_-]?id)${OPT_QUOTE}[ \t]*[:=][ \t]*${OPT_QUOTE})([A-Za-z0-9+/=_-]{16,})`,
     'iy',

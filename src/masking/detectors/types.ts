@@ -61,6 +61,11 @@ export interface Detector {
    */
   readonly keyEndings?: readonly string[];
   /**
+   * For a keyed detector: a test every key its regex can match passes (the key's own text, cheaper
+   * than the sticky regex, which backtracks through its key words at every key it is tried on).
+   */
+  readonly keyWord?: RegExp;
+  /**
    * Global regex. valueGroup 0: the whole match is the value; 2: group 1 is a kept prefix and
    * group 2 the value; 'value': the named group `value` (regex compiled with the `d` flag).
    */
