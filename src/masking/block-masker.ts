@@ -99,8 +99,8 @@ export class BlockMasker {
     const certificates: number[] = [];
     const keys = scanKeys(text);
     const structureLines: number[] = [];
+    // Ascending, as scanKeys finds them.
     for (const hit of keys) if (isStructureKey(text, hit.keyStart, hit.keyEnd)) structureLines.push(hit.start);
-    structureLines.sort((a, b) => a - b);
     walkStructure(text, prefix.length + walkFrom, structureLines, this.structure, found, certificates);
     detectInlineMaps(text, found);
     detectEmbeddedDocuments(text, this.nestedScan, found);

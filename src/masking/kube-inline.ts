@@ -5,27 +5,24 @@
 import { decodesToText, isBase64 } from './validators.ts';
 import type { Span } from './detectors/types.ts';
 
-// `"data":`, `"stringData":` and their JSON-escaped forms all end in `ata":` or `ata\":`. The
-// search is for that whole tail: searching `":` alone stops at every key of every JSON object.
-const INLINE_ANCHORS = ['":', '\\":'];
-
+// `"data":`, `"stringData":` and their JSON-escaped forms all end in `ata":` or `ata\":`. One
+// search for `ata` finds both (searching `":` alone would stop at every key of every object).
 export function detectInlineMaps(text: string, spans: Span[]): void {
-  for (const anchor of INLINE_ANCHORS) {
-    const escaped = anchor.length === 3;
-    const tail = `ata${anchor}`;
-    for (let hit = text.indexOf(tail); hit !== -1; hit = text.indexOf(tail, hit + tail.length)) {
-      const end = hit;
-      const q = escaped ? '\\"' : '"';
-      const field = text.startsWith(`${q}stringData`, end - 10 - q.length) ? 'stringData' : text.startsWith(`${q}data`, end - 1 - q.length) ? 'data' : null;
-      if (field === null) continue;
-      const at = end - (field === 'data' ? 1 : 10) - q.length;
-      let i = end + tail.length;
-      while (text[i] === ' ') i++;
-      if (text[i] === '{' && !(field === 'data' && isConfigMapLine(text, at))) {
-        const values = parseFlatMap(text, i, escaped);
-        for (let v = 0; v < values.length; v += 2) {
-          push(spans, values[v] as number, values[v + 1] as number, field === 'data' ? 'base64' : 'bracket');
-        }
+  for (let hit = text.indexOf('ata'); hit !== -1; hit = text.indexOf('ata', hit + 3)) {
+    const escaped = text.charCodeAt(hit + 3) === 92;
+    const tail = escaped ? 'ata\\":' : 'ata":';
+    if (!text.startsWith(tail, hit)) continue;
+    const end = hit;
+    const q = escaped ? '\\"' : '"';
+    const field = text.startsWith(`${q}stringData`, end - 10 - q.length) ? 'stringData' : text.startsWith(`${q}data`, end - 1 - q.length) ? 'data' : null;
+    if (field === null) continue;
+    const at = end - (field === 'data' ? 1 : 10) - q.length;
+    let i = end + tail.length;
+    while (text[i] === ' ') i++;
+    if (text[i] === '{' && !(field === 'data' && isConfigMapLine(text, at))) {
+      const values = parseFlatMap(text, i, escaped);
+      for (let v = 0; v < values.length; v += 2) {
+        push(spans, values[v] as number, values[v + 1] as number, field === 'data' ? 'base64' : 'bracket');
       }
     }
   }

@@ -43,6 +43,10 @@ const AFTER_SECRET_LINES = 40;
  */
 export function mayStartTranscriptState(text: string, at: number): boolean {
   if (!text.startsWith('secret', at)) return true; // base64, openssl: rare enough to read the line
+  // READS_SECRET ends in a `secret` after whitespace: `/var/run/secrets`, `secretName` are not it
+  // (another `secret` of the line, after a blank, is looked at on its own).
+  const before = text.charCodeAt(at - 1);
+  if (!((before >= 9 && before <= 13) || before === 32 || before === 160)) return false;
   const lineStart = text.lastIndexOf('\n', at) + 1;
   const head = text.slice(Math.max(lineStart, at - 200), at);
   return head.includes('get ') || head.includes('describe ') || head.includes('edit ') || head.includes('view-secret');
