@@ -6,7 +6,7 @@ import { decodesToText, isBase64 } from './validators.ts';
 import { looksLikeSecretValue } from './detectors/secret-values.ts';
 import type { Span } from './detectors/types.ts';
 import {
-  initialTranscriptState, isTranscriptActive, mayStartTranscriptState, sawSecret, transcriptLine, TRANSCRIPT_WORDS, type TranscriptState,
+  afterSecretLine, initialTranscriptState, isTranscriptActive, mayStartTranscriptState, sawSecret, transcriptLine, TRANSCRIPT_WORDS, type TranscriptState,
 } from './transcript.ts';
 
 interface DataBlock {
@@ -74,6 +74,10 @@ const ENV_VALUE = /^[ \t]*(?:- +)?"?value"?[ \t]*:[ \t]*(.*?),?[ \t]*$/;
 const DESCRIBE_ENTRY = /^([^\s:]+):[ \t]+(\S.*?)[ \t]*$/;
 const PEM_BODY = /^(?:[A-Za-z0-9+/=]*|(?:Proc-Type|DEK-Info|Comment|Version):.*)$/;
 
+/** A recent Secret read is all that is going on. */
+const onlyAfterSecret = (s: StructureState) =>
+  s.transcript.afterSecret > 0 && s.transcript.decodeLines === 0 && s.block === null && s.describe === 0 && s.pem === null && !s.envPending;
+
 const isActive = (s: StructureState) =>
   s.block !== null || s.describe !== 0 || s.pem !== null || s.envPending || isTranscriptActive(s.transcript);
 
@@ -115,6 +119,17 @@ export function walkStructure(
     if (lineEnd === -1) lineEnd = text.length;
     while (t < commands.length && (commands[t] as number) < pos) t++;
     const mayBeCommand = t < commands.length && (commands[t] as number) < lineEnd;
+    if (!mayBeCommand && onlyAfterSecret(state)) {
+      // Only a recent Secret read keeps the walk going: a line that holds no candidate can be
+      // nothing but a lone token (processLine would find nothing else in it), so it is counted
+      // and checked as one without the rest.
+      while (c < all.length && (all[c] as number) < pos) c++;
+      if (c === all.length || (all[c] as number) >= lineEnd) {
+        afterSecretLine(text, pos, lineEnd, 0, state.transcript, spans);
+        pos = lineEnd + 1;
+        continue;
+      }
+    }
     const wasCertificate = state.pem === 'certificate';
     processLine(text, pos, lineEnd, state, spans, mayBeCommand);
     if (wasCertificate || state.pem === 'certificate') certificates.push(pos, lineEnd);

@@ -86,19 +86,27 @@ export function transcriptLine(line: string, ls: number, state: TranscriptState,
     }
   }
   if (mayBeCommand && commandLine(line, state)) return false;
-  if (state.afterSecret > 0) {
-    state.afterSecret--;
-    // Most lines have a blank inside (`key: value`): found without trimming or a regex.
-    let start = 0;
-    let stop = line.length;
-    while (start < stop && isBlank(line.charCodeAt(start))) start++;
-    while (stop > start && isBlank(line.charCodeAt(stop - 1))) stop--;
-    if (stop - start < 8 || hasBlankWithin(line, start, stop)) return false;
-    if (passwordLike(line.slice(start, stop))) {
-      spans.push({ start: ls + start, end: ls + stop, id: 'secret-like-token', style: 'bracket', priority: 60, counted: true });
-    }
-  }
+  if (state.afterSecret > 0) afterSecretLine(line, 0, line.length, ls, state, spans);
   return false;
+}
+
+/**
+ * A line [from, to) of `text` while a Secret read is recent: counted, and masked when it is a lone
+ * password-like token. Spans are at `offset` plus the text's indices. What transcriptLine does
+ * with a line that is neither a command nor decoded output; the structure walker calls it alone
+ * for lines nothing else could concern, without slicing them.
+ */
+export function afterSecretLine(text: string, from: number, to: number, offset: number, state: TranscriptState, spans: Span[]): void {
+  state.afterSecret--;
+  // Most lines have a blank inside (`key: value`): found without trimming or a regex.
+  let start = from;
+  let stop = to;
+  while (start < stop && isBlank(text.charCodeAt(start))) start++;
+  while (stop > start && isBlank(text.charCodeAt(stop - 1))) stop--;
+  if (stop - start < 8 || hasBlankWithin(text, start, stop)) return;
+  if (passwordLike(text.slice(start, stop))) {
+    spans.push({ start: offset + start, end: offset + stop, id: 'secret-like-token', style: 'bracket', priority: 60, counted: true });
+  }
 }
 
 const isBlank = (c: number) => c === 32 || c === 9 || c === 13;
