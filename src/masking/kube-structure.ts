@@ -63,8 +63,12 @@ function mayNameSecretEnv(text: string, keyEnd: number): boolean {
   while (end > keyEnd && (c === 32 || c === 9)) c = text.charCodeAt(--end - 1);
   if (c === 44) c = text.charCodeAt(--end - 1);
   if (c === 34 || c === 39) end--;
+  // The last two letters of every SECRET_ENV_NAME word, tested before the regex (most names fail).
+  if (!SECRET_ENV_ENDINGS.has(((text.charCodeAt(end - 2) | 32) << 8) | (text.charCodeAt(end - 1) | 32))) return false;
   return SECRET_ENV_NAME.test(text.slice(Math.max(keyEnd, end - 24), end));
 }
+
+const SECRET_ENV_ENDINGS = new Set(['rd', 'wd', 'se', 'ss', 'et', 'en', 'ey', 'al', 'ls', 'ng', 'sn'].map((e) => (e.charCodeAt(0) << 8) | e.charCodeAt(1)));
 const KEY_LINE = /^([ \t]*)(- +)?"?(apiVersion|kind|data|stringData|name)"?[ \t]*:[ \t]*(.*?)[ \t]*$/;
 // The value is `.*` ending in a non-blank, not a lazy `.*?` before `[ \t]*$`: the same capture,
 // but a lazy value tries `[ \t]*$` after every character of a kilobyte-long base64 value.

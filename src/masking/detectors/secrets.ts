@@ -108,7 +108,9 @@ export const authHeader: Detector = {
   category: 'secret',
   priority: 30,
   // Unanchored: irregexp finds the case-insensitive literals faster than lower-casing the block.
-  regex: /((?<![A-Za-z0-9_])(?:bearer|basic)[ \t]+)([A-Za-z0-9._~+/-]{8,}=*)/gi,
+  // Led by the `b` both words share, with the word boundary looked for behind it: a regex led by
+  // a lookbehind or an alternation is tried at every position, one led by a letter skips ahead.
+  regex: /((?:b(?<![A-Za-z0-9_]b)(?:earer|asic))[ \t]+)([A-Za-z0-9._~+/-]{8,}=*)/gi,
   valueGroup: 2,
   validate(value, text, start) {
     const scheme = text.slice(Math.max(0, start - 12), start).toLowerCase();
