@@ -107,10 +107,12 @@ export const authHeader: Detector = {
   description: 'Bearer tokens and Basic credentials after an Authorization scheme',
   category: 'secret',
   priority: 30,
-  // Unanchored: irregexp finds the case-insensitive literals faster than lower-casing the block.
-  // Led by the `b` both words share, with the word boundary looked for behind it: a regex led by
-  // a lookbehind or an alternation is tried at every position, one led by a letter skips ahead.
-  regex: /((?:b(?<![A-Za-z0-9_]b)(?:earer|asic))[ \t]+)([A-Za-z0-9._~+/-]{8,}=*)/gi,
+  // Lower-casing a block (one-byte strings: a fraction of a millisecond per MB) and searching
+  // the words costs less than a case-insensitive regex over the block, which irregexp tries at
+  // every position; the regex then runs on the lines holding one.
+  anchors: ['bearer', 'basic'],
+  anchorsIgnoreCase: true,
+  regex: /((?<![A-Za-z0-9_])(?:bearer|basic)[ \t]+)([A-Za-z0-9._~+/-]{8,}=*)/gi,
   valueGroup: 2,
   validate(value, text, start) {
     const scheme = text.slice(Math.max(0, start - 12), start).toLowerCase();
