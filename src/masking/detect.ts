@@ -18,6 +18,7 @@ export function detect(text: string, detectors: readonly Detector[], keys: reado
   // Lower-casing a block costs as much as several regex passes: only for case-insensitive anchors.
   let lower: string | undefined;
   let gated: Map<(text: string) => number[], number[]> | undefined;
+  let sharedLines: Map<string, number[]> | undefined;
   const covers = coversOf(spans);
   for (const detector of detectors) {
     if (detector.priority >= COVER_PRIORITY) throw new Error(`detector ${detector.id}: priority must stay below ${COVER_PRIORITY}`);
@@ -50,7 +51,14 @@ export function detect(text: string, detectors: readonly Detector[], keys: reado
       continue;
     }
     const hay = detector.anchorsIgnoreCase ? (lower ??= text.toLowerCase()) : text;
-    const lines = anchoredLines(hay, detector.anchors);
+    // Detectors anchored on the same single literal share its search (`_` for several vendors).
+    let lines: number[] | undefined;
+    if (detector.anchors.length === 1 && !detector.anchorsIgnoreCase) {
+      const anchor = detector.anchors[0] as string;
+      sharedLines ??= new Map();
+      lines = sharedLines.get(anchor);
+      if (!lines) sharedLines.set(anchor, (lines = anchoredLines(hay, detector.anchors)));
+    } else lines = anchoredLines(hay, detector.anchors);
     for (let i = 0; i < lines.length; i += 2) {
       scan(text.slice(lines[i], lines[i + 1]), lines[i] as number, text, detector, spans, covers);
     }
