@@ -111,11 +111,14 @@ export function afterSecretLine(text: string, from: number, to: number, offset: 
 
 const isBlank = (c: number) => c === 32 || c === 9 || c === 13;
 
-function hasBlankWithin(line: string, start: number, stop: number): boolean {
-  const space = line.indexOf(' ', start);
-  if (space !== -1 && space < stop) return true;
-  const tab = line.indexOf('\t', start);
-  return tab !== -1 && tab < stop;
+function hasBlankWithin(text: string, start: number, stop: number): boolean {
+  // A loop, not indexOf: `text` may be a whole block, and a search for a tab that is not there
+  // would run to its end from every line.
+  for (let i = start; i < stop; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9) return true;
+  }
+  return false;
 }
 
 /** Sets the state a command line starts (a decode, a Secret read); true when it was one. */
