@@ -203,12 +203,16 @@ function quoteAt(depth: number): string {
 }
 
 function locate(text: string, from: number, to: number, findings: Finding[], spans: Span[]): void {
+  // Searched within the document's own range: a search of the block for a value not in the
+  // document would run on past it, for every value of every document (quadratic in the block).
+  const doc = text.slice(from, to);
   for (const finding of findings) {
     const quote = quoteAt(finding.depth);
     // A string of a document `depth` escapes deep is written escaped once more than its quote.
     for (const form of encoded(finding.value, finding.depth + 1)) {
       if (form.length === 0) continue;
-      for (let at = text.indexOf(form, from); at !== -1 && at + form.length <= to; at = text.indexOf(form, at + form.length)) {
+      for (let found = doc.indexOf(form); found !== -1; found = doc.indexOf(form, found + form.length)) {
+        const at = from + found;
         if (finding.whole && !(text.startsWith(quote, at - quote.length) && text.startsWith(quote, at + form.length))) continue;
         spans.push({ start: at, end: at + form.length, id: finding.id, style: finding.style, priority: 70, counted: true });
       }
