@@ -1,7 +1,7 @@
 // The relay's JSON API (version 1): request bodies and answers, shared by server and client.
 import type { CommandIntent } from '../kubectl/intent.ts';
 import type { LocalFacts } from '../kubectl/local-facts.ts';
-import type { MaskProfile, RiskScore } from '../policy/types.ts';
+import type { MaskingSettings, MaskProfile, RiskScore } from '../policy/types.ts';
 import type { ContentDigest } from './content-digest.ts';
 import type { SignedManifest, SessionDraft } from './manifest.ts';
 
@@ -60,6 +60,8 @@ export type AllowAnswer = {
   requestId?: string;
   /** Present when the relay knows the target cluster: the session then runs through its gateway (gateway mode). */
   gateway?: GatewayGrant;
+  /** The policy's `masking:` settings, applied with `mask` by the session's maskers; absent: none. */
+  masking?: MaskingSettings;
 };
 
 export type DenyAnswer = { decision: 'deny'; rule: string; message: string; risk: RiskScore; guardrail: boolean; requestId?: string };

@@ -99,8 +99,8 @@ export class BlockMasker {
     const certificates: number[] = [];
     const keys = scanKeys(text);
     const structureLines: number[] = [];
+    // Ascending, as scanKeys finds them.
     for (const hit of keys) if (isStructureKey(text, hit.keyStart, hit.keyEnd)) structureLines.push(hit.start);
-    structureLines.sort((a, b) => a - b);
     walkStructure(text, prefix.length + walkFrom, structureLines, this.structure, found, certificates);
     detectInlineMaps(text, found);
     detectEmbeddedDocuments(text, this.nestedScan, found);
@@ -126,7 +126,8 @@ export class BlockMasker {
       const last = merged[merged.length - 1];
       if (last && last.end === clean.length) this.continuation = { id: last.id, style: last.style, rest };
       const lineStart = text.lastIndexOf('\n') + 1;
-      this.linePrefix = text.slice(Math.max(lineStart, text.length - PREFIX_CONTEXT));
+      // A copy: a slice would keep the whole block's text alive for as long as the line goes on.
+      this.linePrefix = Buffer.from(text.slice(Math.max(lineStart, text.length - PREFIX_CONTEXT)), 'latin1').toString('latin1');
     } else this.linePrefix = '';
     return this.render(block, clean, stripped?.map, merged);
   }

@@ -17,6 +17,8 @@ function keyEndingSet(detector: Detector): ReadonlySet<number> | undefined {
 export function detect(text: string, detectors: readonly Detector[], keys: readonly KeyHit[], spans: Span[]): void {
   // Lower-casing a block costs as much as several regex passes: only for case-insensitive anchors.
   let lower: string | undefined;
+  let gated: Map<(text: string) => number[], number[]> | undefined;
+  let sharedLines: Map<string, number[]> | undefined;
   const covers = coversOf(spans);
   for (const detector of detectors) {
     if (detector.priority >= COVER_PRIORITY) throw new Error(`detector ${detector.id}: priority must stay below ${COVER_PRIORITY}`);
@@ -24,9 +26,19 @@ export function detect(text: string, detectors: readonly Detector[], keys: reado
       const endings = keyEndingSet(detector);
       for (const hit of keys) {
         if (endings && !endings.has(hit.ending)) continue;
+        if (detector.keyWord && !detector.keyWord.test(text.slice(hit.keyStart, hit.keyEnd))) continue;
         detector.regex.lastIndex = hit.start;
         const m = detector.regex.exec(text);
         if (m) found(m, 0, text, detector, spans, covers);
+      }
+      continue;
+    }
+    if (detector.gate) {
+      gated ??= new Map();
+      let lines = gated.get(detector.gate);
+      if (!lines) gated.set(detector.gate, (lines = detector.gate(text)));
+      for (let i = 0; i < lines.length; i += 2) {
+        scan(text.slice(lines[i], lines[i + 1]), lines[i] as number, text, detector, spans, covers);
       }
       continue;
     }
@@ -39,7 +51,14 @@ export function detect(text: string, detectors: readonly Detector[], keys: reado
       continue;
     }
     const hay = detector.anchorsIgnoreCase ? (lower ??= text.toLowerCase()) : text;
-    const lines = anchoredLines(hay, detector.anchors);
+    // Detectors anchored on the same single literal share its search (`_` for several vendors).
+    let lines: number[] | undefined;
+    if (detector.anchors.length === 1 && !detector.anchorsIgnoreCase) {
+      const anchor = detector.anchors[0] as string;
+      sharedLines ??= new Map();
+      lines = sharedLines.get(anchor);
+      if (!lines) sharedLines.set(anchor, (lines = anchoredLines(hay, detector.anchors)));
+    } else lines = anchoredLines(hay, detector.anchors);
     for (let i = 0; i < lines.length; i += 2) {
       scan(text.slice(lines[i], lines[i + 1]), lines[i] as number, text, detector, spans, covers);
     }

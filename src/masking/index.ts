@@ -45,6 +45,14 @@ export interface MaskingOptions {
   fingerprintKey?: Uint8Array;
 }
 
+/** A policy's `masking:` settings (as the relay sends them with an allow) on top of a profile. */
+export function policyMasking(
+  profile: MaskProfileName,
+  settings?: { allowDomains?: string[]; allow?: string[]; detectors?: CustomDetectorSpec[] },
+): MaskingOptions {
+  return { profile, allowDomains: settings?.allowDomains, allow: settings?.allow, customDetectors: settings?.detectors };
+}
+
 /**
  * `memory`: values masked earlier in the session, masked again wherever they recur; give every
  * masker of one session (stdout, stderr, typed input) the same one.

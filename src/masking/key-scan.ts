@@ -46,33 +46,41 @@ export interface KeyHit {
 const isKeyChar = (c: number) =>
   (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46;
 
+/** Every key hit of the block, in ascending order (the `:` and `=` searches run side by side). */
 export function scanKeys(text: string): KeyHit[] {
   const hits: KeyHit[] = [];
-  for (let n = 0; n < 2; n++) {
-    const sep = n === 0 ? ':' : '=';
-    for (let at = text.indexOf(sep); at !== -1; at = text.indexOf(sep, at + 1)) {
-      let e = at;
-      // charCodeAt(-1) is NaN, which ends the walk like any other character would.
-      let c = text.charCodeAt(e - 1);
-      while (c === 32 || c === 9) c = text.charCodeAt(--e - 1);
-      if (c === 34 || c === 39) {
-        e--;
-        if (text.charCodeAt(e - 1) === 92) e--;
-        c = text.charCodeAt(e - 1);
-      }
-      if (e < 3) continue;
-      const b = text.charCodeAt(e - 2);
-      const a = text.charCodeAt(e - 3);
-      if (ENDING_FILTER[filterIndex(a, b, c)] !== 1 || !isKeyChar(c)) continue;
-      const ending = code(a, b, c);
-      if (!ENDINGS.has(ending)) continue;
-      let s = e - 1;
-      while (s > 0 && isKeyChar(text.charCodeAt(s - 1))) s--;
-      let start = s;
-      const before = text.charCodeAt(s - 1);
-      if (before === 34 || before === 39) start = text.charCodeAt(s - 2) === 92 ? s - 2 : s - 1;
-      hits.push({ start, keyStart: s, keyEnd: e, ending });
+  let colon = text.indexOf(':');
+  let equals = text.indexOf('=');
+  while (colon !== -1 || equals !== -1) {
+    let at: number;
+    if (equals === -1 || (colon !== -1 && colon < equals)) {
+      at = colon;
+      colon = text.indexOf(':', at + 1);
+    } else {
+      at = equals;
+      equals = text.indexOf('=', at + 1);
     }
+    let e = at;
+    // charCodeAt(-1) is NaN, which ends the walk like any other character would.
+    let c = text.charCodeAt(e - 1);
+    while (c === 32 || c === 9) c = text.charCodeAt(--e - 1);
+    if (c === 34 || c === 39) {
+      e--;
+      if (text.charCodeAt(e - 1) === 92) e--;
+      c = text.charCodeAt(e - 1);
+    }
+    if (e < 3) continue;
+    const b = text.charCodeAt(e - 2);
+    const a = text.charCodeAt(e - 3);
+    if (ENDING_FILTER[filterIndex(a, b, c)] !== 1 || !isKeyChar(c)) continue;
+    const ending = code(a, b, c);
+    if (!ENDINGS.has(ending)) continue;
+    let s = e - 1;
+    while (s > 0 && isKeyChar(text.charCodeAt(s - 1))) s--;
+    let start = s;
+    const before = text.charCodeAt(s - 1);
+    if (before === 34 || before === 39) start = text.charCodeAt(s - 2) === 92 ? s - 2 : s - 1;
+    hits.push({ start, keyStart: s, keyEnd: e, ending });
   }
   return hits;
 }

@@ -5,28 +5,25 @@
 import { decodesToText, isBase64 } from './validators.ts';
 import type { Span } from './detectors/types.ts';
 
-// `"data":`, `"stringData":` and their JSON-escaped forms all end in `ata":` or `ata\":`. The
-// search is for that whole tail: searching `":` alone stops at every key of every JSON object.
-const INLINE_ANCHORS = ['":', '\\":'];
-
+// `"data": {`, `"stringData":{` and their JSON-escaped forms: found from the `{` (rare outside
+// JSON), then the key before it. A search for the key's `ata":` stops at every `a` of the text.
 export function detectInlineMaps(text: string, spans: Span[]): void {
-  for (const anchor of INLINE_ANCHORS) {
-    const escaped = anchor.length === 3;
-    const tail = `ata${anchor}`;
-    for (let hit = text.indexOf(tail); hit !== -1; hit = text.indexOf(tail, hit + tail.length)) {
-      const end = hit;
-      const q = escaped ? '\\"' : '"';
-      const field = text.startsWith(`${q}stringData`, end - 10 - q.length) ? 'stringData' : text.startsWith(`${q}data`, end - 1 - q.length) ? 'data' : null;
-      if (field === null) continue;
-      const at = end - (field === 'data' ? 1 : 10) - q.length;
-      let i = end + tail.length;
-      while (text[i] === ' ') i++;
-      if (text[i] === '{' && !(field === 'data' && isConfigMapLine(text, at))) {
-        const values = parseFlatMap(text, i, escaped);
-        for (let v = 0; v < values.length; v += 2) {
-          push(spans, values[v] as number, values[v + 1] as number, field === 'data' ? 'base64' : 'bracket');
-        }
-      }
+  for (let brace = text.indexOf('{'); brace !== -1; brace = text.indexOf('{', brace + 1)) {
+    let colon = brace - 1;
+    while (text.charCodeAt(colon) === 32) colon--;
+    if (text.charCodeAt(colon) !== 58 || text.charCodeAt(colon - 1) !== 34) continue;
+    const escaped = text.charCodeAt(colon - 2) === 92;
+    const tail = escaped ? 'ata\\":' : 'ata":';
+    const end = colon + 1 - tail.length;
+    if (!text.startsWith(tail, end)) continue;
+    const q = escaped ? '\\"' : '"';
+    const field = text.startsWith(`${q}stringData`, end - 10 - q.length) ? 'stringData' : text.startsWith(`${q}data`, end - 1 - q.length) ? 'data' : null;
+    if (field === null) continue;
+    const at = end - (field === 'data' ? 1 : 10) - q.length;
+    if (field === 'data' && isConfigMapLine(text, at)) continue;
+    const values = parseFlatMap(text, brace, escaped);
+    for (let v = 0; v < values.length; v += 2) {
+      push(spans, values[v] as number, values[v + 1] as number, field === 'data' ? 'base64' : 'bracket');
     }
   }
   detectBareMaps(text, spans);
@@ -121,7 +118,15 @@ function detectBareMaps(text: string, spans: Span[]): void {
     if (!strings.some(secretish)) continue;
     for (let v = 0; v < values.length; v += 2) push(spans, values[v] as number, values[v + 1] as number, 'base64');
   }
-  if (text.includes('map[')) {
+  // `map[` found by its `[` (rare outside JSON arrays), not its common `m`.
+  let mapAt = -1;
+  for (let at = text.indexOf('['); at !== -1; at = text.indexOf('[', at + 1)) {
+    if (text.startsWith('map', at - 3)) {
+      mapAt = at;
+      break;
+    }
+  }
+  if (mapAt !== -1) {
     for (const m of text.matchAll(GO_MAP)) {
       const pairs = (m[1] as string).trim().split(' ');
       if (!pairs.some((p) => secretish(p.slice(p.indexOf(':') + 1)))) continue;

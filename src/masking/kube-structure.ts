@@ -6,7 +6,7 @@ import { decodesToText, isBase64 } from './validators.ts';
 import { looksLikeSecretValue } from './detectors/secret-values.ts';
 import type { Span } from './detectors/types.ts';
 import {
-  initialTranscriptState, isTranscriptActive, mayStartTranscriptState, sawSecret, transcriptLine, TRANSCRIPT_WORDS, type TranscriptState,
+  afterSecretLine, initialTranscriptState, isTranscriptActive, mayStartTranscriptState, sawSecret, transcriptLine, TRANSCRIPT_WORDS, type TranscriptState,
 } from './transcript.ts';
 
 interface DataBlock {
@@ -44,9 +44,31 @@ const STRUCTURE_KEYS = ['apiVersion', 'kind', 'data', 'stringData', 'name'];
 export function isStructureKey(text: string, start: number, end: number): boolean {
   const length = end - start;
   if (length !== 4 && length !== 10) return false;
-  for (const key of STRUCTURE_KEYS) if (key.length === length && text.startsWith(key, start)) return true;
+  for (const key of STRUCTURE_KEYS) {
+    if (key.length === length && text.startsWith(key, start)) return key !== 'name' || mayNameSecretEnv(text, end);
+  }
   return false;
 }
+
+/**
+ * Whether the `name:` line whose key ends at `keyEnd` may name a secret env var: what the walker
+ * does with a name line (processLine) when nothing else is going on. Kubernetes output holds a
+ * `name:` every few lines; most end in no secret word and need no visit.
+ */
+function mayNameSecretEnv(text: string, keyEnd: number): boolean {
+  let end = text.indexOf('\n', keyEnd);
+  if (end === -1) end = text.length;
+  let c = text.charCodeAt(end - 1);
+  if (c === 13) c = text.charCodeAt(--end - 1);
+  while (end > keyEnd && (c === 32 || c === 9)) c = text.charCodeAt(--end - 1);
+  if (c === 44) c = text.charCodeAt(--end - 1);
+  if (c === 34 || c === 39) end--;
+  // The last two letters of every SECRET_ENV_NAME word, tested before the regex (most names fail).
+  if (!SECRET_ENV_ENDINGS.has(((text.charCodeAt(end - 2) | 32) << 8) | (text.charCodeAt(end - 1) | 32))) return false;
+  return SECRET_ENV_NAME.test(text.slice(Math.max(keyEnd, end - 24), end));
+}
+
+const SECRET_ENV_ENDINGS = new Set(['rd', 'wd', 'se', 'ss', 'et', 'en', 'ey', 'al', 'ls', 'ng', 'sn'].map((e) => (e.charCodeAt(0) << 8) | e.charCodeAt(1)));
 const KEY_LINE = /^([ \t]*)(- +)?"?(apiVersion|kind|data|stringData|name)"?[ \t]*:[ \t]*(.*?)[ \t]*$/;
 // The value is `.*` ending in a non-blank, not a lazy `.*?` before `[ \t]*$`: the same capture,
 // but a lazy value tries `[ \t]*$` after every character of a kilobyte-long base64 value.
@@ -55,6 +77,10 @@ const SECRET_ENV_NAME = /(?:PASSWORD|PASSWD|PASSPHRASE|PASS|PWD|SECRET|TOKEN|API
 const ENV_VALUE = /^[ \t]*(?:- +)?"?value"?[ \t]*:[ \t]*(.*?),?[ \t]*$/;
 const DESCRIBE_ENTRY = /^([^\s:]+):[ \t]+(\S.*?)[ \t]*$/;
 const PEM_BODY = /^(?:[A-Za-z0-9+/=]*|(?:Proc-Type|DEK-Info|Comment|Version):.*)$/;
+
+/** A recent Secret read is all that is going on. */
+const onlyAfterSecret = (s: StructureState) =>
+  s.transcript.afterSecret > 0 && s.transcript.decodeLines === 0 && s.block === null && s.describe === 0 && s.pem === null && !s.envPending;
 
 const isActive = (s: StructureState) =>
   s.block !== null || s.describe !== 0 || s.pem !== null || s.envPending || isTranscriptActive(s.transcript);
@@ -97,6 +123,17 @@ export function walkStructure(
     if (lineEnd === -1) lineEnd = text.length;
     while (t < commands.length && (commands[t] as number) < pos) t++;
     const mayBeCommand = t < commands.length && (commands[t] as number) < lineEnd;
+    if (!mayBeCommand && onlyAfterSecret(state)) {
+      // Only a recent Secret read keeps the walk going: a line that holds no candidate can be
+      // nothing but a lone token (processLine would find nothing else in it), so it is counted
+      // and checked as one without the rest.
+      while (c < all.length && (all[c] as number) < pos) c++;
+      if (c === all.length || (all[c] as number) >= lineEnd) {
+        afterSecretLine(text, pos, lineEnd, 0, state.transcript, spans);
+        pos = lineEnd + 1;
+        continue;
+      }
+    }
     const wasCertificate = state.pem === 'certificate';
     processLine(text, pos, lineEnd, state, spans, mayBeCommand);
     if (wasCertificate || state.pem === 'certificate') certificates.push(pos, lineEnd);
@@ -123,12 +160,12 @@ function mask(spans: Span[], start: number, end: number, id: string, style: Span
 function processLine(text: string, ls: number, le: number, state: StructureState, spans: Span[], mayBeCommand: boolean): void {
   let end = le;
   if (text.charCodeAt(end - 1) === 13) end--;
-  if ((mayBeCommand || isTranscriptActive(state.transcript)) && transcriptLine(text, ls, end, state.transcript, spans, mayBeCommand)) return;
   const line = text.slice(ls, end);
+  if ((mayBeCommand || isTranscriptActive(state.transcript)) && transcriptLine(line, ls, state.transcript, spans, mayBeCommand)) return;
 
   if (state.pem !== null) {
     const body = line.trim();
-    if (line.includes('-----END')) state.pem = null;
+    if (hasDashed(line, 'END')) state.pem = null;
     else if (PEM_BODY.test(body)) {
       if (state.pem === 'private' && body.length > 0) {
         const at = ls + line.indexOf(body);
@@ -136,7 +173,7 @@ function processLine(text: string, ls: number, le: number, state: StructureState
         state.pemCounted = true;
       }
     } else state.pem = null;
-  } else if (line.includes('-----BEGIN ') && !line.includes('-----END')) {
+  } else if (hasDashed(line, 'BEGIN ') && !hasDashed(line, 'END')) {
     if (line.includes('PRIVATE KEY')) {
       state.pem = 'private';
       state.pemCounted = false;
@@ -157,6 +194,7 @@ function processLine(text: string, ls: number, le: number, state: StructureState
 
   if (state.block !== null && blockLine(line, ls, end, state, state.block, spans)) return;
 
+  if (!mayBeKeyLine(line)) return;
   const m = KEY_LINE.exec(line);
   if (!m) return;
   const column = (m[1] as string).length + (m[2] ?? '').length;
@@ -177,6 +215,37 @@ function processLine(text: string, ls: number, le: number, state: StructureState
     const mode = key === 'stringData' || kind === 'Secret' ? 'all' : kind === null ? 'heuristic' : kind === 'ConfigMap' ? 'none' : 'heuristic';
     state.block = { indent: column, field: key as DataBlock['field'], mode, scalarIndent: -1, scalarCounted: false };
   }
+}
+
+/**
+ * `line.includes('-----' + word)`, searched by the word: V8 searches a needle of seven characters
+ * or more by Boyer-Moore-Horspool, set up anew on each call, and this runs on every line walked.
+ */
+function hasDashed(line: string, word: string): boolean {
+  for (let at = line.indexOf(word, 5); at !== -1; at = line.indexOf(word, at + 1)) {
+    if (line.startsWith('-----', at - 5)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether KEY_LINE may match: its key (after indentation, `- ` and a quote) starts with the first
+ * letter of one. While a Secret was just read every line is walked, and most are none of these.
+ */
+function mayBeKeyLine(line: string): boolean {
+  let i = 0;
+  let c = line.charCodeAt(0);
+  while (c === 32 || c === 9) c = line.charCodeAt(++i);
+  if (c === 45) {
+    c = line.charCodeAt(++i);
+    if (c !== 32) return false;
+    while (c === 32) c = line.charCodeAt(++i);
+  }
+  if (c === 34) c = line.charCodeAt(++i);
+  const key = c === 97 ? 'apiVersion' : c === 107 ? 'kind' : c === 100 ? 'data' : c === 115 ? 'stringData' : c === 110 ? 'name' : '';
+  if (key === '' || !line.startsWith(key, i)) return false;
+  const after = line.charCodeAt(i + key.length);
+  return after === 58 || after === 34 || after === 32 || after === 9;
 }
 
 /** Returns true when the line belonged to the Data section of `kubectl describe secret`. */

@@ -97,12 +97,17 @@ export class MaskedValueMemory {
     if (value.length < MIN_VALUE || value.length > this.limits.maxValueBytes) return false;
     const known = this.values.get(value);
     if (known !== undefined) {
+      // Moved to the newest end under a key of its own (see below).
       this.values.delete(value);
-      this.values.set(value, known);
+      this.values.set(Buffer.from(value, 'latin1').toString('latin1'), known);
       return false;
     }
     if (notSecret(value)) return false;
-    const base64 = Buffer.from(value, 'latin1').toString('base64');
+    const bytes = Buffer.from(value, 'latin1');
+    // Kept as a string of its own: the value is a slice of a block's text, which it would keep
+    // alive (64 KiB and more) for as long as it is remembered.
+    value = bytes.toString('latin1');
+    const base64 = bytes.toString('base64');
     const size = value.length + base64.length;
     if (size > this.limits.maxBytes || this.limits.maxValues < 1) return false;
     while (this.values.size >= this.limits.maxValues || this.bytes + size > this.limits.maxBytes) this.forgetOldest();

@@ -33,6 +33,11 @@ function cutPoint(text: string, start: number): number {
   return start + SEGMENT;
 }
 
+/** Text of its own (latin1, one char per byte), holding no reference to a larger string. */
+export function detachedText(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
 export function createBlockStreamingMasker(config: BlockMaskerConfig): StreamingMasker {
   const masker = new BlockMasker(config);
   /** The held partial line, as text and as the bytes it came from. */
@@ -83,8 +88,11 @@ export function createBlockStreamingMasker(config: BlockMaskerConfig): Streaming
         continues = true;
         blockStart = cut;
       }
-      pending = text.slice(blockStart);
       pendingBytes = out.copyFrom(blockStart);
+      // Decoded from its own bytes, not sliced from `text`: a slice would keep this push's whole
+      // text alive until the next one, so that every block's text outlived a young-generation
+      // collection and was promoted (the pipe then spent more time collecting than masking).
+      pending = detachedText(pendingBytes);
       return out.bytes();
     },
     flush() {

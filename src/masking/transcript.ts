@@ -43,6 +43,10 @@ const AFTER_SECRET_LINES = 40;
  */
 export function mayStartTranscriptState(text: string, at: number): boolean {
   if (!text.startsWith('secret', at)) return true; // base64, openssl: rare enough to read the line
+  // READS_SECRET ends in a `secret` after whitespace: `/var/run/secrets`, `secretName` are not it
+  // (another `secret` of the line, after a blank, is looked at on its own).
+  const before = text.charCodeAt(at - 1);
+  if (!((before >= 9 && before <= 13) || before === 32 || before === 160)) return false;
   const lineStart = text.lastIndexOf('\n', at) + 1;
   const head = text.slice(Math.max(lineStart, at - 200), at);
   return head.includes('get ') || head.includes('describe ') || head.includes('edit ') || head.includes('view-secret');
@@ -54,12 +58,11 @@ export function sawSecret(state: TranscriptState): void {
 }
 
 /**
- * Handles one line [ls, end) of `text` (without its newline); `mayBeCommand`: it holds one of
+ * Handles one line (without its newline) that starts at `ls` of the text; `mayBeCommand`: it holds one of
  * TRANSCRIPT_WORDS where a command could. Returns true when the line was masked as decoded output
  * (the caller need not look further at it).
  */
-export function transcriptLine(text: string, ls: number, end: number, state: TranscriptState, spans: Span[], mayBeCommand: boolean): boolean {
-  const line = text.slice(ls, end);
+export function transcriptLine(line: string, ls: number, state: TranscriptState, spans: Span[], mayBeCommand: boolean): boolean {
   if (state.decodeLines > 0) {
     const prompt = state.prompt;
     const promptAt = prompt === '' ? -1 : line.startsWith(prompt.trimEnd()) ? 0 : line.lastIndexOf(prompt);
@@ -83,28 +86,39 @@ export function transcriptLine(text: string, ls: number, end: number, state: Tra
     }
   }
   if (mayBeCommand && commandLine(line, state)) return false;
-  if (state.afterSecret > 0) {
-    state.afterSecret--;
-    // Most lines have a blank inside (`key: value`): found without trimming or a regex.
-    let start = 0;
-    let stop = line.length;
-    while (start < stop && isBlank(line.charCodeAt(start))) start++;
-    while (stop > start && isBlank(line.charCodeAt(stop - 1))) stop--;
-    if (stop - start < 8 || hasBlankWithin(line, start, stop)) return false;
-    if (passwordLike(line.slice(start, stop))) {
-      spans.push({ start: ls + start, end: ls + stop, id: 'secret-like-token', style: 'bracket', priority: 60, counted: true });
-    }
-  }
+  if (state.afterSecret > 0) afterSecretLine(line, 0, line.length, ls, state, spans);
   return false;
+}
+
+/**
+ * A line [from, to) of `text` while a Secret read is recent: counted, and masked when it is a lone
+ * password-like token. Spans are at `offset` plus the text's indices. What transcriptLine does
+ * with a line that is neither a command nor decoded output; the structure walker calls it alone
+ * for lines nothing else could concern, without slicing them.
+ */
+export function afterSecretLine(text: string, from: number, to: number, offset: number, state: TranscriptState, spans: Span[]): void {
+  state.afterSecret--;
+  // Most lines have a blank inside (`key: value`): found without trimming or a regex.
+  let start = from;
+  let stop = to;
+  while (start < stop && isBlank(text.charCodeAt(start))) start++;
+  while (stop > start && isBlank(text.charCodeAt(stop - 1))) stop--;
+  if (stop - start < 8 || hasBlankWithin(text, start, stop)) return;
+  if (passwordLike(text.slice(start, stop))) {
+    spans.push({ start: offset + start, end: offset + stop, id: 'secret-like-token', style: 'bracket', priority: 60, counted: true });
+  }
 }
 
 const isBlank = (c: number) => c === 32 || c === 9 || c === 13;
 
-function hasBlankWithin(line: string, start: number, stop: number): boolean {
-  const space = line.indexOf(' ', start);
-  if (space !== -1 && space < stop) return true;
-  const tab = line.indexOf('\t', start);
-  return tab !== -1 && tab < stop;
+function hasBlankWithin(text: string, start: number, stop: number): boolean {
+  // A loop, not indexOf: `text` may be a whole block, and a search for a tab that is not there
+  // would run to its end from every line.
+  for (let i = start; i < stop; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9) return true;
+  }
+  return false;
 }
 
 /** Sets the state a command line starts (a decode, a Secret read); true when it was one. */
@@ -139,14 +153,17 @@ const PROMPT_ALONE = /^(?:[\w.-]+@)?[\w.-]+:[^\s]*[$#%>]$|^[$#%>]$/;
  */
 export function passwordLike(token: string): boolean {
   if (token.length < 8 || token.length > 256 || /\s/.test(token)) return false;
+  // JSON on one line (a last-applied annotation), a YAML key: the cheapest refusals first.
+  const first = token.charCodeAt(0);
+  if (first === 123 || first === 91 || first === 34 || token.endsWith(':')) return false;
   for (let i = 0; i < token.length; i++) {
     const c = token.charCodeAt(i);
     if (c < 0x21 || c > 0x7e) return false;
   }
   if (token.startsWith('[MASKED') || K8S_NAME.test(token) || UUID.test(token) || HEX.test(token)) return false;
   if (DIGEST.test(token) || NUMBERISH.test(token) || TIMESTAMP.test(token) || ASSIGNMENT.test(token)) return false;
-  // JSON on one line (a last-applied annotation), a YAML key, a shell prompt (`user@pod:/app#`).
-  if (/^[{["]/.test(token) || token.endsWith(':') || PROMPT_ALONE.test(token)) return false;
+  // A shell prompt (`user@pod:/app#`).
+  if (PROMPT_ALONE.test(token)) return false;
   // Paths, URLs and image references (`registry/app:1.2`, `app@sha256:…`).
   if (token.includes('/') && (token.startsWith('/') || token.startsWith('.') || token.includes('://') || /^[\w.-]+(?::\d+)?\/[\w./-]+(?:[:@][\w.:-]+)?$/.test(token))) {
     return false;

@@ -2,19 +2,20 @@
 // problem is reported with its line and field, and a policy with any problem does not load
 // (fail closed: a half-understood guardrail is worse than none, because it looks like one).
 import { isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, UsageError } from '../errors.ts';
+import { parseMaskingRules } from '../masking/rules.ts';
 import { canonicalResource } from '../kubectl/resources.ts';
 import { compileGlobs, type Matcher } from './glob.ts';
 import { readClusters, unlistedClusterPatterns } from './clusters.ts';
 import { MatchSchema, namespacePatternProblem } from './match-schema.ts';
 import { DEFAULT_RESOURCE_POINTS } from './risk.ts';
 import { DEFAULT_FIELDS, readRules, readRuleOptions, readThresholds, type RuleOptions } from './rule-schema.ts';
-import type { Policy, RiskSettings } from './types.ts';
+import type { MaskingSettings, MaskProfile, Policy, RiskSettings } from './types.ts';
 import { YamlReader, type Problem, type YamlNode } from './yaml-reader.ts';
 
 export const POLICY_VERSION = 1;
 
-const TOP_FIELDS = ['version', 'approvers', 'namespaceClasses', 'clusters', 'defaults', 'risk', 'rules'];
+const TOP_FIELDS = ['version', 'approvers', 'namespaceClasses', 'clusters', 'defaults', 'risk', 'rules', 'masking'];
 const RISK_FIELDS = ['approveAt', 'denyAt', 'agent', 'resources', 'namespaceClasses'];
 
 const BUILTIN_NAMESPACE_CLASSES = new Map([['production', ['prod', 'production', '*-prod']]]);
@@ -57,8 +58,9 @@ export function loadPolicy(text: string, source = 'policy.yaml'): Policy {
   const classPatterns = top.has('namespaceClasses') ? readClasses(reader, top.get('namespaceClasses')) : BUILTIN_NAMESPACE_CLASSES;
   const namespaceClasses = new Map<string, Matcher>([...classPatterns].map(([name, patterns]) => [name, compileGlobs(patterns)]));
   const risk = readRisk(reader, top.get('risk'), classPatterns);
+  const masking = top.has('masking') ? readMasking(reader, top.get('masking'), source) : undefined;
   const base: RuleOptions = {
-    description: null, action: 'approve', message: null, requireReason: false, mask: 'standard', record: true,
+    description: null, action: 'approve', message: null, requireReason: false, mask: masking?.profile ?? 'standard', record: true,
     approval: { groups: approverGroups, waitSec: 300, ttlSec: 3600 },
     thresholds: { approveAt: risk.approveAt, denyAt: risk.denyAt },
   };
@@ -78,7 +80,23 @@ export function loadPolicy(text: string, source = 'policy.yaml'): Policy {
   return {
     version: POLICY_VERSION, source, approverGroups, namespaceClasses, clusters, rules, risk,
     fallback: { ...fallback, id: 'default', line: reader.lineOf(top.get('defaults') ?? null), match: schema.read(null, '') },
+    ...(masking ? { masking: masking.settings } : {}),
   };
+}
+
+/**
+ * The `masking:` section, in the shape `hkubectl mask --rules` takes: its profile is the one rules
+ * get unless `defaults.mask` or their own `mask` says otherwise; the rest goes to every session.
+ */
+function readMasking(reader: YamlReader, node: YamlNode, source: string): { profile?: MaskProfile; settings: MaskingSettings } | undefined {
+  const resolved = reader.resolve(node);
+  try {
+    const rules = parseMaskingRules({ masking: resolved == null ? null : resolved.toJSON() }, source);
+    return { profile: rules.profile, settings: { allowDomains: rules.allowDomains, allow: rules.allow, detectors: rules.customDetectors } };
+  } catch (error) {
+    reader.problem(node, 'masking', error instanceof UsageError ? error.message.replace(`${source}: `, '') : String(error));
+    return undefined;
+  }
 }
 
 function checkVersion(reader: YamlReader, node: YamlNode, docNode: YamlNode): void {

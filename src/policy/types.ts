@@ -1,5 +1,6 @@
 // The validated, compiled policy and what evaluating it yields. Built once by loadPolicy
 // (load.ts); everything downstream trusts these types.
+import type { CustomDetectorSpec } from '../masking/custom-detectors.ts';
 import type { Matcher } from './glob.ts';
 import type { VerbClass } from './verbs.ts';
 
@@ -8,6 +9,17 @@ export type Action = (typeof ACTIONS)[number];
 
 export const MASK_PROFILES = ['standard', 'strict', 'secrets-only'] as const;
 export type MaskProfile = (typeof MASK_PROFILES)[number];
+
+/**
+ * What a policy's `masking:` section adds to the decided profile: the organisation's own email
+ * domains (and service accounts under them) that stay readable, values that may pass (literals
+ * or `/regex/`), and custom detectors (as `hkubectl mask --rules` takes them).
+ */
+export type MaskingSettings = {
+  allowDomains: string[];
+  allow: string[];
+  detectors: CustomDetectorSpec[];
+};
 
 export const ACTORS = ['agent', 'human'] as const;
 /** Humans are members of the policy's approver groups; every other identity is an agent. */
@@ -105,6 +117,8 @@ export interface Policy {
   /** What happens when no rule matches. */
   fallback: Rule;
   risk: RiskSettings;
+  /** The `masking:` section: allow-lists and custom detectors for every session's maskers. */
+  masking?: MaskingSettings;
 }
 
 export interface RiskFactor {

@@ -19,6 +19,7 @@ import { redactArgv } from '../contract/command-line.ts';
 import { pendingFiles, type SpoolEntry } from './spool.ts';
 import { needsTerminal, readsStdin } from './terminal-verbs.ts';
 import { runKubectlSession, type KubectlSessionResult } from './session.ts';
+import { policyMasking } from '../masking/index.ts';
 import { readContent, type ContentRead } from './content-read.ts';
 import { readsContent } from '../contract/content-sources.ts';
 import { sessionKubeconfigDir, sweepStaleKubeconfigs, writeSessionKubeconfig } from './session-kubeconfig.ts';
@@ -234,7 +235,7 @@ async function runSession(input: GovernedRunInput, run: KubectlRun, allow: Allow
     // Only what is recorded needs to pass through hkubectl; unrecorded, kubectl reads stdin itself.
     recordInput: allow.record && readsStdin(input.intent, input.args),
     ...(stdin ? { input: stdin } : {}),
-    masking: { profile: allow.mask },
+    masking: policyMasking(allow.mask, allow.masking),
     cast: allow.record
       ? {
           path: join(recordingsDir, `${allow.sessionId}.cast`),

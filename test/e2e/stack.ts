@@ -1,12 +1,13 @@
 // The whole system on 127.0.0.1, as an agent meets it: the sandbox cluster (demo seed), the dev
 // IdP (oidc-provider) with agent-7 and the approvers signed in through the real device flow, and
-// a relay with the default bank policy. `hk()` runs the real hkubectl as agent-7.
+// a relay with the default bank policy (or the one given). `hk()` runs the real hkubectl as agent-7.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDevIdp, type DevIdp } from '../../src/auth/dev-idp.ts';
 import { createTokenVerifier } from '../../src/auth/verify-token.ts';
 import { defaultPolicy } from '../../src/policy/index.ts';
+import type { Policy } from '../../src/policy/types.ts';
 import { createRelayClient, type RelayClient } from '../../src/relay/client/client.ts';
 import { startRelay, type Relay } from '../../src/relay/server/server.ts';
 import { parseSeedYaml } from '../../src/sandbox/seed.ts';
@@ -35,13 +36,13 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+export async function startStack(options: { policy?: Policy } = {}): Promise<Stack> {
   const root = await mkdtemp(join(tmpdir(), 'hk-e2e-'));
   const idp = await startDevIdp({ pollInterval: 0.1 });
   const people: Person[] = ['agent-7', 'alice', 'bob'];
   const logins = Object.fromEntries(await Promise.all(people.map(async (p) => [p, await loginFor(idp, root, p)] as const))) as Record<Person, { token: string; configDir: string }>;
   const verifier = createTokenVerifier({ issuers: [{ issuer: idp.issuer, audience: idp.clientId }] });
-  const relayOptions = { dataDir: await mkdtemp(join(root, 'relay-')), policy: defaultPolicy(), verifier };
+  const relayOptions = { dataDir: await mkdtemp(join(root, 'relay-')), policy: options.policy ?? defaultPolicy(), verifier };
   let relay = await startRelay(relayOptions);
   const relayAddress = new URL(relay.url);
   let relayRunning = true;

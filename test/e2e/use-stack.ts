@@ -1,6 +1,7 @@
 // The stack as a test file's fixture (stack.ts stays free of vitest: benches use it too).
 import { afterAll, beforeAll } from 'vitest';
 import { LongRun } from './sessions.ts';
+import type { Policy } from '../../src/policy/types.ts';
 import { podOf, startStack, type Stack } from './stack.ts';
 
 export type StackForTests = { stack: Stack; /** The first `web` pod in `podIn`. */ pod: string };
@@ -10,10 +11,10 @@ export type StackForTests = { stack: Stack; /** The first `web` pod in `podIn`. 
  * name of a `web` pod, when `podIn` names its namespace), stopped after them, with any LongRun
  * they left behind killed. The fields are set once the stack is up.
  */
-export function useStack(options: { podIn?: string } = {}): StackForTests {
+export function useStack(options: { podIn?: string; policy?: Policy } = {}): StackForTests {
   const fixture = {} as StackForTests;
   beforeAll(async () => {
-    fixture.stack = await startStack();
+    fixture.stack = await startStack({ policy: options.policy });
     if (options.podIn) fixture.pod = await podOf(fixture.stack, options.podIn, 'web');
   });
   afterAll(async () => {

@@ -41,6 +41,13 @@ export interface Detector {
    * detector rarely matches (the `@` of every image digest, for an email address).
    */
   readonly anchorStart?: (text: string, at: number) => number;
+  /**
+   * The lines of a block where this detector can find anything, as ascending [start, end) pairs:
+   * a necessary condition found more cheaply than by the detector's own regex. Only those lines
+   * are scanned; detectors sharing one gate function share its pass over a block. For detectors
+   * whose regex starts with a class as common as a digit, where no literal anchors them.
+   */
+  readonly gate?: (text: string) => number[];
   /** Search `anchors` (written in lower case) in the lower-cased text. */
   readonly anchorsIgnoreCase?: boolean;
   /**
@@ -53,6 +60,11 @@ export interface Detector {
    * Other keys are skipped without running the regex (a pod's `name:` and `resourceVersion:`).
    */
   readonly keyEndings?: readonly string[];
+  /**
+   * For a keyed detector: a test every key its regex can match passes (the key's own text, cheaper
+   * than the sticky regex, which backtracks through its key words at every key it is tried on).
+   */
+  readonly keyWord?: RegExp;
   /**
    * Global regex. valueGroup 0: the whole match is the value; 2: group 1 is a kept prefix and
    * group 2 the value; 'value': the named group `value` (regex compiled with the `d` flag).

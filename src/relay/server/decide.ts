@@ -65,6 +65,7 @@ export function decide(ctx: DecideContext, identity: VerifiedIdentity, body: Sub
       decision: 'allow', sessionId: event.sessionId!, rule: event.rule, message: event.message, risk: event.risk, mask: event.mask, record: event.record,
     };
     if (event.consumes) answer.requestId = event.consumes;
+    if (ctx.policy.masking) answer.masking = ctx.policy.masking;
     return { event, answer, intent };
   };
 

@@ -82,7 +82,7 @@ export function sessionRoutes(core: RelayCore, access: Access): Array<[string, R
     const id = session.sessionId;
     const by = personOf(identity);
     core.uploading.add(id);
-    const check = createCastCheck({ sessionId: id, argv: session.decision.argv, mask: session.decision.mask });
+    const check = createCastCheck({ sessionId: id, argv: session.decision.argv, mask: session.decision.mask, masking: core.policy.masking });
     const streaming = core.state.usage.streamingUpload(by);
     let bytes = 0;
     let findings: CastFindings | null = null;

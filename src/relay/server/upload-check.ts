@@ -3,13 +3,17 @@
 // own masker run over what was recorded, so that the masking counts it signs are its own and a
 // secret the wrapper let through is found. Pure: bytes in, findings or a refusal out.
 import { isUtf8 } from 'node:buffer';
-import { createStreamingMasker, PROFILE_NAMES, type MaskProfileName, type StreamingMasker } from '../../masking/index.ts';
-import type { MaskProfile } from '../../policy/types.ts';
+import { createStreamingMasker, policyMasking, PROFILE_NAMES, type MaskProfileName, type StreamingMasker } from '../../masking/index.ts';
+import type { MaskingSettings, MaskProfile } from '../../policy/types.ts';
 import { ApiError } from './http.ts';
 import { nestsDeeperThan } from './json-depth.ts';
 
 /** What the recording must be: for this session, of this command (as the relay logged it). */
-export type CastExpectation = { sessionId: string; argv: readonly string[]; mask: MaskProfile };
+export type CastExpectation = {
+  sessionId: string; argv: readonly string[]; mask: MaskProfile;
+  /** The policy's masking settings the session ran with: what they let pass is not a leak. */
+  masking?: MaskingSettings;
+};
 
 export type CastFindings = {
   /** Events after the header. */
@@ -47,7 +51,7 @@ export function expectedCommand(argv: readonly string[]): string {
 
 export function createCastCheck(expected: CastExpectation): CastCheck {
   const profile: MaskProfileName = (PROFILE_NAMES as readonly string[]).includes(expected.mask) ? expected.mask : 'strict';
-  const streams = { o: markedStream(profile), i: markedStream(profile) };
+  const streams = { o: markedStream(profile, expected.masking), i: markedStream(profile, expected.masking) };
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let line = 0;
@@ -175,8 +179,9 @@ function checkEvent(value: unknown, line: number): [number, string, string] {
 type MarkedStream = { push(data: string): void; end(): { counts: Record<string, number>; unmasked: Record<string, number> } };
 
 /** One recorded stream (output or input): its masking markers counted, and re-masked by the relay. */
-function markedStream(profile: MaskProfileName): MarkedStream {
-  const masker: StreamingMasker = createStreamingMasker({ profile, allow: MARKER_ALLOW });
+function markedStream(profile: MaskProfileName, settings?: MaskingSettings): MarkedStream {
+  const options = policyMasking(profile, settings);
+  const masker: StreamingMasker = createStreamingMasker({ ...options, allow: [...MARKER_ALLOW, ...(options.allow ?? [])] });
   const counts: Record<string, number> = {};
   let tail = '';
   const count = (text: string, final: boolean): string => {
