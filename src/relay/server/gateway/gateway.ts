@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream';
 import type { GatewayRefusedEvent } from '../../../contract/audit-events.ts';
 import { resolveRequestTarget, type RequestInfo } from '../../../kube-api/request-info.ts';
-import type { MaskProfileName } from '../../../masking/index.ts';
+import { policyMasking, type MaskProfileName } from '../../../masking/index.ts';
 import type { RelayCore } from '../core.ts';
 import type { Grant } from '../state.ts';
 import { BodyRefusal, bodySummary, decodedBody, parseRequestBody, readRequestBody, type RequestBody } from './body.ts';
@@ -126,7 +126,8 @@ export function createGateway(core: RelayCore, records: SessionRecords): Gateway
   function maskerFor(session: InSession, canonical: string) {
     const sessionRecord = core.state.sessions.get(session.grant.sessionId);
     const profile = (sessionRecord?.decision.mask ?? 'strict') as MaskProfileName;
-    const text = { profile, ownIdentities: [session.grant.by.subject] };
+    // The policy's masking section (its allow-lists, its own detectors) applies here as in the wrapper.
+    const text = { ...policyMasking(profile, core.policy.masking), ownIdentities: [session.grant.by.subject] };
     const key = JSON.stringify([profile, session.grant.by.subject]);
     let leaf = leafMaskers.get(key);
     if (!leaf) {
