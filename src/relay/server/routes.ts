@@ -7,6 +7,7 @@ import { mayView, reviewRefusal, statusAt } from './approvals.ts';
 import { readAuditEntries } from './store/audit-read.ts';
 import { isClaimTaken } from './store/store.ts';
 import type { RelayCore } from './core.ts';
+import type { AuditEvent } from '../../contract/audit-chain.ts';
 import { decide, personOf } from './decide.ts';
 import type { ReviewEvent } from '../../contract/audit-events.ts';
 import { ApiError, readJson, sendError, sendJson } from './http.ts';
@@ -26,6 +27,22 @@ import { issueGrant } from './gateway/issue.ts';
 const RACE_ATTEMPTS = 5;
 /** Longest wait for this relay to fold what the store already holds, before answering 404. */
 const CATCH_UP_MS = 2000;
+
+/**
+ * Commits `event`, or, when another relay sharing the store took the same claim first (used the
+ * approval, reviewed the request), catches up with that relay's entry and answers false so the
+ * caller decides again on what it now knows. After RACE_ATTEMPTS losses the loss is the answer.
+ */
+async function commitUnlessClaimed(core: RelayCore, event: AuditEvent, attempt: number): Promise<boolean> {
+  try {
+    await core.commit(event);
+    return true;
+  } catch (error) {
+    if (!isClaimTaken(error) || attempt >= RACE_ATTEMPTS) throw error;
+    await core.caughtUp(error.heldBySeq);
+    return false;
+  }
+}
 
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL, params: string[]) => Promise<void>;
 
@@ -107,13 +124,7 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
       const { event, answer } = decided;
       // Every allow opens a session (a recording, a manifest to sign): those are what the quota counts.
       if (event.sessionId) await checkSessionQuota(core, event);
-      try {
-        await core.commit(event);
-      } catch (error) {
-        if (!isClaimTaken(error) || attempt >= RACE_ATTEMPTS) throw error;
-        await core.caughtUp(error.heldBySeq);
-        continue;
-      }
+      if (!(await commitUnlessClaimed(core, event, attempt))) continue;
       if (target && answer.decision === 'allow' && contactsCluster(decided.intent)) {
         const issued = issueGrant(core.gateway, target, event, decided.intent, core.now());
         await core.commit(issued.event);
@@ -185,13 +196,7 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
         throw new ApiError(refusal.status, refusal.code, refusal.message);
       }
       const event: ReviewEvent = { type: 'review', requestId: request.id, verdict: body.verdict, by: personOf(identity), justification: body.justification, command: showCommand(request.argv) };
-      try {
-        await core.commit(event);
-      } catch (error) {
-        if (!isClaimTaken(error) || attempt >= RACE_ATTEMPTS) throw error;
-        await core.caughtUp(error.heldBySeq);
-        continue;
-      }
+      if (!(await commitUnlessClaimed(core, event, attempt))) continue;
       sendJson(res, 200, view(core.state.requests.get(request.id)!));
       return;
     }

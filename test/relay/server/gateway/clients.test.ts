@@ -5,17 +5,12 @@ import { writeFile } from 'node:fs/promises';
 import { get as httpGet } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KUBECTL, run } from '../../../helpers/run.ts';
-import { startGatewayWorld, type GatewaySession, type GatewayWorld } from './gateway-world.ts';
+import type { GatewaySession } from './gateway-world.ts';
+import { useGatewayWorld } from './use-gateway-world.ts';
 
-let gw: GatewayWorld;
-beforeAll(async () => {
-  gw = await startGatewayWorld();
-}, 60_000);
-afterAll(async () => {
-  await gw?.stop();
-});
+const gw = useGatewayWorld();
 
 async function curl(session: GatewaySession, method: string, path: string, body: string, contentType: string): Promise<{ status: number; body: string }> {
   const caFile = join(gw.world.root, 'relay-ca.pem');

@@ -4,19 +4,14 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { contentDigest } from '../../../../src/contract/content-digest.ts';
 import { payloadBytes } from '../../../../src/contract/manifest.ts';
 import { run } from '../../../helpers/run.ts';
-import { startGatewayWorld, type GatewaySession, type GatewayWorld } from './gateway-world.ts';
+import type { GatewaySession } from './gateway-world.ts';
+import { useGatewayWorld } from './use-gateway-world.ts';
 
-let gw: GatewayWorld;
-beforeAll(async () => {
-  gw = await startGatewayWorld();
-}, 60_000);
-afterAll(async () => {
-  await gw?.stop();
-});
+const gw = useGatewayWorld();
 
 const PASSWORD = 's3cr3t-Pa55w0rd!';
 const PASSWORD_B64 = Buffer.from(PASSWORD).toString('base64');

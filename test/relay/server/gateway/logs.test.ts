@@ -1,17 +1,11 @@
 // Followed logs through the gateway: masked line by line as they come, the stream in the relay's record.
 import { spawn } from 'node:child_process';
 import { request as httpsRequest } from 'node:https';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KUBECTL } from '../../../helpers/run.ts';
-import { startGatewayWorld, type GatewayWorld } from './gateway-world.ts';
+import { useGatewayWorld } from './use-gateway-world.ts';
 
-let gw: GatewayWorld;
-beforeAll(async () => {
-  gw = await startGatewayWorld();
-}, 60_000);
-afterAll(async () => {
-  await gw?.stop();
-});
+const gw = useGatewayWorld();
 
 const SECRET = 'AKIAIOSFODNN7EXAMPLE';
 

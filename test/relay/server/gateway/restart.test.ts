@@ -3,17 +3,11 @@
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KUBECTL } from '../../../helpers/run.ts';
-import { startGatewayWorld, type GatewayWorld } from './gateway-world.ts';
+import { useGatewayWorld } from './use-gateway-world.ts';
 
-let gw: GatewayWorld;
-beforeAll(async () => {
-  gw = await startGatewayWorld();
-}, 60_000);
-afterAll(async () => {
-  await gw?.stop();
-});
+const gw = useGatewayWorld();
 
 describe('the relay record across a relay restart', () => {
   it('ends the agent\'s watch when the relay stops, and the next relay binds the partial record at close', async () => {

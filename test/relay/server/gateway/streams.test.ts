@@ -3,17 +3,11 @@
 import { spawn } from 'node:child_process';
 import { request as httpsRequest } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KUBECTL } from '../../../helpers/run.ts';
-import { startGatewayWorld, type GatewayWorld } from './gateway-world.ts';
+import { useGatewayWorld } from './use-gateway-world.ts';
 
-let gw: GatewayWorld;
-beforeAll(async () => {
-  gw = await startGatewayWorld();
-}, 60_000);
-afterAll(async () => {
-  await gw?.stop();
-});
+const gw = useGatewayWorld();
 
 /** Creates `count` ConfigMaps of `size` bytes each in staging, as the sandbox's administrator. */
 async function seedConfigMaps(prefix: string, count: number, size: number, labels: Record<string, string> = {}): Promise<void> {
