@@ -206,7 +206,7 @@ export function createGateway(core: RelayCore, records: SessionRecords): Gateway
       body = Buffer.from(JSON.stringify(statusBody(answer.status, `the cluster refused the request (${answer.status})`)));
     }
     record(session, { type: 'response', status: answer.status, contentType: 'application/json', ...recordedBody(body, createHash('sha256').update(body).digest('hex'), body.length) });
-    res.writeHead(answer.status, { ...responseHeaders(answer.headers), 'content-type': 'application/json', 'content-length': body.length });
+    res.writeHead(answer.status, { ...responseHeaders(answer.headers, (text) => masker.leaf(text)), 'content-type': 'application/json', 'content-length': body.length });
     res.end(body);
   }
 
@@ -244,10 +244,13 @@ export function createGateway(core: RelayCore, records: SessionRecords): Gateway
     outgoing.on('response', (answer) => {
       const status = answer.statusCode ?? 502;
       const kind = bodyKindOf(answer.headers['content-type'], info.verb === 'watch');
+      const { canonical } = canonicalResource(info);
+      const masker = maskerFor(session, canonical);
+      const headersOut = responseHeaders(answer.headers, (text) => masker.leaf(text));
       const empty = session.method === 'HEAD' || status === 204 || status === 304;
       if (kind === 'unreadable') {
         if (empty) {
-          res.writeHead(status, responseHeaders(answer.headers));
+          res.writeHead(status, headersOut);
           answer.resume();
           res.end();
           return end('complete');
@@ -257,15 +260,13 @@ export function createGateway(core: RelayCore, records: SessionRecords): Gateway
         sendStatus(res, 502, `the cluster answered with ${JSON.stringify(answer.headers['content-type'])}, which the gateway cannot read and mask; nothing of it was passed on`);
         return end('unreadable');
       }
-      res.writeHead(status, responseHeaders(answer.headers));
+      res.writeHead(status, headersOut);
       if (empty) {
         answer.resume();
         res.end();
         record(session, { type: 'response', status, size: 0 });
         return end('complete');
       }
-      const { canonical } = canonicalResource(info);
-      const masker = maskerFor(session, canonical);
       const digest = new OutgoingDigest();
       const onEvent = (line: Buffer) => record(session, { type: 'event', ...frame(line) });
       const onChunk = (chunk: Buffer) => {
