@@ -98,7 +98,8 @@ export function createGateway(core: RelayCore, records: SessionRecords): Gateway
       method: session.method, path: session.path, verb: info?.verb ?? '', resource: info ? canonicalResource(info).canonical : '', namespace: info?.namespace ?? '', name: info?.name || session.objectName || '',
       rule: refusal.rule, message: refusal.message,
     };
-    await core.commit(event).catch(() => {});
+    // Past the first refusals of a session, summarised (refusal-log.ts); the record above keeps each.
+    await core.gateway.refusals.refused(event).catch(() => {});
   }
 
   /** The decision on a request: its scope, then the policy on the action and its object. Null: go ahead. */
@@ -325,6 +326,7 @@ export function createGateway(core: RelayCore, records: SessionRecords): Gateway
       handleUpgrade(req, socket, head).catch(() => socket.destroy());
     },
     async stop() {
+      await core.gateway.refusals.finishAll().catch(() => {});
       for (const upstream of upstreams.values()) upstream.agent.destroy();
       await records.stopAll();
     },
