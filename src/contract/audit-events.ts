@@ -134,6 +134,25 @@ export type GatewayRefusedEvent = {
   message: string;
 };
 
+/**
+ * Gateway refusals of a session past the first 100, summarised rather than logged one by one (an
+ * agent could otherwise flood the log): how many, by rule and by HTTP status, the first and last
+ * time. Each is still a `refused` line of the session's relay record. `final`: written when the
+ * session closed or the relay stopped (the rest of the count), rather than on reaching 100.
+ */
+export type GatewayRefusalsEvent = {
+  type: 'gateway.refusals';
+  sessionId: string;
+  by: Person;
+  cluster: string;
+  count: number;
+  rules: Record<string, number>;
+  statuses: Record<string, number>;
+  first: string;
+  last: string;
+  final: boolean;
+};
+
 /** The relay started with this policy and signing key. */
 export type RelayStartEvent = { type: 'relay-start'; policy: string; policyRules: number; kid: string };
 
@@ -148,7 +167,7 @@ export type RepairEvent = { type: 'repair'; truncatedAtByte: number; truncatedBy
 
 export type AuditEvent =
   | DecisionEvent | ReviewEvent | ExpireEvent | SessionCastEvent | SessionClosedEvent | UploadRefusedEvent | QuotaExceededEvent
-  | GrantIssuedEvent | GatewayRefusedEvent
+  | GrantIssuedEvent | GatewayRefusedEvent | GatewayRefusalsEvent
   | RelayStartEvent | KeyCreatedEvent | KeyRotatedEvent | RepairEvent;
 
 export type AuditEventType = AuditEvent['type'];

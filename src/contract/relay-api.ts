@@ -156,6 +156,8 @@ export type SessionSummary = {
   manifestSha256: string | null;
   /** Whether the relay holds a copy of the .cast (uploaded, or uploaded and then closed with it). */
   relayCopy: boolean;
+  /** Requests of the session the relay's gateway refused (403/401…), when there were any. */
+  gatewayRefusals?: number;
 };
 
 /**

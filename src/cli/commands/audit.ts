@@ -28,7 +28,7 @@ function since(text: string | undefined, nowMs: number): Date | null {
 
 function log(): Command {
   return new Command('log')
-    .description('Print audit-log entries (decisions with the full command line, reviews, expiries, key events), oldest first.')
+    .description('Print audit-log entries (decisions with the full command line, reviews, expiries, gateway grants and refusals, key events), oldest first.')
     .option('--since <when>', 'only entries from this long ago (1h, 30m) or since this date/time (ISO 8601)')
     .option('--limit <n>', 'at most this many (the most recent)', (value) => Number.parseInt(value, 10))
     .addOption(dataOption())

@@ -58,6 +58,8 @@ export type RelayClient = {
   sessionManifest(sessionId: string): Promise<SignedManifest>;
   /** The relay's copy of the .cast, as a stream. */
   sessionCast(sessionId: string): Promise<Readable>;
+  /** The relay's own record of a gateway session (JSON lines), as a stream; 404 for a local-mode session. */
+  sessionRecord(sessionId: string): Promise<Readable>;
   close(): Promise<void>;
 };
 
@@ -202,6 +204,11 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     sessionManifest: (sessionId) => call('GET', `/v1/sessions/${id(sessionId)}/manifest`),
     async sessionCast(sessionId) {
       const answer = await send({ method: 'GET', path: `/v1/sessions/${id(sessionId)}/cast` });
+      if (answer.statusCode >= 400) return answerOf(answer);
+      return answer.body;
+    },
+    async sessionRecord(sessionId) {
+      const answer = await send({ method: 'GET', path: `/v1/sessions/${id(sessionId)}/record` });
       if (answer.statusCode >= 400) return answerOf(answer);
       return answer.body;
     },

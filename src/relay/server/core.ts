@@ -13,9 +13,10 @@ import { isAppendConflict } from './store/store.ts';
 import type { ClusterTarget } from './gateway/clusters.ts';
 import type { GatewayIssuer } from './gateway/issue.ts';
 import type { SessionRecords } from './gateway/record.ts';
+import type { RefusalLog } from './gateway/refusal-log.ts';
 
 /** The gateway's settings: the clusters it brokers, grant lifetimes, and the records of its sessions. */
-export type GatewayCore = GatewayIssuer & { clusters: readonly ClusterTarget[]; records: SessionRecords };
+export type GatewayCore = GatewayIssuer & { clusters: readonly ClusterTarget[]; records: SessionRecords; refusals: RefusalLog };
 
 export type RelayCore = {
   policy: Policy;

@@ -13,10 +13,17 @@ import { shortContent, unbindable } from '../../contract/content-digest.ts';
 import { readsContent } from '../../contract/content-sources.ts';
 import type { DecisionEvent } from '../../contract/audit-events.ts';
 import type { CommandIntent } from '../../kubectl/intent.ts';
+import { describeOverrides } from '../../kubectl/connection-overrides.ts';
+import { refusedInGatewayMode } from '../../kubectl/gateway-args.ts';
+import { contactsCluster } from '../../policy/verbs.ts';
 import type { RelayState } from './state.ts';
 import type { CommandFields, DecisionAnswer, Person, SubmitBody } from '../../contract/relay-api.ts';
 
-export type DecideContext = { policy: Policy; state: RelayState; nowMs: number; randomId: () => string };
+/** `brokered`: the target is a cluster the relay brokers, so the command will run in gateway mode. */
+export type DecideContext = { policy: Policy; state: RelayState; nowMs: number; randomId: () => string; brokered?: boolean };
+
+/** The rule a gateway-mode command with its own server, credentials, impersonation or trust is denied by. */
+export const GATEWAY_OVERRIDES_RULE = 'gateway-overrides';
 
 export function personOf(identity: VerifiedIdentity): Person {
   return { subject: identity.subject, issuer: identity.issuer, groups: [...identity.groups], ...(identity.email ? { email: identity.email } : {}) };
@@ -69,6 +76,16 @@ export function decide(ctx: DecideContext, identity: VerifiedIdentity, body: Sub
     return { event, answer, intent };
   };
 
+  // In gateway mode the wrapper refuses these flags too (gateway-args.ts), but only after the
+  // allow: the relay refuses them first, so no approval is asked for and no grant minted for a
+  // command that would take the request, or the grant, somewhere the relay did not decide.
+  const refused = ctx.brokered && contactsCluster(intent) ? refusedInGatewayMode(intent.overrides, body.local?.kubeconfig ?? null) : [];
+  if (refused.length > 0) {
+    return deny(`${describeOverrides(refused)} refused in gateway mode: the relay's gateway supplies this session's server and credentials; ` +
+      'nothing was run (drop these flags: the relay decides the cluster from your kubeconfig context, and acts as you)', {
+      rule: GATEWAY_OVERRIDES_RULE, guardrail: true, escalated: null,
+    });
+  }
   if (decision.decision === 'deny') return { event: base, answer: { decision: 'deny', rule: base.rule, message: base.message, risk: base.risk, guardrail: base.guardrail }, intent };
   if (decision.requireReason && !body.reason?.trim()) {
     return deny(`rule ${decision.rule} requires the agent's reason: re-run with --hk-reason "why" (or HKUBECTL_REASON)`);

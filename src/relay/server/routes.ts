@@ -120,7 +120,7 @@ export function createRoutes(core: RelayCore): (req: IncomingMessage, res: Serve
     // Decided again when another relay sharing the store used the same approval first (the
     // store's claim refuses the second use): this relay catches up and sees it consumed.
     for (let attempt = 1; ; attempt += 1) {
-      const decided = decide({ policy: core.policy, state: core.state, nowMs: core.now(), randomId: core.randomId }, identity, decidedBody);
+      const decided = decide({ policy: core.policy, state: core.state, nowMs: core.now(), randomId: core.randomId, brokered: target !== null }, identity, decidedBody);
       const { event, answer } = decided;
       // Every allow opens a session (a recording, a manifest to sign): those are what the quota counts.
       if (event.sessionId) await checkSessionQuota(core, event);

@@ -25,6 +25,7 @@ import { RelayState } from './state.ts';
 import { startExpirySweep } from './sweep.ts';
 import { checkClusterTargets, type ClusterTarget } from './gateway/clusters.ts';
 import { createGateway, type Gateway } from './gateway/gateway.ts';
+import { RefusalLog } from './gateway/refusal-log.ts';
 import { DEFAULT_GRANT_DURATIONS, type GrantDurations } from './gateway/lifetime.ts';
 import { RECORDS_DIR, SessionRecords } from './gateway/record.ts';
 
@@ -102,7 +103,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     const caPem = options.gatewayCaPem ?? (options.tls ? String(options.tls.cert) : undefined);
     const core = createCore({
       gateway: {
-        clusters: options.clusters ?? [], records, durations: { ...DEFAULT_GRANT_DURATIONS, ...options.maxSessionDuration },
+        // Commits through the core made just below, once a refusal happens.
+        clusters: options.clusters ?? [], records, refusals: new RefusalLog((event) => core.commit(event), now), durations: { ...DEFAULT_GRANT_DURATIONS, ...options.maxSessionDuration },
         url: () => options.publicUrl ?? url, ...(caPem ? { caPem } : {}),
       },
       policy: options.policy, state, store, keys, notifier: createNotifier(), verifier: options.verifier, now, head,

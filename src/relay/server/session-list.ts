@@ -12,6 +12,7 @@ export function summarize(session: Session): SessionSummary {
     sessionId: session.sessionId, requester: decision.requester, command: decision.command, rule: decision.rule, risk: decision.risk.score,
     requestId: session.requestId, openedAt: session.openedAt, closed: closed !== null, closedAt: closed?.at ?? null, closedSeq: closed?.seq ?? null,
     exitCode: closed?.exitCode ?? null, manifestSha256: closed?.manifestSha256 ?? null, relayCopy: closed ? closed.relayCopy : session.upload !== null,
+    ...(session.gatewayRefusals ? { gatewayRefusals: session.gatewayRefusals } : {}),
   };
 }
 
@@ -34,5 +35,6 @@ export function sessionLine(summary: SessionSummary): string {
   const end = summary.closed
     ? `closed ${summary.closedAt} (#${summary.closedSeq}, exit ${summary.exitCode}${summary.relayCopy ? ', relay copy' : ''})`
     : 'UNCLOSED';
-  return `${summary.openedAt}  ${summary.sessionId}  ${summary.requester.subject}: ${summary.command}  [${summary.rule}, risk ${summary.risk}${approval}]  ${end}`;
+  const refusals = summary.gatewayRefusals ? `  ${summary.gatewayRefusals} gateway refusal${summary.gatewayRefusals === 1 ? '' : 's'}` : '';
+  return `${summary.openedAt}  ${summary.sessionId}  ${summary.requester.subject}: ${summary.command}  [${summary.rule}, risk ${summary.risk}${approval}]  ${end}${refusals}`;
 }

@@ -271,6 +271,8 @@ export function sessionRoutes(core: RelayCore, access: Access): Array<[string, R
 /** What the relay itself observed of a session: its gateway record, or that it ran in local mode. */
 async function observedOf(core: RelayCore, session: Session): Promise<ObservedEvidence> {
   if (!session.gateway) return { v: 1, mode: 'local', record: null };
+  // The session's refusals past those logged one by one are in the log before it closes.
+  await core.gateway.refusals.finish(session.sessionId);
   return core.gateway.records.finish(session.sessionId, { cluster: session.gateway.cluster, subject: session.decision.requester.subject }, core.store);
 }
 

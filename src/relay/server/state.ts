@@ -18,6 +18,8 @@ export type Session = {
   closed: { at: string; seq: number; manifestSha256: string; exitCode: number; relayCopy: boolean } | null;
   /** Set when the session runs through the relay's gateway: its grant (by hash) and cluster. */
   gateway?: { cluster: string; tokenSha256: string };
+  /** Requests of the session the gateway refused, each logged or counted in a summary (refusal-log.ts). */
+  gatewayRefusals?: number;
 };
 
 /** A session grant as the relay keeps it: the bearer's hash and what it is bound to. */
@@ -54,6 +56,8 @@ export class RelayState {
       case 'session.cast': return this.upload(entry);
       case 'session.closed': return this.close(entry);
       case 'grant.issued': return this.grant(entry);
+      case 'gateway.refused': return this.refused(entry.sessionId, 1);
+      case 'gateway.refusals': return this.refused(entry.sessionId, entry.count);
       default: // relay-start, key and repair entries change no request
     }
   }
@@ -117,6 +121,11 @@ export class RelayState {
     const session = this.sessions.get(event.sessionId);
     if (!session) return;
     session.closed = { at: event.ts, seq: event.seq, manifestSha256: event.manifestSha256, exitCode: event.exitCode, relayCopy: event.relayCopy };
+  }
+
+  private refused(sessionId: string, count: number): void {
+    const session = this.sessions.get(sessionId);
+    if (session) session.gatewayRefusals = (session.gatewayRefusals ?? 0) + count;
   }
 
   private grant(event: EntryOf<'grant.issued'>): void {

@@ -98,7 +98,8 @@ export function createGateway(core: RelayCore, records: SessionRecords): Gateway
       method: session.method, path: session.path, verb: info?.verb ?? '', resource: info ? canonicalResource(info).canonical : '', namespace: info?.namespace ?? '', name: info?.name || session.objectName || '',
       rule: refusal.rule, message: refusal.message,
     };
-    await core.commit(event).catch(() => {});
+    // Past the first refusals of a session, summarised (refusal-log.ts); the record above keeps each.
+    await core.gateway.refusals.refused(event).catch(() => {});
   }
 
   /** The decision on a request: its scope, then the policy on the action and its object. Null: go ahead. */
@@ -206,7 +207,7 @@ export function createGateway(core: RelayCore, records: SessionRecords): Gateway
       body = Buffer.from(JSON.stringify(statusBody(answer.status, `the cluster refused the request (${answer.status})`)));
     }
     record(session, { type: 'response', status: answer.status, contentType: 'application/json', ...recordedBody(body, createHash('sha256').update(body).digest('hex'), body.length) });
-    res.writeHead(answer.status, { ...responseHeaders(answer.headers), 'content-type': 'application/json', 'content-length': body.length });
+    res.writeHead(answer.status, { ...responseHeaders(answer.headers, (text) => masker.leaf(text)), 'content-type': 'application/json', 'content-length': body.length });
     res.end(body);
   }
 
@@ -244,10 +245,13 @@ export function createGateway(core: RelayCore, records: SessionRecords): Gateway
     outgoing.on('response', (answer) => {
       const status = answer.statusCode ?? 502;
       const kind = bodyKindOf(answer.headers['content-type'], info.verb === 'watch');
+      const { canonical } = canonicalResource(info);
+      const masker = maskerFor(session, canonical);
+      const headersOut = responseHeaders(answer.headers, (text) => masker.leaf(text));
       const empty = session.method === 'HEAD' || status === 204 || status === 304;
       if (kind === 'unreadable') {
         if (empty) {
-          res.writeHead(status, responseHeaders(answer.headers));
+          res.writeHead(status, headersOut);
           answer.resume();
           res.end();
           return end('complete');
@@ -257,15 +261,13 @@ export function createGateway(core: RelayCore, records: SessionRecords): Gateway
         sendStatus(res, 502, `the cluster answered with ${JSON.stringify(answer.headers['content-type'])}, which the gateway cannot read and mask; nothing of it was passed on`);
         return end('unreadable');
       }
-      res.writeHead(status, responseHeaders(answer.headers));
+      res.writeHead(status, headersOut);
       if (empty) {
         answer.resume();
         res.end();
         record(session, { type: 'response', status, size: 0 });
         return end('complete');
       }
-      const { canonical } = canonicalResource(info);
-      const masker = maskerFor(session, canonical);
       const digest = new OutgoingDigest();
       const onEvent = (line: Buffer) => record(session, { type: 'event', ...frame(line) });
       const onChunk = (chunk: Buffer) => {
@@ -324,6 +326,7 @@ export function createGateway(core: RelayCore, records: SessionRecords): Gateway
       handleUpgrade(req, socket, head).catch(() => socket.destroy());
     },
     async stop() {
+      await core.gateway.refusals.finishAll().catch(() => {});
       for (const upstream of upstreams.values()) upstream.agent.destroy();
       await records.stopAll();
     },

@@ -73,12 +73,23 @@ export function upstreamPath(upstream: Upstream, apiTarget: string): string {
   return `${upstream.url.pathname.replace(/\/+$/, '')}${apiTarget}`;
 }
 
-/** Response headers passed back to the client (the body is re-encoded, so no length or encoding). */
-export function responseHeaders(upstreamHeaders: IncomingHttpHeaders): OutgoingHttpHeaders {
+/** Upstream response headers passed back as they are: fixed forms the API server itself writes. */
+const PASSED = ['content-type', 'audit-id', 'cache-control', 'x-kubernetes-pf-flowschema-uid', 'x-kubernetes-pf-prioritylevel-uid', 'retry-after'];
+
+/**
+ * Response headers passed back to the client (the body is re-encoded, so no length or encoding).
+ * `Warning` is free text that admission webhooks and the API server fill with what they saw (a
+ * field's value, an object's content), so it goes through the session's masker like the body;
+ * every other header is dropped.
+ */
+export function responseHeaders(upstreamHeaders: IncomingHttpHeaders, maskText: (text: string) => string): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
-  for (const name of ['content-type', 'audit-id', 'cache-control', 'warning', 'x-kubernetes-pf-flowschema-uid', 'x-kubernetes-pf-prioritylevel-uid', 'retry-after']) {
+  for (const name of PASSED) {
     const value = upstreamHeaders[name];
     if (value !== undefined) out[name] = value;
   }
+  // Node joins repeated Warning headers into one value (", "), masked as a whole.
+  const warning = upstreamHeaders.warning;
+  if (typeof warning === 'string') out.warning = maskText(warning);
   return out;
 }
