@@ -1,5 +1,5 @@
-// The environment agent-7's hkubectl runs with: the demo's cluster, login, relay and recordings
-// dir, and from the user's own environment only what finds and runs kubectl. Nothing of the
+// The environment agent-7's hkubectl runs with: its kubeconfig without credentials (the relay holds
+// the cluster's), login, relay (and the CA of its TLS certificate) and recordings dir, and from the user's own environment only what finds and runs kubectl. Nothing of the
 // user's kubeconfig, hkubectl settings or kubectl cache reaches the demo, nor the other way.
 import type { DemoStack } from './stack.ts';
 import { DEMO_AGENT } from './script.ts';
@@ -11,7 +11,8 @@ export function agentEnvironment(stack: DemoStack, recordingsDir: string, userEn
   return {
     ...Object.fromEntries(passed.map((name) => [name, userEnv[name]])),
     HOME: stack.root,
-    KUBECONFIG: stack.sandbox.kubeconfigPath,
+    KUBECONFIG: stack.agentKubeconfig,
+    NODE_EXTRA_CA_CERTS: stack.relayCaFile,
     KUBECACHEDIR: stack.kubeCacheDir,
     HKUBECTL_CONFIG_DIR: stack.configDirs[DEMO_AGENT],
     HKUBECTL_DATA_DIR: stack.agentDataDir,
@@ -24,4 +25,4 @@ export function agentEnvironment(stack: DemoStack, recordingsDir: string, userEn
 }
 
 /** The variables to export to drive the demo stack by hand (--keep-running). */
-export const AGENT_EXPORTS = ['KUBECONFIG', 'KUBECACHEDIR', 'HKUBECTL_CONFIG_DIR', 'HKUBECTL_DATA_DIR', 'HKUBECTL_RELAY', 'HKUBECTL_RECORDINGS'] as const;
+export const AGENT_EXPORTS = ['KUBECONFIG', 'NODE_EXTRA_CA_CERTS', 'KUBECACHEDIR', 'HKUBECTL_CONFIG_DIR', 'HKUBECTL_DATA_DIR', 'HKUBECTL_RELAY', 'HKUBECTL_RECORDINGS'] as const;

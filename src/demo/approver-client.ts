@@ -5,9 +5,9 @@ import { loadConfig } from '../config/config.ts';
 import { resolvePaths } from '../config/paths.ts';
 import { createRelayClient, type RelayClient } from '../relay/client/client.ts';
 
-export function approverRelayClient(configDir: string, relayUrl: string): RelayClient {
+export function approverRelayClient(configDir: string, relayUrl: string, ca?: string): RelayClient {
   const env = { HKUBECTL_CONFIG_DIR: configDir };
   const paths = resolvePaths(env);
   const config = loadConfig(env, paths);
-  return createRelayClient({ url: relayUrl, token: async () => (await getValidToken({ config, tokenDir: paths.tokenDir })).token });
+  return createRelayClient({ url: relayUrl, ...(ca ? { ca } : {}), token: async () => (await getValidToken({ config, tokenDir: paths.tokenDir })).token });
 }

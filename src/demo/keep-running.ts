@@ -14,6 +14,10 @@ const PARENT_CHECK_MS = 500;
 export async function keepRunning(options: {
   agentEnv: NodeJS.ProcessEnv;
   approverConfigDir: string;
+  /** The sandbox administrator's kubeconfig (full rights: the relay is not in its path). */
+  adminKubeconfig: string;
+  /** Where the agent's relay keeps its data (audit log, keys, the gateway's records). */
+  relayDataDir: string;
   /** The agent's login, for the kubeconfig exec example. */
   login: { issuer: string; clientId: string };
   narrator: Narrator;
@@ -28,6 +32,8 @@ export async function keepRunning(options: {
   out.write(`  export ${AGENT_EXPORTS.map((name) => `${name}=${shellLine([options.agentEnv[name] ?? ''])}`).join(' ')}\n`);
   out.write(`  hkubectl get pods -n prod   ${color.dim(`# as ${DEMO_AGENT}`)}\n`);
   out.write(`  HKUBECTL_CONFIG_DIR=${shellLine([options.approverConfigDir])} hkubectl approvals --watch   ${color.dim(`# as ${SCRIPTED_APPROVER}, the approver`)}\n`);
+  out.write(`  KUBECONFIG=${shellLine([options.adminKubeconfig])} kubectl get pods -A   ${color.dim('# as the sandbox administrator (admin), without the relay')}\n`);
+  out.write(`  relay data: ${options.relayDataDir}\n`);
   out.write(`\n  ${color.dim(`# a kubeconfig user that takes ${DEMO_AGENT}'s login as its credential (hkubectl token, as kubelogin's get-token does):`)}\n`);
   for (const line of execUserYaml(options.login, options.agentEnv.HKUBECTL_CONFIG_DIR ?? '')) out.write(`  ${line}\n`);
   out.write(`\n  This demo is process ${process.pid}: stop it with Ctrl-C here, or \`kill ${process.pid}\` from anywhere.\n`);

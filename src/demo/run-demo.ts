@@ -18,6 +18,7 @@ import { loginAgent, loginInProcess } from './login.ts';
 import { createNarrator, type Narrator } from './narrator.ts';
 import { displayPath, nextSteps, type NextStep } from './next-steps.ts';
 import { playStep, type StepResult } from './play-step.ts';
+import { playSkipStep } from './skip-step.ts';
 import { DEMO_AGENT, DEMO_SCRIPT, SCRIPTED_APPROVER } from './script.ts';
 import type { DemoStore } from './relay-store.ts';
 import { startDemoStack, type DemoStack } from './stack.ts';
@@ -72,7 +73,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       loginInProcess(stack.idp, SCRIPTED_APPROVER, stack.configDirs[SCRIPTED_APPROVER], signal),
     ]);
     narrator.note(`${SCRIPTED_APPROVER} (group approvers) signed in the same way, to answer approval requests`);
-    approverClient = approverRelayClient(stack.configDirs[SCRIPTED_APPROVER], stack.approverRelay.url);
+    approverClient = approverRelayClient(stack.configDirs[SCRIPTED_APPROVER], stack.approverRelay.url, stack.relayCaPem);
     if (stack.approverRelay !== stack.relay) narrator.note(`${DEMO_AGENT} talks to ${stack.relay.url}, ${SCRIPTED_APPROVER} to ${stack.approverRelay.url}: each approval crosses relays`);
 
     narrator.heading(`${DEMO_AGENT}'s session: each command is the real hkubectl, run as an agent runs it`);
@@ -84,6 +85,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         approverName: SCRIPTED_APPROVER, approverClient, approver: options.approver, signal,
       }));
     }
+
+    signal.throwIfAborted();
+    await playSkipStep({ number: DEMO_SCRIPT.length + 1, env: agentEnv, gatewayUrl: `${stack.relay.url}/gateway/sandbox`, caFile: stack.relayCaFile, narrator, signal });
 
     signal.throwIfAborted();
     narrator.heading(`Recordings in ${shownDir}, checked against the relay's public keys and audit log`);
@@ -110,7 +114,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const width = Math.max(...next.map((step) => step.command.length));
     for (const step of next) out.write(`  ${step.command.padEnd(width)}  ${color.dim(`# ${step.what}`)}\n`);
     if (options.keepRunning) {
-      await keepRunning({ agentEnv, approverConfigDir: stack.configDirs[SCRIPTED_APPROVER], login: { issuer: stack.idp.issuer, clientId: stack.idp.clientId }, narrator, out, color, signal });
+      await keepRunning({
+        agentEnv, approverConfigDir: stack.configDirs[SCRIPTED_APPROVER], adminKubeconfig: stack.sandbox.kubeconfigPath, relayDataDir: stack.relay.dataDir, login: { issuer: stack.idp.issuer, clientId: stack.idp.clientId }, narrator, out, color, signal });
     }
     out.write('\n');
     return {

@@ -48,10 +48,23 @@ describe('hkubectl demo --keep-running', () => {
     await ready;
 
     const env = exportsOf(story);
-    expect(Object.keys(env).sort()).toEqual(['HKUBECTL_CONFIG_DIR', 'HKUBECTL_DATA_DIR', 'HKUBECTL_RECORDINGS', 'HKUBECTL_RELAY', 'KUBECACHEDIR', 'KUBECONFIG']);
+    expect(Object.keys(env).sort()).toEqual(['HKUBECTL_CONFIG_DIR', 'HKUBECTL_DATA_DIR', 'HKUBECTL_RECORDINGS', 'HKUBECTL_RELAY', 'KUBECACHEDIR', 'KUBECONFIG', 'NODE_EXTRA_CA_CERTS']);
     const read = await hkubectl(['get', 'deployments', '-n', 'staging', '-o', 'name'], { env: { PATH: process.env.PATH, HOME: work, ...env } });
     expect(read.stderr.toString()).toBe('');
     expect(read.stdout.toString()).toBe('deployment.apps/web\n');
+    // The agent's kubeconfig holds no credential: its own kubectl gets nowhere without hkubectl.
+    expect(await readFile(env.KUBECONFIG!, 'utf8')).not.toMatch(/token|client-key|password|server/);
+
+    // The sandbox administrator's kubeconfig, as printed, reads what agent-7 may not (RBAC).
+    const admin = /^ {2}KUBECONFIG=(\S+) kubectl .*admin/m.exec(story)?.[1];
+    expect(admin, story).toBeTruthy();
+    const bindings = await run('kubectl', ['get', 'clusterrolebindings', '-o', 'name'], { env: { PATH: process.env.PATH, HOME: work, KUBECONFIG: admin!.replace(/^'|'$/g, '') } });
+    expect(bindings.stderr.toString()).toBe('');
+    expect(bindings.stdout.toString()).toContain('clusterrolebinding.rbac.authorization.k8s.io/hkubectl-relay');
+    // The relay's data directory, as printed: its audit log is there.
+    const relayData = /^ {2}relay data: (.+)$/m.exec(story)?.[1];
+    expect(relayData, story).toBeTruthy();
+    expect(await readdir(relayData!)).toContain('audit.jsonl');
 
     // It says which process it is and how to stop it.
     expect(story).toContain(`This demo is process ${child.pid}: stop it with Ctrl-C here, or \`kill ${child.pid}\` from anywhere.`);

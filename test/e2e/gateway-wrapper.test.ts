@@ -1,27 +1,18 @@
-// The agent's side of gateway mode, end to end with the real hkubectl, kubectl, dev IdP, relay and
-// sandbox: the agent's kubeconfig holds no credentials at all, and kubectl runs with the session
-// kubeconfig the allow answer's grant describes.
-//
-// STAND-IN: the relay of this branch has no gateway yet (it is built beside this work), so a small
-// proxy in front of the real relay adds a `gateway` grant to every allow answer, whose server is
-// the sandbox API server itself and whose token is a sandbox token. It stands in for the relay's
-// gateway only; the end-to-end test through the real gateway belongs with it.
+// The agent's side of gateway mode, end to end with the real hkubectl, kubectl, dev IdP, relay
+// gateway and sandbox: the agent's kubeconfig holds no credentials at all, and kubectl runs with
+// the session kubeconfig the allow answer's grant describes (server: the relay's gateway, token:
+// the grant). What the wrapper does with that kubeconfig and with the agent's overrides.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { createTokenVerifier } from '../../src/auth/verify-token.ts';
-import type { GatewayGrant } from '../../src/contract/relay-api.ts';
 import { loadPolicy } from '../../src/policy/index.ts';
 import { startRelay, type Relay } from '../../src/relay/server/server.ts';
 import { hkubectl, kubectl } from '../helpers/run.ts';
 import { LongRun, manifestPayload, namesIn, newSession, readCast } from './sessions.ts';
 import { useStack } from './use-stack.ts';
-
-const e2e = useStack();
 
 /** Every command allowed, so that what refuses an override below is the wrapper, not a guardrail. */
 const PERMISSIVE_POLICY = `version: 1
@@ -31,67 +22,44 @@ risk: { approveAt: 101, denyAt: 101 }
 rules: []
 `;
 
-let relay: Relay;
-let standIn: Server;
-let standInUrl: string;
+const e2e = useStack({ gateway: true, policy: loadPolicy(PERMISSIVE_POLICY) });
+
+/** A session grant, wherever it might show up. */
+const GRANT = /hkg_[A-Za-z0-9_-]{43}/;
+
+/** A relay that knows no clusters: its answers carry no grant (local mode). */
+let localRelay: Relay;
 let root: string;
-let grant: GatewayGrant;
 let env: NodeJS.ProcessEnv;
 let kubeconfigDir: string;
 let recordings: string;
-
-/** Forwards to the relay; to an allow answer it adds the grant, as the relay's gateway mode will. */
-function startStandIn(relayUrl: string): Promise<Server> {
-  const upstream = new URL(relayUrl);
-  const server = createServer((req, res) => {
-    const forward = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-      const chunks: Buffer[] = [];
-      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-      answer.on('end', () => {
-        let body = Buffer.concat(chunks);
-        if (/json/.test(String(answer.headers['content-type']))) {
-          const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
-          if (parsed.decision === 'allow') body = Buffer.from(JSON.stringify({ ...parsed, gateway: grant }));
-        }
-        res.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'content-length': String(body.length) });
-        res.end(body);
-      });
-    });
-    forward.on('error', () => res.destroy());
-    req.pipe(forward);
-  });
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
-}
+let gatewayUrl: string;
 
 beforeAll(async () => {
   const { stack } = e2e;
   root = await mkdtemp(join(stack.root, 'gateway-'));
-  relay = await startRelay({
+  localRelay = await startRelay({
     dataDir: await mkdtemp(join(root, 'relay-')),
     policy: loadPolicy(PERMISSIVE_POLICY),
     verifier: createTokenVerifier({ issuers: [{ issuer: stack.idp.issuer, audience: stack.idp.clientId }] }),
   });
-  standIn = await startStandIn(relay.url);
-  standInUrl = `http://127.0.0.1:${(standIn.address() as AddressInfo).port}`;
-  grant = { cluster: 'sandbox', server: stack.sandbox.url, caPem: stack.sandbox.caPem, token: stack.sandbox.token, expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
+  gatewayUrl = `${stack.relay.url}/gateway/sandbox`;
   // The agent's kubeconfig: a context naming a cluster the relay knows, no server, no user, no token.
   const agentKubeconfig = join(root, 'agent-kubeconfig');
   writeFileSync(agentKubeconfig, 'apiVersion: v1\nkind: Config\ncurrent-context: sandbox\ncontexts:\n- name: sandbox\n  context: { cluster: sandbox, namespace: prod }\n');
   recordings = join(root, 'recordings');
   const dataDir = join(root, 'agent-data');
   kubeconfigDir = join(dataDir, 'run', 'kubeconfigs');
-  env = { ...stack.envOf('agent-7'), KUBECONFIG: agentKubeconfig, HKUBECTL_RELAY: standInUrl, HKUBECTL_RECORDINGS: recordings, HKUBECTL_DATA_DIR: dataDir };
+  env = { ...stack.envOf('agent-7'), KUBECONFIG: agentKubeconfig, HKUBECTL_RECORDINGS: recordings, HKUBECTL_DATA_DIR: dataDir };
 });
 
 afterAll(async () => {
-  await new Promise((done) => standIn?.close(done));
-  await relay?.stop();
-  await rm(root, { recursive: true, force: true });
+  await localRelay?.stop();
 });
 
 const hk = (args: string[]) => hkubectl(args, { env });
 
-describe('gateway mode on the agent\'s machine (stand-in gateway)', () => {
+describe('gateway mode on the agent\'s machine', () => {
   it('runs kubectl with the session kubeconfig: an agent kubeconfig without credentials reads the cluster', async () => {
     const direct = await kubectl(['get', 'pods', '-n', 'prod'], { env });
     expect(direct.code).not.toBe(0);
@@ -105,7 +73,7 @@ describe('gateway mode on the agent\'s machine (stand-in gateway)', () => {
 
     const { castPath, manifestPath } = await newSession(recordings, before);
     const castText = readFileSync(castPath, 'utf8');
-    expect(castText).not.toContain(grant.token);
+    expect(castText).not.toMatch(GRANT);
     expect((await readCast(castPath)).events.some(([, code, data]) => code === 'm' && data === 'gateway: cluster sandbox through the relay')).toBe(true);
     expect((await manifestPayload(manifestPath)).exitCode).toBe(0);
     expect(await namesIn(kubeconfigDir)).toEqual([]);
@@ -147,9 +115,9 @@ describe('gateway mode on the agent\'s machine (stand-in gateway)', () => {
     await watch.waitFor('stdout', /web-/);
     const kubectlPid = await watch.kubectlPid();
     const cmdline = readFileSync(`/proc/${kubectlPid}/cmdline`, 'utf8');
-    expect(cmdline).not.toContain(grant.token);
+    expect(cmdline).not.toMatch(GRANT);
     const environ = readFileSync(`/proc/${kubectlPid}/environ`, 'utf8').split('\0');
-    expect(environ.join('\n')).not.toContain(grant.token);
+    expect(environ.join('\n')).not.toMatch(GRANT);
     const path = environ.find((entry) => entry.startsWith('KUBECONFIG='))!.slice('KUBECONFIG='.length);
     expect(path.startsWith(`${kubeconfigDir}/`)).toBe(true);
     expect(path.endsWith(`.${watch.child.pid}.kubeconfig`)).toBe(true);
@@ -176,10 +144,12 @@ describe('gateway mode on the agent\'s machine (stand-in gateway)', () => {
     const before = await namesIn(recordings);
     const result = await hkubectl(['get', 'pods'], { env: { ...env, HKUBECTL_KUBECTL: leaky } });
     expect(result.code).toBe(0);
-    expect(result.stdout.toString()).toContain(`server ${grant.server}`);
-    expect(result.stdout.toString()).not.toContain(grant.token);
+    expect(result.stdout.toString()).toContain(`server ${gatewayUrl}`);
+    // The token line was printed, masked.
+    expect(result.stdout.toString().trim().split('\n')).toEqual([`server ${gatewayUrl}`, '[MASKED:session-known-value]']);
+    expect(result.stdout.toString()).not.toMatch(GRANT);
     const { castPath } = await newSession(recordings, before);
-    expect(readFileSync(castPath, 'utf8')).not.toContain(grant.token);
+    expect(readFileSync(castPath, 'utf8')).not.toMatch(GRANT);
   });
 
   it('in local mode (no grant in the answer) runs kubectl with the agent\'s own kubeconfig, and still sweeps a killed run\'s file', async () => {
@@ -189,7 +159,7 @@ describe('gateway mode on the agent\'s machine (stand-in gateway)', () => {
     const stale = join(kubeconfigDir, `stale.${gone.pid}.kubeconfig`);
     writeFileSync(stale, '{}');
     // Straight to the relay: its answers carry no grant.
-    const result = await hkubectl(['get', 'pods'], { env: { ...env, HKUBECTL_RELAY: relay.url } });
+    const result = await hkubectl(['get', 'pods'], { env: { ...env, HKUBECTL_RELAY: localRelay.url } });
     // The agent's kubeconfig names no server and no credentials, so its own kubectl cannot connect.
     expect(result.code).toBe(1);
     expect(result.stderr.toString()).not.toContain('refused in gateway mode');

@@ -27,7 +27,7 @@ describe('hkubectl demo on PostgreSQL with two relays', () => {
     expect(demo.stderr.toString()).toBe('');
     expect(demo.code).toBe(0);
     const story = demo.stdout.toString();
-    expect(story).toMatch(/agent-7 talks to http:\/\/127\.0\.0\.1:(\d+), alice to http:\/\/127\.0\.0\.1:(?!\1)\d+: each approval crosses relays/);
+    expect(story).toMatch(/agent-7 talks to https:\/\/127\.0\.0\.1:(\d+), alice to https:\/\/127\.0\.0\.1:(?!\1)\d+: each approval crosses relays/);
     expect(story).toMatch(/store postgres:\/\/hk@127\.0\.0\.1:\d+\/demo_/);
     expect(story).toMatch(/all \d+ sessions verified/);
     const verified = await hkubectl(['audit', 'verify', '--store', url], { env, timeoutMs: 60_000 });

@@ -11,10 +11,10 @@ export type StackForTests = { stack: Stack; /** The first `web` pod in `podIn`. 
  * name of a `web` pod, when `podIn` names its namespace), stopped after them, with any LongRun
  * they left behind killed. The fields are set once the stack is up.
  */
-export function useStack(options: { podIn?: string; policy?: Policy } = {}): StackForTests {
+export function useStack(options: { podIn?: string; policy?: Policy; gateway?: boolean } = {}): StackForTests {
   const fixture = {} as StackForTests;
   beforeAll(async () => {
-    fixture.stack = await startStack({ policy: options.policy });
+    fixture.stack = await startStack({ policy: options.policy, gateway: options.gateway });
     if (options.podIn) fixture.pod = await podOf(fixture.stack, options.podIn, 'web');
   });
   afterAll(async () => {
