@@ -92,7 +92,7 @@ describe('gateway mode on the agent\'s machine', () => {
     [['--as=system:admin'], '--as=system:admin'],
     [['--kubeconfig', 'ELSEWHERE'], '--kubeconfig=ELSEWHERE'],
     [['--insecure-skip-tls-verify'], '--insecure-skip-tls-verify'],
-  ])('refuses %j with one line and exit 77, and the relay\'s session is closed unrun', async (flags, named) => {
+  ])('refuses %j with one line and exit 77 at the relay, before any session or grant exists', async (flags, named) => {
     const before = await namesIn(recordings);
     // Another kubeconfig that exists (the agent's kubeconfig is read before the relay is asked).
     const elsewhere = join(root, 'elsewhere-kubeconfig');
@@ -100,14 +100,12 @@ describe('gateway mode on the agent\'s machine', () => {
     const result = await hk(['get', 'pods', ...flags.map((flag) => flag.replace('ELSEWHERE', elsewhere))]);
     expect(result.code).toBe(77);
     const stderr = result.stderr.toString();
-    expect(stderr.split('\n')).toEqual([expect.stringMatching(/^hkubectl: .*refused in gateway mode/), '']);
-    expect(stderr).toContain(named.replace('ELSEWHERE', elsewhere));
+    expect(stderr.split('\n')).toEqual([expect.stringMatching(/^hkubectl: .*gateway-overrides/), '']);
+    expect(stderr).toContain(named.replace('ELSEWHERE', elsewhere).replace(/=.*/, ''));
     expect(stderr).not.toContain('agent-own-token');
     expect(result.stdout.toString()).toBe('');
-    const manifests = (await namesIn(recordings)).filter((name) => name.endsWith('.manifest.json') && !before.includes(name));
-    expect(manifests).toHaveLength(1);
-    const payload = await manifestPayload(join(recordings, manifests[0]!));
-    expect(payload).toMatchObject({ exitCode: 77, cast: null });
+    // Refused when deciding: no session was opened, so there is nothing to record or sign.
+    expect((await namesIn(recordings)).filter((name) => !before.includes(name))).toEqual([]);
   });
 
   it('keeps the grant off kubectl\'s command line, in a 0600 file only while kubectl runs; a SIGKILLed run\'s file goes at the next run', async () => {
