@@ -3,7 +3,6 @@
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { get as httpGet } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KUBECTL, run } from '../../../helpers/run.ts';
@@ -70,16 +69,7 @@ describe('a client that is not kubectl', () => {
 
   it('tunnels kubectl port-forward, over WebSocket-tunnelled SPDY and over plain SPDY alike', async () => {
     // agent-7 may port-forward in staging (not in prod): a pod there, made by the administrator.
-    await new Promise<void>((resolve, reject) => {
-      const req = httpsRequest(`${gw.sandbox.url}/api/v1/namespaces/staging/pods`, {
-        method: 'POST', ca: gw.sandbox.caPem, headers: { authorization: `Bearer ${gw.sandbox.token}`, 'content-type': 'application/json' },
-      }, (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 201 ? resolve() : reject(new Error(`pod not created: ${res.statusCode}`))));
-      });
-      req.on('error', reject);
-      req.end(JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-pf', namespace: 'staging' }, spec: { containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 8080 }] }] } }));
-    });
+    await gw.adminCreate('/api/v1/namespaces/staging/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-pf', namespace: 'staging' }, spec: { containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 8080 }] }] } });
     const argv = ['port-forward', 'pod/web-pf', '-n', 'staging', ':8080'];
     const session = await gw.session(argv, { namespace: 'staging' });
     const fetchVia = (port: number, path: string) => new Promise<string>((resolve, reject) => {

@@ -33,6 +33,8 @@ export type GatewayWorld = {
   seenBytes(): number;
   /** Cuts every connection of the "watched" cluster's proxy and stops it (the cluster goes down). */
   downWatched(): Promise<void>;
+  /** Creates `object` with a POST to the sandbox's `path`, as its administrator (not through the gateway). */
+  adminCreate(path: string, object: unknown): Promise<void>;
   /** A command allowed for `person` (approved by alice first when the policy asks), with its grant and session kubeconfig. */
   session(argv: string[], options?: { person?: Person; namespace?: string; reason?: string; relay?: Relay; cluster?: 'sandbox' | 'watched'; content?: ContentDigest }): Promise<GatewaySession>;
   /** The audit entries of one type from the relay's store. */
@@ -74,6 +76,16 @@ export async function startGatewayWorld(options: Partial<RelayOptions> = {}): Pr
   const profiles = new Map<string, string>();
   const gw: GatewayWorld = {
     world, sandbox, relay, seen, startRelay, downWatched: watched.down, seenBytes: () => watched.bytes(),
+    adminCreate: (path, object) => new Promise<void>((resolve, reject) => {
+      const req = httpsRequest(`${sandbox.url}${path}`, {
+        method: 'POST', ca: sandbox.caPem, headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' },
+      }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 201 ? resolve() : reject(new Error(`${path}: not created (${res.statusCode})`))));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify(object));
+    }),
     async session(argv, { person = 'agent-7', namespace = 'prod', reason = 'a test', relay: via = relay, cluster = 'sandbox', content } = {}) {
       const client = clientOf(via, person);
       const body: SubmitBody = { argv, intent: parseIntent(argv), namespace, kubeCluster: cluster, cluster: null, reason, agent: 'test', ...(content ? { content } : {}) };

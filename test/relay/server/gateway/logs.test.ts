@@ -1,6 +1,5 @@
 // Followed logs through the gateway: masked line by line as they come, the stream in the relay's record.
 import { spawn } from 'node:child_process';
-import { request as httpsRequest } from 'node:https';
 import { describe, expect, it } from 'vitest';
 import { KUBECTL } from '../../../helpers/run.ts';
 import { useGatewayWorld } from './use-gateway-world.ts';
@@ -15,16 +14,7 @@ describe('logs -f through the gateway', () => {
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'chatty', namespace: 'staging' },
       spec: { containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', `echo starting; sleep 1; echo "key=${SECRET}"; sleep 30`] }] },
     };
-    await new Promise<void>((resolve, reject) => {
-      const req = httpsRequest(`${gw.sandbox.url}/api/v1/namespaces/staging/pods`, {
-        method: 'POST', ca: gw.sandbox.caPem, headers: { authorization: `Bearer ${gw.sandbox.token}`, 'content-type': 'application/json' },
-      }, (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 201 ? resolve() : reject(new Error(`pod not created: ${res.statusCode}`))));
-      });
-      req.on('error', reject);
-      req.end(JSON.stringify(pod));
-    });
+    await gw.adminCreate('/api/v1/namespaces/staging/pods', pod);
     const session = await gw.session(['logs', '-f', 'chatty', '-n', 'staging'], { namespace: 'staging' });
     const child = spawn(KUBECTL, ['logs', '-f', 'chatty', '-n', 'staging'], { env: { PATH: process.env.PATH, KUBECONFIG: session.kubeconfig, HOME: gw.world.root } });
     let out = '';

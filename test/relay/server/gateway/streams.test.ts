@@ -14,17 +14,7 @@ async function seedConfigMaps(prefix: string, count: number, size: number, label
   const line = 'replicas = 3 # a line of a config file, as ConfigMaps hold them\n';
   const value = line.repeat(Math.ceil(size / line.length)).slice(0, size);
   for (let i = 0; i < count; i++) {
-    const body = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${prefix}-${i}`, namespace: 'staging', labels }, data: { 'app.conf': value, password: 'hunter2-is-masked-by-its-key' } });
-    await new Promise<void>((resolve, reject) => {
-      const req = httpsRequest(`${gw.sandbox.url}/api/v1/namespaces/staging/configmaps`, {
-        method: 'POST', ca: gw.sandbox.caPem, headers: { authorization: `Bearer ${gw.sandbox.token}`, 'content-type': 'application/json' },
-      }, (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 201 ? resolve() : reject(new Error(`seed failed: ${res.statusCode}`))));
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+    await gw.adminCreate('/api/v1/namespaces/staging/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${prefix}-${i}`, namespace: 'staging', labels }, data: { 'app.conf': value, password: 'hunter2-is-masked-by-its-key' } });
   }
 }
 
