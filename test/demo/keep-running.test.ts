@@ -56,29 +56,35 @@ describe('hkubectl demo --keep-running', () => {
     expect(await readFile(env.KUBECONFIG!, 'utf8')).not.toMatch(/token|client-key|password|server/);
 
     // The sandbox administrator's kubeconfig, as printed, reads what agent-7 may not (RBAC).
-    const admin = /^ {2}KUBECONFIG=(\S+) kubectl .*admin/m.exec(story)?.[1];
-    expect(admin, story).toBeTruthy();
+    const ADMIN_LINE = /^ {2}KUBECONFIG=(\S+) kubectl .*admin/m;
+    expect(story).toMatch(ADMIN_LINE);
+    const admin = ADMIN_LINE.exec(story)?.[1];
     const bindings = await run('kubectl', ['get', 'clusterrolebindings', '-o', 'name'], { env: { PATH: process.env.PATH, HOME: work, KUBECONFIG: admin!.replace(/^'|'$/g, '') } });
     expect(bindings.stderr.toString()).toBe('');
     expect(bindings.stdout.toString()).toContain('clusterrolebinding.rbac.authorization.k8s.io/hkubectl-relay');
     // The relay's data directory, as printed: its audit log is there.
-    const relayData = /^ {2}relay data: (.+)$/m.exec(story)?.[1];
-    expect(relayData, story).toBeTruthy();
+    const RELAY_DATA_LINE = /^ {2}relay data: (.+)$/m;
+    expect(story).toMatch(RELAY_DATA_LINE);
+    const relayData = RELAY_DATA_LINE.exec(story)?.[1];
     expect(await readdir(relayData!)).toContain('audit.jsonl');
 
     // It says which process it is and how to stop it.
     expect(story).toContain(`This demo is process ${child.pid}: stop it with Ctrl-C here, or \`kill ${child.pid}\` from anywhere.`);
     // The kubeconfig exec example works as printed: hkubectl token gives agent-7's login as an ExecCredential.
-    const args = /^ {8}args: \[token, --issuer, ("[^"]+"), --client-id, ("[^"]+")\]$/m.exec(story);
-    const configDir = /^ {8}env: \[\{name: HKUBECTL_CONFIG_DIR, value: ("[^"]+")\}\]$/m.exec(story);
-    expect(args && configDir, story).toBeTruthy();
+    const ARGS_LINE = /^ {8}args: \[token, --issuer, ("[^"]+"), --client-id, ("[^"]+")\]$/m;
+    const CONFIG_DIR_LINE = /^ {8}env: \[\{name: HKUBECTL_CONFIG_DIR, value: ("[^"]+")\}\]$/m;
+    expect(story).toMatch(ARGS_LINE);
+    expect(story).toMatch(CONFIG_DIR_LINE);
+    const args = ARGS_LINE.exec(story);
+    const configDir = CONFIG_DIR_LINE.exec(story);
     expect(JSON.parse(configDir![1]!)).toBe(env.HKUBECTL_CONFIG_DIR);
     const token = await hkubectl(['token', '--issuer', JSON.parse(args![1]!), '--client-id', JSON.parse(args![2]!)], { env: { PATH: process.env.PATH, HOME: work, HKUBECTL_CONFIG_DIR: JSON.parse(configDir![1]!) } });
     expect(token.code, token.stderr.toString()).toBe(0);
     expect(JSON.parse(token.stdout.toString())).toMatchObject({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: expect.stringMatching(/^ey/) } });
     // The export the demo suggests makes a complete bundle: the relay's log is in it.
-    const exportLine = /^ {2}(hkubectl audit export .+?) {2,}#/m.exec(story)?.[1];
-    expect(exportLine, story).toBeTruthy();
+    const EXPORT_LINE = /^ {2}(hkubectl audit export .+?) {2,}#/m;
+    expect(story).toMatch(EXPORT_LINE);
+    const exportLine = EXPORT_LINE.exec(story)?.[1];
     const exported = await run('sh', ['-c', exportLine!.replace(/^hkubectl /, `"${process.execPath}" "${HKUBECTL_BIN}" `)], { cwd: work, env: { PATH: process.env.PATH, HOME: work } });
     expect(exported.code, exported.stderr.toString()).toBe(0);
     expect(exported.stderr.toString()).toContain('RESULT: every session verified; nothing missing.');
