@@ -10,6 +10,7 @@ import { createRelayClient } from '../src/relay/client/client.ts';
 import type { ApproveAnswer } from '../src/contract/relay-api.ts';
 import { startWorld } from '../test/relay/fixtures.ts';
 import { HKUBECTL_BIN } from '../test/helpers/run.ts';
+import { relayUrlOf } from '../test/helpers/relay-process.ts';
 import { fmt, median, percentile } from './stats.ts';
 
 const CONCURRENCY = 16;
@@ -21,15 +22,7 @@ const dataDir = await mkdtemp(join(tmpdir(), 'hk-relay-bench-'));
 const relayProcess = spawn(process.execPath, [HKUBECTL_BIN, 'relay', '--issuer', world.idp.issuer, '--audience', world.idp.clientId, '--data', dataDir, '--listen', '127.0.0.1:0'], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
-const url = await new Promise<string>((resolve, reject) => {
-  let out = '';
-  relayProcess.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-    const match = /listening on (\S+)/.exec(out);
-    if (match) resolve(match[1]!);
-  });
-  relayProcess.once('exit', (code) => reject(new Error(`relay exited ${code}`)));
-});
+const url = await relayUrlOf(relayProcess);
 
 try {
   const agent = createRelayClient({ url, token: world.tokens['agent-7'], maxSockets: CONCURRENCY });

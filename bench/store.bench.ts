@@ -12,6 +12,7 @@ import type { ApproveAnswer } from '../src/contract/relay-api.ts';
 import { createRelayClient, type RelayClient } from '../src/relay/client/client.ts';
 import { migratedDatabase, startTestCluster } from '../test/helpers/postgres.ts';
 import { HKUBECTL_BIN } from '../test/helpers/run.ts';
+import { relayUrlOf } from '../test/helpers/relay-process.ts';
 import { startWorld } from '../test/relay/fixtures.ts';
 import { fmt, median, percentile } from './stats.ts';
 
@@ -34,15 +35,7 @@ async function relay(args: string[]): Promise<string> {
     stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, HKUBECTL_RELAY_KEYS_SECRET: SECRET },
   });
   children.push(child);
-  return new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const match = /listening on (\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`relay exited ${code}`)));
-  });
+  return relayUrlOf(child);
 }
 
 type Figures = { name: string; done: number; elapsedMs: number; latencies: number[] };

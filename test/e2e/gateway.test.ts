@@ -8,6 +8,7 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import { DEFAULT_POLICY_YAML, loadPolicy } from '../../src/policy/index.ts';
 import { hkubectl, kubectl, run } from '../helpers/run.ts';
+import { SMUGGLED_BINDING_MANIFEST } from '../helpers/smuggled-binding.ts';
 import { LongRun, manifestPayload, namesIn, newSession, readCast } from './sessions.ts';
 import { useStack } from './use-stack.ts';
 
@@ -128,17 +129,7 @@ describe('hkubectl through the gateway', () => {
   it('refuses the ClusterRoleBinding to cluster-admin in an approved two-document manifest at the gateway, creates the rest, and logs the refusal', async () => {
     const { stack } = e2e;
     const file = join(stack.root, 'smuggle.yaml');
-    writeFileSync(file, `apiVersion: v1
-kind: ConfigMap
-metadata: { name: innocent, namespace: staging }
-data: { a: "1" }
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: { name: agent-7-is-admin }
-roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin }
-subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: User, name: agent-7 }]
-`);
+    writeFileSync(file, SMUGGLED_BINDING_MANIFEST);
     // create: a client-side apply first GETs each object, and agent-7 may not read
     // ClusterRoleBindings, so the cluster would refuse that read before the write reached the gateway.
     const created = await approved(['create', '-f', file, '-n', 'staging', '--hk-reason', 'INC-7 config']);

@@ -3,29 +3,17 @@
 // has no record, and that is no error.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { relayRecordFileName } from '../../src/contract/relay-record.ts';
 import { mirrorWith } from '../../src/replay/relay-mirror.ts';
 import { checkDirectory } from '../../src/replay/verification.ts';
-import type { Relay } from '../../src/relay/server/server.ts';
-import { startWorld, type World } from '../relay/fixtures.ts';
-import { brokering, closeSession, grantFor, startFakeCluster, viaGateway, type FakeCluster } from '../relay/server/gateway/fake-upstream.ts';
+import { closeSession, grantFor, viaGateway } from '../relay/server/gateway/fake-upstream.ts';
+import { useFakeClusterRelay } from '../relay/server/gateway/use-fake-cluster.ts';
 
-let world: World;
-let cluster: FakeCluster;
-let relay: Relay;
-beforeAll(async () => {
-  world = await startWorld();
-  cluster = await startFakeCluster();
-  relay = await world.relay(brokering(cluster));
-});
-afterAll(async () => {
-  await world?.close();
-  await cluster?.close();
-});
+const fake = useFakeClusterRelay();
 
 async function blobText(sessionId: string): Promise<string> {
-  const blob = await relay.store.getBlob('record', sessionId);
+  const blob = await fake.relay.store.getBlob('record', sessionId);
   if (!blob) throw new Error(`no record of ${sessionId}`);
   const chunks: Buffer[] = [];
   for await (const chunk of blob.open() as AsyncIterable<Buffer>) chunks.push(chunk);
@@ -34,17 +22,17 @@ async function blobText(sessionId: string): Promise<string> {
 
 describe('the mirror of a relay\'s sessions', () => {
   it('saves a gateway session\'s relay record as <id>.relay-record.jsonl, which verify then checks; a local-mode session has none', async () => {
-    const gateway = await grantFor(world, relay, ['get', 'pods', '-n', 'prod']);
+    const gateway = await grantFor(fake.world, fake.relay, ['get', 'pods', '-n', 'prod']);
     const response = await viaGateway(gateway.gateway, '/api/v1/namespaces/prod/pods');
     expect(response.status).toBe(200);
     await response.text();
-    await closeSession(world, relay, gateway.sessionId, gateway.mask);
+    await closeSession(fake.world, fake.relay, gateway.sessionId, gateway.mask);
     // A cluster the relay does not broker: local mode, no grant, no record.
-    const local = await world.client(relay, 'agent-7').submit({ argv: ['get', 'pods', '-n', 'prod'], kubeCluster: 'elsewhere', cluster: null, namespace: 'prod', reason: 'a test' });
+    const local = await fake.world.client(fake.relay, 'agent-7').submit({ argv: ['get', 'pods', '-n', 'prod'], kubeCluster: 'elsewhere', cluster: null, namespace: 'prod', reason: 'a test' });
     expect(local.decision === 'allow' && local.gateway).toBeUndefined();
-    await closeSession(world, relay, (local as { sessionId: string }).sessionId);
+    await closeSession(fake.world, fake.relay, (local as { sessionId: string }).sessionId);
 
-    for (const [client, mine] of [[world.client(relay, 'alice'), false], [world.client(relay, 'agent-7'), true]] as const) {
+    for (const [client, mine] of [[fake.world.client(fake.relay, 'alice'), false], [fake.world.client(fake.relay, 'agent-7'), true]] as const) {
       const mirrored = await mirrorWith(client, undefined, () => {}, mine);
       try {
         const recordFile = join(mirrored.dir, relayRecordFileName(gateway.sessionId));

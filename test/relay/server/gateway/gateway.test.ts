@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { contentDigest } from '../../../../src/contract/content-digest.ts';
 import { payloadBytes } from '../../../../src/contract/manifest.ts';
 import { run } from '../../../helpers/run.ts';
+import { SMUGGLED_BINDING_MANIFEST } from '../../../helpers/smuggled-binding.ts';
 import type { GatewaySession } from './gateway-world.ts';
 import { useGatewayWorld } from './use-gateway-world.ts';
 
@@ -118,17 +119,7 @@ describe('the gateway', () => {
 
   it('refuses the ClusterRoleBinding to cluster-admin hidden in an approved manifest, and creates the rest', async () => {
     const file = join(gw.world.root, 'smuggle.yaml');
-    const text = `apiVersion: v1
-kind: ConfigMap
-metadata: { name: innocent, namespace: staging }
-data: { a: "1" }
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: { name: agent-7-is-admin }
-roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin }
-subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: User, name: agent-7 }]
-`;
+    const text = SMUGGLED_BINDING_MANIFEST;
     await writeFile(file, text);
     const sha256 = createHash('sha256').update(text).digest('hex');
     const content = contentDigest([{ kind: 'file', flag: 'filename', path: file, sha256, size: Buffer.byteLength(text), documents: 2 }]);
